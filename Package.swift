@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "siamd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "siamd", targets: ["siamd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        /// libpq, the PostgreSQL client library, as Debian ships it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        /// Pure decisions: domain types, business-time arithmetic. No I/O, no clock reads, no logging.
+        .target(name: "SiamCore"),
+        /// Database access over libpq, and the private PostgreSQL cluster used by tests.
+        .target(
+            name: "SiamStore",
+            dependencies: ["CLibPQ", "SiamCore"],
+            exclude: [],
+            resources: [.embedInCode("Schema/schema.sql")]
+        ),
+        /// The admin CLI and daemon binary.
+        .executableTarget(
+            name: "siamd",
+            dependencies: [
+                "SiamCore",
+                "SiamStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// Benchmarks: print figures and write them to BENCHMARKS.md.
+        .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore"]),
+        .testTarget(name: "SiamCoreTests", dependencies: ["SiamCore"]),
+        .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "siamd"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,28 @@
+import CLibPQ
+
+extension PostgresConnection {
+    /// Runs body in a transaction: commits when it returns, rolls back when it throws.
+    ///
+    /// - Parameter actor: recorded as `siam.actor` for the transaction, so every event
+    ///   row written in it names who acted.
+    public func transaction<T>(actor: String? = nil, _ body: () throws -> T) throws -> T {
+        try query("BEGIN")
+        do {
+            if let actor {
+                try query("SELECT set_config('siam.actor', $1, true)", [actor])
+            }
+            let value = try body()
+            try query("COMMIT")
+            return value
+        } catch {
+            rollbackIfOpen()
+            throw error
+        }
+    }
+
+    /// Rolls back an open or failed transaction; a lost connection has none left to end.
+    func rollbackIfOpen() {
+        guard isConnected, transactionStatus != PQTRANS_IDLE else { return }
+        _ = try? query("ROLLBACK")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs a program to completion with `posix_spawn` and `waitpid`, capturing its output in
+/// temporary files.
+///
+/// Files rather than pipes, because a child that daemonizes (pg_ctl starting the server) would
+/// keep a pipe open; `waitpid` rather than Foundation's `Process`, whose exit monitoring on
+/// Linux can miss a child's exit and wait forever.
+public enum ChildProcess {
+    /// What a finished child did.
+    public struct Result: Sendable {
+        /// The exit status, or 128 + the signal number when a signal ended it.
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `path` with `arguments`; `environment` nil inherits this process's.
+    public static func run(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
+    ) throws -> Result {
+        if let directory {
+            // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift; env -C does the same.
+            return try run("/usr/bin/env", ["-C", directory, path] + arguments, environment: environment)
+        }
+        let outPath = try temporaryFile(), errPath = try temporaryFile()
+        defer {
+            unlink(outPath)
+            unlink(errPath)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_TRUNC, 0o600)
+
+        let environmentList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environmentList.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw ChildProcessError("cannot run \(path): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else {
+                throw ChildProcessError("waiting for \(path) failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
+        let signal = status & 0x7f
+        let exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        return Result(
+            status: exitStatus,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    private static func temporaryFile() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/siamd-child-XXXXXX").utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else {
+            throw ChildProcessError("cannot create a temporary file: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        return String(cString: template)
+    }
+}
+
+/// A child process could not be started or waited for.
+public struct ChildProcessError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,42 @@
+import SiamCore
+
+extension Store {
+    public func escalation(id: Int64) throws -> Escalation? {
+        try escalations(openOnly: false, id: id).first
+    }
+
+    public func escalations(openOnly: Bool, incident: Int64? = nil, id: Int64? = nil, limit: Int = 1000) throws -> [Escalation] {
+        try connection.query("""
+            SELECT id, rule, level, incident, handoff, supplier, notify, reason, raised_at, notified_count,
+                   last_notified_at, acknowledged_at, acknowledged_by, closed_at, close_reason
+            FROM siam.escalation
+            WHERE (NOT $1::boolean OR closed_at IS NULL)
+              AND ($2::bigint IS NULL OR incident = $2::bigint)
+              AND ($4::bigint IS NULL OR id = $4::bigint)
+            ORDER BY id
+            LIMIT $3::integer
+            """, [openOnly, incident, limit, id]).rows.map { row in
+                Escalation(
+                    id: Int64(try row.int("id")),
+                    rule: try row.string("rule"),
+                    level: try row.int("level"),
+                    incident: try row.optionalInt("incident").map(Int64.init),
+                    handoff: try row.optionalInt("handoff").map(Int64.init),
+                    supplier: try row.optionalString("supplier"),
+                    notify: try row.string("notify"),
+                    reason: try row.string("reason"),
+                    raisedAt: try row.instant("raised_at"),
+                    notifiedCount: try row.int("notified_count"),
+                    lastNotifiedAt: try row.instant("last_notified_at"),
+                    acknowledgedAt: try row.optionalInstant("acknowledged_at"),
+                    acknowledgedBy: try row.optionalString("acknowledged_by"),
+                    closedAt: try row.optionalInstant("closed_at"),
+                    closeReason: try row.optionalString("close_reason"))
+            }
+    }
+
+    /// Acknowledges an escalation: its repeats stop.
+    public func acknowledge(escalation: Int64, by who: String) throws {
+        _ = try call("SELECT siam.escalation_ack($1::bigint, $2) AS id", [escalation, who])
+    }
+}

@@ -1,0 +1,26 @@
+import SiamCore
+
+extension Store {
+    /// Events in id order, optionally about one incident, after an id.
+    public func events(incident: Int64? = nil, after: Int64 = 0, limit: Int = 1000) throws -> [Event] {
+        try connection.query("""
+            SELECT id, at, actor, kind, incident, handoff, supplier, escalation, reason, data::text AS data
+            FROM siam.event
+            WHERE ($1::bigint IS NULL OR incident = $1::bigint) AND id > $2::bigint
+            ORDER BY id
+            LIMIT $3::integer
+            """, [incident, after, limit]).rows.map { row in
+                Event(
+                    id: Int64(try row.int("id")),
+                    at: try row.instant("at"),
+                    actor: try row.string("actor"),
+                    kind: try row.string("kind"),
+                    incident: try row.optionalInt("incident").map(Int64.init),
+                    handoff: try row.optionalInt("handoff").map(Int64.init),
+                    supplier: try row.optionalString("supplier"),
+                    escalation: try row.optionalInt("escalation").map(Int64.init),
+                    reason: try row.string("reason"),
+                    data: try row.string("data"))
+            }
+    }
+}

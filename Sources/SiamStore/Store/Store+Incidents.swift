@@ -1,0 +1,135 @@
+import SiamCore
+
+/// What `incident open` needs.
+public struct NewIncident: Sendable {
+    public var service: String
+    public var priority: Priority
+    public var title: String
+    public var customer: String?
+    public var userTier: String?
+    /// Offer it to this supplier at once.
+    public var offerTo: String?
+    /// Keep it from automatic routing.
+    public var hold: Bool
+
+    public init(service: String, priority: Priority, title: String, customer: String?, userTier: String?,
+                offerTo: String?, hold: Bool) {
+        self.service = service
+        self.priority = priority
+        self.title = title
+        self.customer = customer
+        self.userTier = userTier
+        self.offerTo = offerTo
+        self.hold = hold
+    }
+}
+
+/// Which incidents `incident list` shows.
+public struct IncidentFilter: Sendable {
+    public var states: [IncidentState]
+    public var owner: String?
+    public var limit: Int
+
+    public init(states: [IncidentState] = [], owner: String? = nil, limit: Int = 1000) {
+        self.states = states
+        self.owner = owner
+        self.limit = limit
+    }
+}
+
+extension Store {
+    static let incidentColumns = """
+        id, title, service, priority, state, customer, user_tier, owner, on_hold, opened_at,
+        acknowledged_at, resolved_at, closed_at, acknowledge_due, resolve_due, sla_calendar,
+        paused_since, handoff_count, complaint_count, updated_at
+        """
+
+    /// Opens an incident; returns its id.
+    public func openIncident(_ incident: NewIncident) throws -> Int64 {
+        Int64(try call(
+            "SELECT siam.incident_open($1, $2, $3, $4, $5, $6, $7::boolean) AS id",
+            [incident.service, incident.priority.rawValue, incident.title, incident.customer, incident.userTier,
+             incident.offerTo, incident.hold]
+        ).int("id"))
+    }
+
+    /// Changes an incident's state.
+    public func setIncidentState(id: Int64, state: String, reason: String?) throws {
+        _ = try call("SELECT siam.incident_set_state($1::bigint, $2, $3) AS state", [id, state, reason])
+    }
+
+    /// Changes an incident's priority; its clocks are recomputed.
+    public func setIncidentPriority(id: Int64, priority: Priority, reason: String?) throws {
+        _ = try call("SELECT siam.incident_set_priority($1::bigint, $2, $3) AS priority", [id, priority.rawValue, reason])
+    }
+
+    public func incidents(_ filter: IncidentFilter = IncidentFilter()) throws -> [Incident] {
+        try connection.query("""
+            SELECT \(Self.incidentColumns)
+            FROM siam.incident
+            WHERE (cardinality($1::text[]) = 0 OR state = ANY ($1::text[]))
+              AND ($2::text IS NULL OR owner = $2::text)
+            ORDER BY id
+            LIMIT $3::integer
+            """, [filter.states.map(\.rawValue), filter.owner, filter.limit]).rows.map(Self.incident)
+    }
+
+    public func incident(id: Int64) throws -> Incident? {
+        try connection.query("SELECT \(Self.incidentColumns) FROM siam.incident WHERE id = $1::bigint", [id])
+            .rows.first.map(Self.incident)
+    }
+
+    /// Who held or contributed to an incident, with the business time each spent and whether
+    /// its OLA resolve target was met (nil: no target, or not decided yet).
+    public func assignments(incident: Int64) throws -> [Assignment] {
+        try connection.query("""
+            SELECT id, incident, supplier, role, handoff, started_at, ended_at, resolve_due, ola_calendar,
+                   extract(epoch FROM siam.business_elapsed(ola_calendar, started_at,
+                                                             coalesce(ended_at, siam.clock())))::bigint AS business_seconds,
+                   CASE WHEN resolve_due IS NULL THEN NULL
+                        WHEN ended_at IS NOT NULL THEN ended_at <= resolve_due
+                        WHEN siam.clock() > resolve_due THEN false
+                   END AS ola_met
+            FROM siam.assignment
+            WHERE incident = $1::bigint
+            ORDER BY started_at, id
+            """, [incident]).rows.map { row in
+                Assignment(
+                    id: Int64(try row.int("id")),
+                    incident: Int64(try row.int("incident")),
+                    supplier: try row.string("supplier"),
+                    role: try row.string("role"),
+                    handoff: try row.optionalInt("handoff").map(Int64.init),
+                    startedAt: try row.instant("started_at"),
+                    endedAt: try row.optionalInstant("ended_at"),
+                    resolveDue: try row.optionalInstant("resolve_due"),
+                    olaCalendar: try row.optionalString("ola_calendar"),
+                    businessTime: try row.optionalDuration("business_seconds"),
+                    olaMet: try row.optionalBool("ola_met"))
+            }
+    }
+
+    static func incident(_ row: Row) throws -> Incident {
+        Incident(
+            id: Int64(try row.int("id")),
+            title: try row.string("title"),
+            service: try row.string("service"),
+            priority: try row.enumValue("priority"),
+            state: try row.enumValue("state"),
+            customer: try row.optionalString("customer"),
+            userTier: try row.optionalString("user_tier"),
+            owner: try row.optionalString("owner"),
+            onHold: try row.bool("on_hold"),
+            openedAt: try row.instant("opened_at"),
+            acknowledgedAt: try row.optionalInstant("acknowledged_at"),
+            resolvedAt: try row.optionalInstant("resolved_at"),
+            closedAt: try row.optionalInstant("closed_at"),
+            acknowledgeDue: try row.optionalInstant("acknowledge_due"),
+            resolveDue: try row.optionalInstant("resolve_due"),
+            slaCalendar: try row.optionalString("sla_calendar"),
+            pausedSince: try row.optionalInstant("paused_since"),
+            handoffCount: try row.int("handoff_count"),
+            complaintCount: try row.int("complaint_count"),
+            updatedAt: try row.instant("updated_at"))
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import SiamStore
+
+struct EscalationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalation",
+        abstract: "Escalations raised by threshold.",
+        subcommands: [List.self, Ack.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List escalations.")
+        @Flag(help: "Only open ones (cause not ended yet).")
+        var open = false
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            Output(json: options.json).list(try options.openStore().escalations(openOnly: open), empty: "no escalations")
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Acknowledge an escalation: its repeats stop.")
+        @Argument(help: "The escalation's id.")
+        var id: Int64
+        @Option(help: "Who acknowledges it.")
+        var by: String
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.acknowledge(escalation: id, by: by)
+            let escalation = try store.escalation(id: id)
+            Output(json: options.json).done("escalation \(id) acknowledged by \(by)", record: escalation?.json ?? .null)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import SiamCore
+import SiamStore
+
+struct IncidentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incident",
+        abstract: "Shared incidents.",
+        subcommands: [Open.self, List.self, Show.self, SetState.self, SetPriority.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open a shared incident; its SLA clocks start now.",
+            discussion: "--to offers it to a supplier at once; --hold keeps it from automatic routing.")
+
+        @Option(help: "The service it is about.")
+        var service: String
+        @Option(help: "P1, P2, P3 or P4.")
+        var priority: Priority
+        @Option(help: "A short description.")
+        var title: String
+        @Option(help: "The customer it is for.")
+        var customer: String?
+        @Option(name: .customLong("user-tier"), help: "The affected user's tier, e.g. vip.")
+        var userTier: String?
+        @Option(help: "Offer it to this supplier at once.")
+        var to: String?
+        @Flag(help: "Keep it from automatic routing.")
+        var hold = false
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            if to != nil, hold { throw ValidationError("give either --to or --hold, not both") }
+        }
+
+        func run() throws {
+            let store = try options.openStore()
+            let id = try store.openIncident(NewIncident(
+                service: service, priority: priority, title: title, customer: customer, userTier: userTier,
+                offerTo: to, hold: hold))
+            let incident = try store.incident(id: id)
+            var message = "opened incident \(id)"
+            if let to { message += ", offered to \(to)" }
+            if hold { message += ", on hold" }
+            Output(json: options.json).done(message, record: incident?.json ?? .null)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List incidents.")
+        @Option(help: "Only incidents in this state (repeatable).")
+        var state: [IncidentState] = []
+        @Option(help: "Only incidents this supplier owns.")
+        var owner: String?
+        @Flag(help: "Only open incidents (new, assigned, in_progress, pending).")
+        var open = false
+        @Option(help: "At most this many.")
+        var limit = 1000
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            let states = open ? IncidentState.allCases.filter(\.isOpen) + state : state
+            let incidents = try options.openStore().incidents(IncidentFilter(states: states, owner: owner, limit: limit))
+            Output(json: options.json).list(incidents, empty: "no incidents")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an incident: its clocks, handoffs, who held it (business time, OLA met), escalations, events.")
+        @Argument(help: "The incident's id.")
+        var id: Int64
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            guard let incident = try store.incident(id: id) else { throw RefusedError("unknown incident \(id)") }
+            let handoffs = try store.handoffs(HandoffFilter(incident: id))
+            let assignments = try store.assignments(incident: id)
+            let escalations = try store.escalations(openOnly: false, incident: id)
+            let events = try store.events(incident: id)
+            let output = Output(json: options.json)
+            output.record(incident.fields, nested: [
+                ("handoffs", .array(handoffs.map(\.json))),
+                ("assignments", .array(assignments.map(\.json))),
+                ("escalations", .array(escalations.map(\.json))),
+                ("events", .array(events.map(\.json))),
+            ])
+            output.section("handoffs", handoffs)
+            output.section("held by", assignments)
+            output.section("escalations", escalations)
+            output.section("events", events)
+        }
+    }
+
+    struct SetState: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-state",
+            abstract: "Change an incident's state.",
+            discussion: """
+                assigned -> in_progress | pending | resolved | cancelled; in_progress -> pending | resolved | \
+                cancelled; pending -> in_progress | resolved | cancelled; resolved -> closed | in_progress; \
+                new -> cancelled. (new -> assigned happens when a supplier accepts a handoff.) \
+                pending pauses the SLA clocks; leaving it moves the due instants later by the paused business time.
+                """)
+        @Argument(help: "The incident's id.")
+        var id: Int64
+        @Argument(help: "The new state.")
+        var state: IncidentState
+        @Option(help: "Why, for the event log.")
+        var reason: String?
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.setIncidentState(id: id, state: state.rawValue, reason: reason)
+            let incident = try store.incident(id: id)
+            Output(json: options.json).done("incident \(id) is \(state.rawValue) now", record: incident?.json ?? .null)
+        }
+    }
+
+    struct SetPriority: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-priority",
+            abstract: "Change an open incident's priority; its SLA and OLA due instants are recomputed.")
+        @Argument(help: "The incident's id.")
+        var id: Int64
+        @Argument(help: "The new priority: P1, P2, P3 or P4.")
+        var priority: Priority
+        @Option(help: "Why, for the event log.")
+        var reason: String?
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.setIncidentPriority(id: id, priority: priority, reason: reason)
+            let incident = try store.incident(id: id)
+            let due = incident?.resolveDue.map { ", resolve by \($0.iso8601)" } ?? ""
+            Output(json: options.json).done("incident \(id) is \(priority.rawValue) now\(due)", record: incident?.json ?? .null)
+        }
+    }
+}

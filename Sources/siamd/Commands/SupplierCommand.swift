@@ -1,0 +1,113 @@
+import ArgumentParser
+import SiamCore
+import SiamStore
+
+struct SupplierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supplier",
+        abstract: "Register suppliers, change their lifecycle status, and say what they serve.",
+        subcommands: [Add.self, List.self, Show.self, SetStatus.self, Serve.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a supplier (status onboarding).")
+
+        @Argument(help: "The supplier's code: lower-case letters, digits, _ . -")
+        var code: String
+        @Option(help: "The supplier's name.")
+        var name: String
+        @Option(help: "Most open incidents it owns at once (default: unlimited).")
+        var capacity: Int?
+        @Option(help: "Business calendar of its OLA clocks (default: 24x7).")
+        var calendar: String?
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            if let capacity, capacity < 1 {
+                throw ValidationError("--capacity must be at least 1 (leave it out for unlimited)")
+            }
+        }
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.addSupplier(code: code, name: name, capacity: capacity, calendar: calendar)
+            let supplier = try store.supplier(code: code)
+            Output(json: options.json).done("added supplier \(code) (onboarding)", record: supplier?.json ?? .null)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List suppliers with their status and load.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            Output(json: options.json).list(try store.suppliers(), empty: "no suppliers")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one supplier and the services it serves.")
+        @Argument(help: "The supplier's code.")
+        var code: String
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            guard let supplier = try store.supplier(code: code) else {
+                throw RefusedError("unknown supplier '\(code)'")
+            }
+            let services = try store.services(servedBy: code)
+            let output = Output(json: options.json)
+            output.record(supplier.fields, nested: [("services", .array(services.map(\.json)))])
+            output.section("services", services)
+        }
+    }
+
+    struct SetStatus: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-status",
+            abstract: "Change a supplier's lifecycle status.",
+            discussion: """
+                onboarding -> active | retired; active -> suspended | exiting; suspended -> active | exiting; \
+                exiting -> active | retired. Retiring needs it to hold no open work.
+                """)
+        @Argument(help: "The supplier's code.")
+        var code: String
+        @Argument(help: "The new status: onboarding, active, suspended, exiting or retired.")
+        var status: SupplierStatus
+        @Option(help: "Why, for the event log.")
+        var reason: String?
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.setSupplierStatus(code: code, status: status.rawValue, reason: reason)
+            let supplier = try store.supplier(code: code)
+            Output(json: options.json).done("supplier \(code) is \(status.rawValue) now", record: supplier?.json ?? .null)
+        }
+    }
+
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Say that a supplier serves a service, at a preference rank (1 = preferred).")
+        @Argument(help: "The supplier's code.")
+        var code: String
+        @Argument(help: "The service's code.")
+        var service: String
+        @Option(help: "Preference rank for routing, 1 (preferred) to 1000.")
+        var rank: Int = 1
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            guard (1...1000).contains(rank) else { throw ValidationError("--rank must be from 1 to 1000") }
+        }
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.serve(supplier: code, service: service, rank: rank)
+            Output(json: options.json).done(
+                "supplier \(code) serves \(service) at rank \(rank)",
+                record: SupplierService(supplier: code, service: service, rank: rank).json)
+        }
+    }
+}

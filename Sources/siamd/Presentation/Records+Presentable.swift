@@ -1,0 +1,180 @@
+import SiamCore
+import SiamStore
+
+extension Supplier: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("code", .string(code)),
+            ("name", .string(name)),
+            ("status", .string(status.rawValue)),
+            ("capacity", JSONValue(capacity)),
+            ("calendar", JSONValue(calendar)),
+            ("open_load", JSONValue(openLoad)),
+            ("created_at", JSONValue(createdAt)),
+            ("updated_at", JSONValue(updatedAt)),
+        ]
+    }
+    static var tableColumns: [String] { ["code", "name", "status", "capacity", "open_load", "calendar"] }
+}
+
+extension SupplierService: Presentable {
+    var fields: [(String, JSONValue)] {
+        [("supplier", .string(supplier)), ("service", .string(service)), ("rank", JSONValue(rank))]
+    }
+    static var tableColumns: [String] { ["service", "rank"] }
+}
+
+extension CatalogEntry: Presentable {
+    var fields: [(String, JSONValue)] {
+        [("code", .string(code)), ("name", .string(name)), ("created_at", JSONValue(createdAt))]
+    }
+    static var tableColumns: [String] { ["code", "name"] }
+}
+
+extension Target: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("kind", .string(kind.rawValue)),
+            ("priority", .string(priority.rawValue)),
+            ("service", JSONValue(service)),
+            ("supplier", JSONValue(supplier)),
+            ("calendar", JSONValue(calendar)),
+            ("accept_within", JSONValue(acceptWithin)),
+            ("acknowledge_within", JSONValue(acknowledgeWithin)),
+            ("resolve_within", JSONValue(resolveWithin)),
+            ("updated_at", JSONValue(updatedAt)),
+        ]
+    }
+    static var tableColumns: [String] {
+        ["id", "kind", "priority", "service", "supplier", "calendar", "accept", "acknowledge", "resolve"]
+    }
+
+    func field(_ name: String) -> JSONValue {
+        // People read durations as written (4h30m); JSON gives seconds.
+        switch name {
+        case "accept": return JSONValue(acceptWithin?.description)
+        case "acknowledge": return JSONValue(acknowledgeWithin?.description)
+        case "resolve": return JSONValue(resolveWithin?.description)
+        default: return fields.first { $0.0 == name }?.1 ?? .null
+        }
+    }
+}
+
+extension Incident: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("title", .string(title)),
+            ("service", .string(service)),
+            ("priority", .string(priority.rawValue)),
+            ("state", .string(state.rawValue)),
+            ("customer", JSONValue(customer)),
+            ("user_tier", JSONValue(userTier)),
+            ("owner", JSONValue(owner)),
+            ("on_hold", .bool(onHold)),
+            ("opened_at", JSONValue(openedAt)),
+            ("acknowledged_at", JSONValue(acknowledgedAt)),
+            ("resolved_at", JSONValue(resolvedAt)),
+            ("closed_at", JSONValue(closedAt)),
+            ("acknowledge_due", JSONValue(acknowledgeDue)),
+            ("resolve_due", JSONValue(resolveDue)),
+            ("sla_calendar", JSONValue(slaCalendar)),
+            ("paused_since", JSONValue(pausedSince)),
+            ("handoff_count", JSONValue(handoffCount)),
+            ("complaint_count", JSONValue(complaintCount)),
+            ("updated_at", JSONValue(updatedAt)),
+        ]
+    }
+    static var tableColumns: [String] { ["id", "priority", "state", "service", "owner", "resolve_due", "title"] }
+}
+
+extension Assignment: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("incident", JSONValue(incident)),
+            ("supplier", .string(supplier)),
+            ("role", .string(role)),
+            ("handoff", JSONValue(handoff)),
+            ("started_at", JSONValue(startedAt)),
+            ("ended_at", JSONValue(endedAt)),
+            ("resolve_due", JSONValue(resolveDue)),
+            ("ola_calendar", JSONValue(olaCalendar)),
+            ("business_seconds", JSONValue(businessTime)),
+            ("ola_met", JSONValue(olaMet)),
+        ]
+    }
+    static var tableColumns: [String] { ["supplier", "role", "started_at", "ended_at", "business_time", "resolve_due", "ola_met"] }
+
+    func field(_ name: String) -> JSONValue {
+        name == "business_time" ? JSONValue(businessTime?.description) : fields.first { $0.0 == name }?.1 ?? .null
+    }
+}
+
+extension Handoff: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("incident", JSONValue(incident)),
+            ("from_supplier", JSONValue(fromSupplier)),
+            ("to_supplier", .string(toSupplier)),
+            ("part", JSONValue(part)),
+            ("state", .string(state.rawValue)),
+            ("offered_at", JSONValue(offeredAt)),
+            ("offered_by", .string(offeredBy)),
+            ("accept_due", JSONValue(acceptDue)),
+            ("accept_calendar", JSONValue(acceptCalendar)),
+            ("answered_at", JSONValue(answeredAt)),
+            ("answered_by", JSONValue(answeredBy)),
+            ("reason", JSONValue(reason)),
+            ("out_of_scope", .bool(outOfScope)),
+        ]
+    }
+    static var tableColumns: [String] { ["id", "incident", "from", "to_supplier", "state", "accept_due", "reason"] }
+
+    func field(_ name: String) -> JSONValue {
+        // The integrator is the sender when there is no supplier.
+        name == "from" ? .string(fromSupplier ?? "(integrator)") : fields.first { $0.0 == name }?.1 ?? .null
+    }
+}
+
+extension Escalation: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("rule", .string(rule)),
+            ("level", JSONValue(level)),
+            ("incident", JSONValue(incident)),
+            ("handoff", JSONValue(handoff)),
+            ("supplier", JSONValue(supplier)),
+            ("notify", .string(notify)),
+            ("reason", .string(reason)),
+            ("raised_at", JSONValue(raisedAt)),
+            ("notified_count", JSONValue(notifiedCount)),
+            ("last_notified_at", JSONValue(lastNotifiedAt)),
+            ("acknowledged_at", JSONValue(acknowledgedAt)),
+            ("acknowledged_by", JSONValue(acknowledgedBy)),
+            ("closed_at", JSONValue(closedAt)),
+            ("close_reason", JSONValue(closeReason)),
+        ]
+    }
+    static var tableColumns: [String] { ["id", "rule", "level", "incident", "supplier", "notify", "raised_at", "acknowledged_by", "reason"] }
+}
+
+extension Event: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("at", JSONValue(at)),
+            ("actor", .string(actor)),
+            ("kind", .string(kind)),
+            ("incident", JSONValue(incident)),
+            ("handoff", JSONValue(handoff)),
+            ("supplier", JSONValue(supplier)),
+            ("escalation", JSONValue(escalation)),
+            ("reason", .string(reason)),
+        ]
+    }
+    static var tableColumns: [String] { ["id", "at", "actor", "kind", "handoff", "supplier", "reason"] }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SiamCore
+import SiamStore
+
+/// A failure as the user sees it: one line and an exit status.
+///
+/// 1 refused (bad value, unknown reference, illegal change), 2 bad usage,
+/// 3 database unreachable, 4 schema missing or of another version, 70 internal error.
+struct CLIFailure {
+    let message: String
+    let status: Int32
+
+    init(_ error: Error) {
+        switch error {
+        case let error as DatabaseError:
+            switch error.kind {
+            case .connectionFailed, .connectionLost:
+                (message, status) = (error.description, 3)
+            case .undefinedObject:
+                (message, status) = ("\(error.description) (is the siamd schema installed? try 'siamd db status')", 4)
+            default:
+                (message, status) = (error.description, 1)
+            }
+        case let error as SchemaError:
+            (message, status) = (error.description, 4)
+        case let error as LocalClusterError:
+            (message, status) = (error.description, 3)
+        case let error as CalendarError:
+            (message, status) = (error.description, 2)
+        case let error as TimeParseError:
+            (message, status) = (error.description, 2)
+        case let error as RefusedError:
+            (message, status) = (error.description, 1)
+        case let error as RowDecodingError:
+            (message, status) = ("internal error: \(error.description)", 70)
+        default:
+            let text = Siamd.message(for: error)
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+            // ArgumentParser's own messages start with "Error: "; keep ours uniform.
+            let trimmed = line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+            (message, status) = (trimmed, 2)
+        }
+    }
+}
+
+/// The CLI refuses something the database was not asked about (e.g. an unknown id on show).
+struct RefusedError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes one line to stderr, prefixed with the program's name.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("siamd: error: \(message)\n".utf8))
+}

@@ -1,0 +1,1830 @@
+--
+-- siamd schema, version 1
+--
+-- The whole current schema of siamd, the multi-vendor SIAM coordination daemon.
+-- Apply it to an empty database with
+--
+--     psql -v ON_ERROR_STOP=1 -f schema.sql
+--
+-- or with `siamd db init`, which embeds this very file. It runs in one transaction:
+-- either everything is created or nothing is.
+--
+-- Conventions
+--   * Everything lives in schema `siam`; core tables are named in the singular.
+--   * Suppliers, services, customers, calendars and escalation rules are identified by a
+--     short lower-case code (domain siam.code); references hold that code, so a row reads
+--     as it is meant (incident.owner = 'acme').
+--   * Every change made through siamd (CLI, daemon, or the SQL functions below) writes one
+--     row to siam.event in the same transaction, with the actor and the reason.
+--   * The functions siam.* are the write path for people and integrations; they validate
+--     their input and raise an error with a SQLSTATE, writing nothing, on bad input:
+--       22023 invalid_parameter_value       malformed or out-of-range argument
+--       22004 null_value_not_allowed        a required argument is missing
+--       P0002 no_data_found                 the referenced supplier/incident/... does not exist
+--       23505 unique_violation              it exists already
+--       55000 object_not_in_prerequisite_state  not allowed in the current state
+--     Rows written directly are held to named CHECK constraints and triggers
+--     (23514 check_violation, 23P01 exclusion_violation, with the constraint's name).
+--   * Time: siam.clock() is the one source of "now" for the schema. It is the transaction
+--     timestamp, unless the setting siam.now holds an instant (used by tests to control
+--     time, e.g. ALTER DATABASE ... SET siam.now = '2026-01-05T09:00:00Z').
+--
+
+BEGIN;
+
+CREATE SCHEMA siam;
+COMMENT ON SCHEMA siam IS
+    'siamd: suppliers, services, calendars, SLA/OLA targets, shared incidents, handoffs, escalations and their event log.';
+
+------------------------------------------------------------------------------------------
+-- Schema version
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.schema_version (
+    singleton boolean PRIMARY KEY DEFAULT true
+        CONSTRAINT schema_version_singleton CHECK (singleton),
+    version integer NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE siam.schema_version IS
+    'The version of this schema (one row). siamd refuses to work on a database of another version.';
+
+INSERT INTO siam.schema_version (version) VALUES (1);
+
+------------------------------------------------------------------------------------------
+-- Basics: codes, clock, actor
+------------------------------------------------------------------------------------------
+
+CREATE DOMAIN siam.code AS text
+    CONSTRAINT code_format CHECK (VALUE ~ '^[a-z0-9][a-z0-9_.-]{0,62}$');
+COMMENT ON DOMAIN siam.code IS
+    'A short identifier: 1 to 63 characters, lower-case letters, digits, and _ . - (not first).';
+
+CREATE FUNCTION siam.clock() RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(nullif(current_setting('siam.now', true), '')::timestamptz, now())
+$$;
+COMMENT ON FUNCTION siam.clock() IS
+    'Now, for the schema: the transaction timestamp, or the instant in setting siam.now when set (tests).';
+
+CREATE FUNCTION siam.current_actor() RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(nullif(current_setting('siam.actor', true), ''), session_user::text)
+$$;
+COMMENT ON FUNCTION siam.current_actor() IS
+    'Who acts, for the event log: setting siam.actor when set (siamd sets it to the OS user or --actor), else the database role.';
+
+CREATE FUNCTION siam.is_time_zone(p_zone text) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_timezone_names WHERE name = p_zone)
+$$;
+COMMENT ON FUNCTION siam.is_time_zone(text) IS
+    'True when the text names an IANA time zone known to the server (e.g. Europe/Berlin).';
+
+CREATE FUNCTION siam.is_exact_interval(p_value interval) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT p_value IS NULL
+        OR (extract(year FROM p_value) = 0
+            AND extract(month FROM p_value) = 0
+            AND p_value >= interval '0')
+$$;
+COMMENT ON FUNCTION siam.is_exact_interval(interval) IS
+    'True for a non-negative interval of fixed length (days, hours, minutes, seconds; no months or years).';
+
+------------------------------------------------------------------------------------------
+-- Calendars
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.calendar (
+    name siam.code PRIMARY KEY,
+    time_zone text NOT NULL
+        CONSTRAINT calendar_time_zone_known CHECK (siam.is_time_zone(time_zone)),
+    created_at timestamptz NOT NULL DEFAULT siam.clock()
+);
+COMMENT ON TABLE siam.calendar IS
+    'A business calendar: an IANA time zone, weekly open intervals (siam.calendar_interval) and holidays (siam.calendar_holiday). SLA/OLA clocks count only open time.';
+COMMENT ON COLUMN siam.calendar.name IS 'The calendar''s code, e.g. eu-office.';
+COMMENT ON COLUMN siam.calendar.time_zone IS 'IANA time zone of the intervals and holidays, e.g. Europe/Berlin.';
+
+CREATE TABLE siam.calendar_interval (
+    calendar siam.code NOT NULL
+        REFERENCES siam.calendar ON UPDATE CASCADE ON DELETE CASCADE,
+    iso_weekday smallint NOT NULL
+        CONSTRAINT calendar_interval_weekday_valid CHECK (iso_weekday BETWEEN 1 AND 7),
+    opens time NOT NULL,
+    closes time NOT NULL,
+    PRIMARY KEY (calendar, iso_weekday, opens),
+    CONSTRAINT calendar_interval_ends_after_start CHECK (closes > opens)
+);
+COMMENT ON TABLE siam.calendar_interval IS
+    'A weekly open interval of a calendar, in the calendar''s local time. Intervals of one day do not overlap.';
+COMMENT ON COLUMN siam.calendar_interval.iso_weekday IS 'ISO weekday: 1 = Monday ... 7 = Sunday.';
+COMMENT ON COLUMN siam.calendar_interval.opens IS 'Local time the interval opens (inclusive).';
+COMMENT ON COLUMN siam.calendar_interval.closes IS 'Local time the interval closes (exclusive); 24:00 for midnight at the end of the day.';
+
+CREATE FUNCTION siam.calendar_interval_no_overlap() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1
+        FROM siam.calendar_interval AS other
+        WHERE other.calendar = NEW.calendar
+          AND other.iso_weekday = NEW.iso_weekday
+          AND other.opens <> NEW.opens
+          AND other.opens < NEW.closes
+          AND NEW.opens < other.closes
+    ) THEN
+        RAISE EXCEPTION 'calendar % has overlapping intervals on ISO weekday %', NEW.calendar, NEW.iso_weekday
+            USING ERRCODE = 'exclusion_violation',
+                  CONSTRAINT = 'calendar_interval_no_overlap';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE CONSTRAINT TRIGGER calendar_interval_no_overlap
+    AFTER INSERT OR UPDATE ON siam.calendar_interval
+    FOR EACH ROW EXECUTE FUNCTION siam.calendar_interval_no_overlap();
+
+CREATE TABLE siam.calendar_holiday (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    calendar siam.code NOT NULL
+        REFERENCES siam.calendar ON UPDATE CASCADE ON DELETE CASCADE,
+    on_date date,
+    month smallint,
+    day smallint,
+    CONSTRAINT calendar_holiday_one_form CHECK (
+        (on_date IS NOT NULL AND month IS NULL AND day IS NULL)
+        OR (on_date IS NULL AND month IS NOT NULL AND day IS NOT NULL)),
+    CONSTRAINT calendar_holiday_day_valid CHECK (
+        month IS NULL
+        OR (month BETWEEN 1 AND 12
+            AND day BETWEEN 1 AND CASE WHEN month = 2 THEN 29
+                                       WHEN month IN (4, 6, 9, 11) THEN 30
+                                       ELSE 31 END)),
+    CONSTRAINT calendar_holiday_unique UNIQUE NULLS NOT DISTINCT (calendar, on_date, month, day)
+);
+COMMENT ON TABLE siam.calendar_holiday IS
+    'A day on which a calendar has no open time: either a dated holiday (on_date) or a yearly one (month, day).';
+COMMENT ON COLUMN siam.calendar_holiday.on_date IS 'A dated holiday, e.g. 2026-12-24.';
+COMMENT ON COLUMN siam.calendar_holiday.month IS 'Month of a yearly holiday (with day), e.g. 12 for 12-25.';
+COMMENT ON COLUMN siam.calendar_holiday.day IS 'Day of month of a yearly holiday (with month).';
+
+------------------------------------------------------------------------------------------
+-- Suppliers, services, customers
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.supplier (
+    code siam.code PRIMARY KEY,
+    name text NOT NULL
+        CONSTRAINT supplier_name_present CHECK (btrim(name) <> '' AND length(name) <= 200),
+    status text NOT NULL DEFAULT 'onboarding'
+        CONSTRAINT supplier_status_valid
+        CHECK (status IN ('onboarding', 'active', 'suspended', 'exiting', 'retired')),
+    capacity integer
+        CONSTRAINT supplier_capacity_positive CHECK (capacity > 0),
+    calendar siam.code
+        REFERENCES siam.calendar ON UPDATE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT siam.clock(),
+    updated_at timestamptz NOT NULL DEFAULT siam.clock()
+);
+COMMENT ON TABLE siam.supplier IS
+    'A provider of IT services. Only active suppliers are offered work.';
+COMMENT ON COLUMN siam.supplier.code IS 'The supplier''s code, e.g. acme.';
+COMMENT ON COLUMN siam.supplier.status IS
+    'Lifecycle: onboarding (no work yet) -> active -> suspended (no new work, open work moved) / exiting (no new work, open work drained) -> retired. See siam.supplier_transition.';
+COMMENT ON COLUMN siam.supplier.capacity IS 'Most open incidents it owns at once; NULL = unlimited.';
+COMMENT ON COLUMN siam.supplier.calendar IS 'Business calendar of its OLA clocks; NULL = 24x7 unless the OLA target names one.';
+
+CREATE TABLE siam.supplier_transition (
+    from_status text NOT NULL,
+    to_status text NOT NULL,
+    PRIMARY KEY (from_status, to_status)
+);
+COMMENT ON TABLE siam.supplier_transition IS 'The allowed changes of a supplier''s status.';
+
+INSERT INTO siam.supplier_transition (from_status, to_status) VALUES
+    ('onboarding', 'active'),
+    ('onboarding', 'retired'),
+    ('active', 'suspended'),
+    ('active', 'exiting'),
+    ('suspended', 'active'),
+    ('suspended', 'exiting'),
+    ('exiting', 'active'),
+    ('exiting', 'retired');
+
+CREATE TABLE siam.service (
+    code siam.code PRIMARY KEY,
+    name text NOT NULL
+        CONSTRAINT service_name_present CHECK (btrim(name) <> '' AND length(name) <= 200),
+    created_at timestamptz NOT NULL DEFAULT siam.clock()
+);
+COMMENT ON TABLE siam.service IS 'An entry of the service catalog, e.g. network or sap-hr.';
+
+CREATE TABLE siam.supplier_service (
+    supplier siam.code NOT NULL REFERENCES siam.supplier ON UPDATE CASCADE,
+    service siam.code NOT NULL REFERENCES siam.service ON UPDATE CASCADE,
+    rank smallint NOT NULL DEFAULT 1
+        CONSTRAINT supplier_service_rank_valid CHECK (rank BETWEEN 1 AND 1000),
+    PRIMARY KEY (supplier, service)
+);
+COMMENT ON TABLE siam.supplier_service IS
+    'Which supplier serves which service. Only suppliers serving an incident''s service can be offered it.';
+COMMENT ON COLUMN siam.supplier_service.rank IS 'Preference rank for routing: 1 is preferred over 2, and so on.';
+
+CREATE INDEX supplier_service_service ON siam.supplier_service (service, rank);
+
+CREATE TABLE siam.customer (
+    code siam.code PRIMARY KEY,
+    name text NOT NULL
+        CONSTRAINT customer_name_present CHECK (btrim(name) <> '' AND length(name) <= 200),
+    created_at timestamptz NOT NULL DEFAULT siam.clock()
+);
+COMMENT ON TABLE siam.customer IS
+    'The party that signs the contract (not the user who receives the service).';
+
+------------------------------------------------------------------------------------------
+-- SLA / OLA targets
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.target (
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL
+        CONSTRAINT target_kind_valid CHECK (kind IN ('sla', 'ola')),
+    priority text NOT NULL
+        CONSTRAINT target_priority_valid CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+    service siam.code REFERENCES siam.service ON UPDATE CASCADE,
+    supplier siam.code REFERENCES siam.supplier ON UPDATE CASCADE,
+    calendar siam.code REFERENCES siam.calendar ON UPDATE CASCADE,
+    accept_within interval,
+    acknowledge_within interval,
+    resolve_within interval,
+    updated_at timestamptz NOT NULL DEFAULT siam.clock(),
+    CONSTRAINT target_sla_has_no_supplier CHECK (kind = 'ola' OR supplier IS NULL),
+    CONSTRAINT target_sla_has_no_accept CHECK (kind = 'ola' OR accept_within IS NULL),
+    CONSTRAINT target_durations_exact CHECK (
+        siam.is_exact_interval(accept_within)
+        AND siam.is_exact_interval(acknowledge_within)
+        AND siam.is_exact_interval(resolve_within)),
+    CONSTRAINT target_has_a_duration CHECK (
+        accept_within IS NOT NULL OR acknowledge_within IS NOT NULL OR resolve_within IS NOT NULL),
+    CONSTRAINT target_unique UNIQUE NULLS NOT DISTINCT (kind, priority, service, supplier)
+);
+COMMENT ON TABLE siam.target IS
+    'SLA (integrator <-> customer) and OLA (integrator <-> supplier) targets per priority, optionally per service and per supplier. For each clock the most specific target that sets it wins: supplier and service, then supplier, then service, then neither.';
+COMMENT ON COLUMN siam.target.kind IS 'sla or ola.';
+COMMENT ON COLUMN siam.target.priority IS 'P1 (highest) to P4.';
+COMMENT ON COLUMN siam.target.service IS 'Only for incidents of this service; NULL = any.';
+COMMENT ON COLUMN siam.target.supplier IS 'Only for this supplier (OLA only); NULL = any.';
+COMMENT ON COLUMN siam.target.calendar IS 'Calendar the durations count on; NULL = the supplier''s calendar for an OLA, else 24x7.';
+COMMENT ON COLUMN siam.target.accept_within IS 'Business time a supplier has to accept a handoff (OLA only).';
+COMMENT ON COLUMN siam.target.acknowledge_within IS 'Business time until work starts (the incident first goes in_progress).';
+COMMENT ON COLUMN siam.target.resolve_within IS 'Business time until the incident is resolved.';
+
+------------------------------------------------------------------------------------------
+-- Shared incidents
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.incident (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    title text NOT NULL
+        CONSTRAINT incident_title_present CHECK (btrim(title) <> '' AND length(title) <= 500),
+    service siam.code NOT NULL REFERENCES siam.service ON UPDATE CASCADE,
+    priority text NOT NULL
+        CONSTRAINT incident_priority_valid CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+    state text NOT NULL DEFAULT 'new'
+        CONSTRAINT incident_state_valid
+        CHECK (state IN ('new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled')),
+    customer siam.code REFERENCES siam.customer ON UPDATE CASCADE,
+    user_tier text
+        CONSTRAINT incident_user_tier_format CHECK (user_tier ~ '^[a-z0-9][a-z0-9_-]{0,31}$'),
+    owner siam.code REFERENCES siam.supplier ON UPDATE CASCADE,
+    on_hold boolean NOT NULL DEFAULT false,
+    opened_at timestamptz NOT NULL DEFAULT siam.clock(),
+    acknowledged_at timestamptz,
+    resolved_at timestamptz,
+    closed_at timestamptz,
+    acknowledge_due timestamptz,
+    resolve_due timestamptz,
+    sla_calendar siam.code REFERENCES siam.calendar ON UPDATE CASCADE,
+    paused_since timestamptz,
+    handoff_count integer NOT NULL DEFAULT 0
+        CONSTRAINT incident_handoff_count_nonnegative CHECK (handoff_count >= 0),
+    complaint_count integer NOT NULL DEFAULT 0
+        CONSTRAINT incident_complaint_count_nonnegative CHECK (complaint_count >= 0),
+    updated_at timestamptz NOT NULL DEFAULT siam.clock(),
+    CONSTRAINT incident_owner_matches_state CHECK (
+        CASE state
+            WHEN 'new' THEN owner IS NULL
+            WHEN 'cancelled' THEN true
+            ELSE owner IS NOT NULL
+        END),
+    CONSTRAINT incident_pending_is_paused CHECK ((state = 'pending') = (paused_since IS NOT NULL)),
+    CONSTRAINT incident_resolved_at_iff_resolved CHECK (
+        (state IN ('resolved', 'closed')) = (resolved_at IS NOT NULL)),
+    CONSTRAINT incident_closed_at_iff_closed CHECK ((state = 'closed') = (closed_at IS NOT NULL))
+);
+COMMENT ON TABLE siam.incident IS
+    'A shared incident: one supplier owns it (accountable) at a time, others may contribute (siam.assignment).';
+COMMENT ON COLUMN siam.incident.state IS
+    'new, assigned, in_progress, pending (waiting on the customer: SLA clocks pause), resolved, closed, cancelled. See siam.incident_transition.';
+COMMENT ON COLUMN siam.incident.customer IS 'The customer the incident is for, if known.';
+COMMENT ON COLUMN siam.incident.user_tier IS 'Tier of the affected user, e.g. vip; NULL = standard.';
+COMMENT ON COLUMN siam.incident.owner IS 'The supplier accountable now; NULL while new.';
+COMMENT ON COLUMN siam.incident.on_hold IS 'Held by the integrator: the daemon does not route it automatically.';
+COMMENT ON COLUMN siam.incident.acknowledged_at IS 'When work first started (first entry into in_progress).';
+COMMENT ON COLUMN siam.incident.acknowledge_due IS 'SLA due instant of acknowledgement; NULL when no target sets one.';
+COMMENT ON COLUMN siam.incident.resolve_due IS 'SLA due instant of resolution; NULL when no target sets one.';
+COMMENT ON COLUMN siam.incident.sla_calendar IS 'Calendar the SLA clocks count on; NULL = 24x7.';
+COMMENT ON COLUMN siam.incident.paused_since IS 'Set while pending: since when the SLA clocks are paused.';
+COMMENT ON COLUMN siam.incident.handoff_count IS 'Handoffs of the whole incident offered so far.';
+COMMENT ON COLUMN siam.incident.complaint_count IS 'Complaints recorded so far.';
+
+CREATE INDEX incident_acknowledge_due_open ON siam.incident (acknowledge_due)
+    WHERE acknowledged_at IS NULL AND state IN ('new', 'assigned');
+CREATE INDEX incident_resolve_due_open ON siam.incident (resolve_due)
+    WHERE state IN ('new', 'assigned', 'in_progress');
+CREATE INDEX incident_unrouted ON siam.incident (opened_at)
+    WHERE state = 'new' AND NOT on_hold;
+CREATE INDEX incident_owner_open ON siam.incident (owner)
+    WHERE state IN ('assigned', 'in_progress', 'pending');
+CREATE INDEX incident_service ON siam.incident (service);
+
+CREATE TABLE siam.incident_transition (
+    from_state text NOT NULL,
+    to_state text NOT NULL,
+    by_handoff boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (from_state, to_state)
+);
+COMMENT ON TABLE siam.incident_transition IS
+    'The allowed changes of an incident''s state. by_handoff: made only by accepting a handoff of the whole incident, not by setting the state.';
+
+INSERT INTO siam.incident_transition (from_state, to_state, by_handoff) VALUES
+    ('new', 'assigned', true),
+    ('new', 'cancelled', false),
+    ('assigned', 'in_progress', false),
+    ('assigned', 'pending', false),
+    ('assigned', 'resolved', false),
+    ('assigned', 'cancelled', false),
+    ('in_progress', 'assigned', true),
+    ('in_progress', 'pending', false),
+    ('in_progress', 'resolved', false),
+    ('in_progress', 'cancelled', false),
+    ('pending', 'in_progress', false),
+    ('pending', 'resolved', false),
+    ('pending', 'cancelled', false),
+    ('resolved', 'in_progress', false),
+    ('resolved', 'closed', false);
+
+CREATE FUNCTION siam.incident_state_transition() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NEW.state IS DISTINCT FROM OLD.state AND NOT EXISTS (
+        SELECT 1 FROM siam.incident_transition
+        WHERE from_state = OLD.state AND to_state = NEW.state
+    ) THEN
+        RAISE EXCEPTION 'incident % cannot go from % to %', OLD.id, OLD.state, NEW.state
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = 'incident_state_transition';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER incident_state_transition
+    BEFORE UPDATE OF state ON siam.incident
+    FOR EACH ROW EXECUTE FUNCTION siam.incident_state_transition();
+
+CREATE TABLE siam.incident_pause (
+    incident bigint NOT NULL REFERENCES siam.incident,
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz,
+    PRIMARY KEY (incident, started_at),
+    CONSTRAINT incident_pause_ends_after_start CHECK (ended_at >= started_at)
+);
+COMMENT ON TABLE siam.incident_pause IS
+    'A time the incident was pending (waiting on the customer): its SLA clocks did not run. ended_at is NULL while it lasts.';
+
+CREATE UNIQUE INDEX incident_pause_one_open ON siam.incident_pause (incident) WHERE ended_at IS NULL;
+
+CREATE TABLE siam.assignment (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    incident bigint NOT NULL REFERENCES siam.incident,
+    supplier siam.code NOT NULL REFERENCES siam.supplier ON UPDATE CASCADE,
+    role text NOT NULL
+        CONSTRAINT assignment_role_valid CHECK (role IN ('owner', 'contributor')),
+    handoff bigint,
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz,
+    resolve_due timestamptz,
+    ola_calendar siam.code REFERENCES siam.calendar ON UPDATE CASCADE,
+    CONSTRAINT assignment_ends_after_start CHECK (ended_at >= started_at)
+);
+COMMENT ON TABLE siam.assignment IS
+    'A span of time a supplier held an incident (role owner) or contributed to it (role contributor), from the accepted handoff until it handed on, the incident was resolved or cancelled.';
+COMMENT ON COLUMN siam.assignment.handoff IS 'The accepted handoff that started it.';
+COMMENT ON COLUMN siam.assignment.ended_at IS 'NULL while the supplier still holds it.';
+COMMENT ON COLUMN siam.assignment.resolve_due IS 'The supplier''s OLA due instant of resolution; NULL when no OLA sets one.';
+COMMENT ON COLUMN siam.assignment.ola_calendar IS 'Calendar the supplier''s OLA clock counts on; NULL = 24x7.';
+
+CREATE UNIQUE INDEX assignment_one_open_owner ON siam.assignment (incident)
+    WHERE role = 'owner' AND ended_at IS NULL;
+CREATE UNIQUE INDEX assignment_one_open_per_supplier ON siam.assignment (incident, supplier)
+    WHERE ended_at IS NULL;
+CREATE INDEX assignment_supplier ON siam.assignment (supplier, incident);
+CREATE INDEX assignment_resolve_due_open ON siam.assignment (resolve_due) WHERE ended_at IS NULL;
+
+CREATE TABLE siam.external_ref (
+    supplier siam.code NOT NULL REFERENCES siam.supplier ON UPDATE CASCADE,
+    ticket text NOT NULL
+        CONSTRAINT external_ref_ticket_present CHECK (btrim(ticket) <> '' AND length(ticket) <= 200),
+    incident bigint NOT NULL REFERENCES siam.incident,
+    created_at timestamptz NOT NULL DEFAULT siam.clock(),
+    PRIMARY KEY (supplier, ticket),
+    CONSTRAINT external_ref_one_per_supplier UNIQUE (incident, supplier)
+);
+COMMENT ON TABLE siam.external_ref IS
+    'A supplier''s own ticket number for an incident; unique per supplier.';
+
+------------------------------------------------------------------------------------------
+-- Handoffs
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.handoff (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    incident bigint NOT NULL REFERENCES siam.incident,
+    from_supplier siam.code REFERENCES siam.supplier ON UPDATE CASCADE,
+    to_supplier siam.code NOT NULL REFERENCES siam.supplier ON UPDATE CASCADE,
+    part text
+        CONSTRAINT handoff_part_present CHECK (btrim(part) <> '' AND length(part) <= 500),
+    state text NOT NULL DEFAULT 'offered'
+        CONSTRAINT handoff_state_valid
+        CHECK (state IN ('offered', 'accepted', 'rejected', 'expired', 'cancelled')),
+    offered_at timestamptz NOT NULL DEFAULT siam.clock(),
+    offered_by text NOT NULL DEFAULT siam.current_actor(),
+    accept_due timestamptz,
+    accept_calendar siam.code REFERENCES siam.calendar ON UPDATE CASCADE,
+    answered_at timestamptz,
+    answered_by text,
+    reason text
+        CONSTRAINT handoff_reason_length CHECK (length(reason) <= 2000),
+    out_of_scope boolean NOT NULL DEFAULT false,
+    CONSTRAINT handoff_not_to_sender CHECK (from_supplier IS DISTINCT FROM to_supplier),
+    CONSTRAINT handoff_answered_iff_closed CHECK ((state = 'offered') = (answered_at IS NULL)),
+    CONSTRAINT handoff_rejection_has_reason CHECK (
+        state <> 'rejected' OR (reason IS NOT NULL AND btrim(reason) <> '')),
+    CONSTRAINT handoff_out_of_scope_is_rejection CHECK (NOT out_of_scope OR state = 'rejected'),
+    CONSTRAINT handoff_due_after_offer CHECK (accept_due >= offered_at)
+);
+COMMENT ON TABLE siam.handoff IS
+    'An offer of an incident (or of a part of it) to a supplier: offered -> accepted | rejected (reason required) | expired (not answered by accept_due) | cancelled.';
+COMMENT ON COLUMN siam.handoff.from_supplier IS 'Who hands it on; NULL = the service integrator.';
+COMMENT ON COLUMN siam.handoff.to_supplier IS 'The supplier it is offered to.';
+COMMENT ON COLUMN siam.handoff.part IS 'NULL: the whole incident (ownership). Otherwise what part of the work is offered (a contribution).';
+COMMENT ON COLUMN siam.handoff.accept_due IS 'OLA deadline to accept; NULL when no OLA sets one (it then never expires).';
+COMMENT ON COLUMN siam.handoff.reason IS 'Why it was offered, rejected, expired or cancelled.';
+COMMENT ON COLUMN siam.handoff.out_of_scope IS 'A rejection disputing scope: the integrator has to decide.';
+
+CREATE UNIQUE INDEX handoff_one_open_ownership_offer ON siam.handoff (incident)
+    WHERE state = 'offered' AND part IS NULL;
+CREATE UNIQUE INDEX handoff_one_open_offer_per_supplier ON siam.handoff (incident, to_supplier)
+    WHERE state = 'offered';
+CREATE INDEX handoff_accept_due_offered ON siam.handoff (accept_due) WHERE state = 'offered';
+CREATE INDEX handoff_incident ON siam.handoff (incident, offered_at);
+CREATE INDEX handoff_to_supplier ON siam.handoff (to_supplier, state);
+
+CREATE FUNCTION siam.handoff_state_transition() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NEW.state IS DISTINCT FROM OLD.state AND OLD.state <> 'offered' THEN
+        RAISE EXCEPTION 'handoff % is % already', OLD.id, OLD.state
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = 'handoff_state_transition';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER handoff_state_transition
+    BEFORE UPDATE OF state ON siam.handoff
+    FOR EACH ROW EXECUTE FUNCTION siam.handoff_state_transition();
+
+------------------------------------------------------------------------------------------
+-- Escalations and complaints
+------------------------------------------------------------------------------------------
+
+CREATE FUNCTION siam.is_ascending(p_values numeric[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT coalesce(bool_and(v > prev), true)
+    FROM (
+        SELECT v, lag(v) OVER (ORDER BY i) AS prev
+        FROM unnest(p_values) WITH ORDINALITY AS t (v, i)
+    ) AS pairs
+    WHERE prev IS NOT NULL
+$$;
+COMMENT ON FUNCTION siam.is_ascending(numeric[]) IS 'True when the values are strictly ascending.';
+
+CREATE TABLE siam.escalation_rule (
+    code siam.code PRIMARY KEY,
+    measure text NOT NULL
+        CONSTRAINT escalation_rule_measure_valid CHECK (measure IN (
+            'sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve',
+            'bounces', 'complaints', 'capacity')),
+    thresholds numeric[] NOT NULL
+        CONSTRAINT escalation_rule_thresholds_valid CHECK (
+            cardinality(thresholds) BETWEEN 1 AND 10
+            AND 0 < ALL (thresholds)
+            AND siam.is_ascending(thresholds)),
+    notify text NOT NULL DEFAULT 'integrator'
+        CONSTRAINT escalation_rule_notify_valid CHECK (notify IN ('integrator', 'supplier', 'customer')),
+    repeat_every interval
+        CONSTRAINT escalation_rule_repeat_positive CHECK (repeat_every > interval '0' AND siam.is_exact_interval(repeat_every)),
+    time_window interval
+        CONSTRAINT escalation_rule_window_positive CHECK (time_window > interval '0' AND siam.is_exact_interval(time_window)),
+    priority text
+        CONSTRAINT escalation_rule_priority_valid CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+    service siam.code REFERENCES siam.service ON UPDATE CASCADE,
+    supplier siam.code REFERENCES siam.supplier ON UPDATE CASCADE,
+    user_tier text,
+    enabled boolean NOT NULL DEFAULT true,
+    CONSTRAINT escalation_rule_window_for_counts CHECK (
+        measure NOT IN ('bounces', 'complaints') OR time_window IS NOT NULL)
+);
+COMMENT ON TABLE siam.escalation_rule IS
+    'A threshold on a measure that raises an escalation of a level (1 = first threshold) to a party. Optionally scoped by priority, service, supplier and user tier.';
+COMMENT ON COLUMN siam.escalation_rule.measure IS
+    'sla_acknowledge, sla_resolve, ola_accept, ola_resolve (percent of the clock elapsed); bounces (handoffs of one incident within time_window); complaints (weighted complaints within time_window: customer 2, user 1); capacity (percent of a supplier''s capacity in use).';
+COMMENT ON COLUMN siam.escalation_rule.thresholds IS 'Ascending thresholds; level N is raised when the measure reaches thresholds[N].';
+COMMENT ON COLUMN siam.escalation_rule.notify IS 'The party it is raised to.';
+COMMENT ON COLUMN siam.escalation_rule.repeat_every IS 'Repeat the notification at this interval until acknowledged; NULL = once.';
+COMMENT ON COLUMN siam.escalation_rule.time_window IS 'Window of the count measures (bounces, complaints).';
+
+INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_every, time_window) VALUES
+    ('sla-acknowledge', 'sla_acknowledge', '{50,75,90,100}', 'integrator', interval '1 hour', NULL),
+    ('sla-resolve', 'sla_resolve', '{50,75,90,100}', 'integrator', interval '1 hour', NULL),
+    ('ola-accept', 'ola_accept', '{50,75,90,100}', 'supplier', interval '1 hour', NULL),
+    ('ola-resolve', 'ola_resolve', '{50,75,90,100}', 'supplier', interval '1 hour', NULL),
+    ('bounce', 'bounces', '{3}', 'integrator', NULL, interval '24 hours'),
+    ('complaint', 'complaints', '{1,3}', 'integrator', NULL, interval '7 days'),
+    ('capacity', 'capacity', '{100}', 'integrator', interval '4 hours', NULL);
+
+CREATE TABLE siam.escalation (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule siam.code NOT NULL REFERENCES siam.escalation_rule ON UPDATE CASCADE,
+    level smallint NOT NULL
+        CONSTRAINT escalation_level_positive CHECK (level >= 1),
+    incident bigint REFERENCES siam.incident,
+    handoff bigint REFERENCES siam.handoff,
+    supplier siam.code REFERENCES siam.supplier ON UPDATE CASCADE,
+    notify text NOT NULL
+        CONSTRAINT escalation_notify_valid CHECK (notify IN ('integrator', 'supplier', 'customer')),
+    reason text NOT NULL
+        CONSTRAINT escalation_reason_present CHECK (btrim(reason) <> ''),
+    raised_at timestamptz NOT NULL DEFAULT siam.clock(),
+    notified_count integer NOT NULL DEFAULT 1
+        CONSTRAINT escalation_notified_count_positive CHECK (notified_count >= 1),
+    last_notified_at timestamptz NOT NULL DEFAULT siam.clock(),
+    acknowledged_at timestamptz,
+    acknowledged_by text,
+    closed_at timestamptz,
+    close_reason text,
+    CONSTRAINT escalation_has_subject CHECK (incident IS NOT NULL OR supplier IS NOT NULL),
+    CONSTRAINT escalation_ack_has_who CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL)),
+    CONSTRAINT escalation_close_has_reason CHECK ((closed_at IS NULL) = (close_reason IS NULL)),
+    CONSTRAINT escalation_raised_once UNIQUE NULLS NOT DISTINCT (rule, level, incident, handoff, supplier)
+);
+COMMENT ON TABLE siam.escalation IS
+    'An escalation: raised once per rule x level x subject (incident, handoff, supplier), repeated at the rule''s interval until acknowledged, closed when its cause ends.';
+COMMENT ON COLUMN siam.escalation.level IS 'Which threshold of the rule was crossed (1 = first).';
+COMMENT ON COLUMN siam.escalation.handoff IS 'The handoff whose OLA accept clock it is about, if any.';
+COMMENT ON COLUMN siam.escalation.supplier IS 'The supplier it is about (OLA clocks, capacity), if any.';
+COMMENT ON COLUMN siam.escalation.acknowledged_by IS 'Who acknowledged it; repeats stop then.';
+COMMENT ON COLUMN siam.escalation.closed_at IS 'When its cause ended (incident resolved, handoff accepted, ...).';
+
+CREATE INDEX escalation_open ON siam.escalation (raised_at) WHERE closed_at IS NULL;
+CREATE INDEX escalation_incident ON siam.escalation (incident);
+
+CREATE TABLE siam.complaint (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    incident bigint NOT NULL REFERENCES siam.incident,
+    source text NOT NULL
+        CONSTRAINT complaint_source_valid CHECK (source IN ('user', 'customer')),
+    body text NOT NULL
+        CONSTRAINT complaint_body_present CHECK (btrim(body) <> '' AND length(body) <= 10000),
+    received_at timestamptz NOT NULL DEFAULT siam.clock(),
+    recorded_by text NOT NULL DEFAULT siam.current_actor()
+);
+COMMENT ON TABLE siam.complaint IS
+    'A complaint about an incident, from the user or from the customer (a customer complaint weighs more).';
+
+CREATE INDEX complaint_incident ON siam.complaint (incident, received_at);
+
+------------------------------------------------------------------------------------------
+-- Events: the audit trail and the integration feed
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.event (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT siam.clock(),
+    xact_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    actor text NOT NULL DEFAULT siam.current_actor(),
+    db_role text NOT NULL DEFAULT session_user,
+    kind text NOT NULL
+        CONSTRAINT event_kind_format CHECK (kind ~ '^[a-z_]+\.[a-z_]+$'),
+    incident bigint,
+    handoff bigint,
+    supplier text,
+    escalation bigint,
+    reason text NOT NULL,
+    data jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT event_data_object CHECK (jsonb_typeof(data) = 'object')
+);
+COMMENT ON TABLE siam.event IS
+    'One row per change, by whom and why. Append-only: the audit trail and the feed that integrations follow.';
+COMMENT ON COLUMN siam.event.at IS 'When it happened (siam.clock()).';
+COMMENT ON COLUMN siam.event.xact_id IS 'The writing transaction, for consumers that must not skip events committed out of id order.';
+COMMENT ON COLUMN siam.event.actor IS 'Who acted: a person (OS user or --actor), siamd''s daemon, or an integration.';
+COMMENT ON COLUMN siam.event.db_role IS 'The database role of the session that wrote it.';
+COMMENT ON COLUMN siam.event.kind IS 'What happened, as subject.verb: incident.opened, handoff.accepted, ...';
+COMMENT ON COLUMN siam.event.reason IS 'Why, in words.';
+COMMENT ON COLUMN siam.event.data IS 'Details: the values that changed.';
+
+CREATE INDEX event_incident ON siam.event (incident) WHERE incident IS NOT NULL;
+CREATE INDEX event_supplier ON siam.event (supplier) WHERE supplier IS NOT NULL;
+
+CREATE FUNCTION siam.event_append_only() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'siam.event is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              CONSTRAINT = 'event_append_only';
+END
+$$;
+
+CREATE TRIGGER event_append_only
+    BEFORE UPDATE OR DELETE ON siam.event
+    FOR EACH ROW EXECUTE FUNCTION siam.event_append_only();
+CREATE TRIGGER event_no_truncate
+    BEFORE TRUNCATE ON siam.event
+    FOR EACH STATEMENT EXECUTE FUNCTION siam.event_append_only();
+
+CREATE FUNCTION siam.event_notify() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM pg_notify('siam_event', '');
+    RETURN NULL;
+END
+$$;
+
+-- Once per statement, not per row: a burst of changes wakes a listener once.
+CREATE TRIGGER event_notify
+    AFTER INSERT ON siam.event
+    FOR EACH STATEMENT EXECUTE FUNCTION siam.event_notify();
+
+CREATE FUNCTION siam.record_event(
+    p_kind text,
+    p_reason text,
+    p_incident bigint DEFAULT NULL,
+    p_handoff bigint DEFAULT NULL,
+    p_supplier text DEFAULT NULL,
+    p_escalation bigint DEFAULT NULL,
+    p_data jsonb DEFAULT '{}'
+) RETURNS bigint
+LANGUAGE sql
+AS $$
+    INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+    VALUES (p_kind, p_reason, p_incident, p_handoff, p_supplier, p_escalation, coalesce(p_data, '{}'))
+    RETURNING id
+$$;
+COMMENT ON FUNCTION siam.record_event(text, text, bigint, bigint, text, bigint, jsonb) IS
+    'Appends one event (actor and time filled in). Used by every siam.* function that changes data.';
+
+------------------------------------------------------------------------------------------
+-- Business time (see PRODUCT.md "SLA clock semantics"; the same rules as the Swift core)
+------------------------------------------------------------------------------------------
+
+CREATE FUNCTION siam.seconds(p_seconds numeric) RETURNS interval
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    -- A pure time interval (no day part), so adding it never depends on the session's zone.
+    SELECT make_interval(secs => p_seconds::double precision)
+$$;
+COMMENT ON FUNCTION siam.seconds(numeric) IS 'An interval of exactly that many seconds.';
+
+CREATE FUNCTION siam.is_holiday(p_calendar text, p_day date) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+        FROM siam.calendar_holiday
+        WHERE calendar = p_calendar
+          AND (on_date = p_day
+               OR (month = extract(month FROM p_day) AND day = extract(day FROM p_day))))
+$$;
+COMMENT ON FUNCTION siam.is_holiday(text, date) IS 'True when the local day is a dated or yearly holiday of the calendar.';
+
+CREATE FUNCTION siam.open_segments(
+    p_calendar text,
+    p_from timestamptz,
+    p_to timestamptz,
+    p_pauses tstzmultirange
+) RETURNS SETOF tstzrange
+LANGUAGE plpgsql STABLE
+AS $$
+-- The open, unpaused time of a calendar within [p_from, p_to) in time order; p_to NULL = no end.
+-- A NULL calendar is open at all times (24x7).
+DECLARE
+    v_zone text;
+    v_day date;
+    v_window tstzrange := tstzrange(p_from, p_to, '[)');
+    v_idle_days integer := 0;
+    v_interval record;
+    v_open tstzrange;
+    v_piece tstzrange;
+    v_any boolean;
+BEGIN
+    IF p_calendar IS NULL THEN
+        RETURN QUERY SELECT unnest(tstzmultirange(v_window) - coalesce(p_pauses, '{}'));
+        RETURN;
+    END IF;
+    SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown calendar ''%''', p_calendar USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
+        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it can never be reached', p_calendar
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_day := (p_from AT TIME ZONE v_zone)::date;
+    LOOP
+        -- Past the end of the window, or paused for good from here on: nothing more to give.
+        EXIT WHEN p_to IS NOT NULL AND (v_day::timestamp AT TIME ZONE v_zone) >= p_to;
+        EXIT WHEN upper_inf(p_pauses)
+              AND (SELECT lower(r) FROM unnest(p_pauses) AS r ORDER BY lower(r) DESC LIMIT 1)
+                  <= (v_day::timestamp AT TIME ZONE v_zone);
+        v_any := false;
+        IF NOT siam.is_holiday(p_calendar, v_day) THEN
+            FOR v_interval IN
+                SELECT opens, closes
+                FROM siam.calendar_interval
+                WHERE calendar = p_calendar AND iso_weekday = extract(isodow FROM v_day)
+                ORDER BY opens
+            LOOP
+                v_any := true;
+                v_open := tstzrange((v_day + v_interval.opens) AT TIME ZONE v_zone,
+                                    (v_day + v_interval.closes) AT TIME ZONE v_zone, '[)')
+                          * v_window;
+                CONTINUE WHEN isempty(v_open);
+                FOR v_piece IN SELECT unnest(tstzmultirange(v_open) - coalesce(p_pauses, '{}')) LOOP
+                    RETURN NEXT v_piece;
+                END LOOP;
+            END LOOP;
+        END IF;
+        v_idle_days := CASE WHEN v_any THEN 0 ELSE v_idle_days + 1 END;
+        IF v_idle_days > 1000 THEN
+            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_day
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_day := v_day + 1;
+        -- A caller that stops reading (deadline found) ends this loop; an open-ended scan
+        -- without a p_to is only used that way.
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION siam.open_segments(text, timestamptz, timestamptz, tstzmultirange) IS
+    'Open, unpaused ranges of a calendar (NULL = 24x7) within [from, to) in time order.';
+
+CREATE FUNCTION siam.business_deadline(
+    p_calendar text,
+    p_from timestamptz,
+    p_duration interval,
+    p_pauses tstzmultirange DEFAULT '{}'
+) RETURNS timestamptz
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_remaining numeric;
+    v_length numeric;
+    v_zone text;
+    v_day date;
+    v_idle_days integer := 0;
+    v_interval record;
+    v_open tstzrange;
+    v_piece tstzrange;
+    v_any boolean;
+    v_pauses tstzmultirange := coalesce(p_pauses, '{}');
+BEGIN
+    IF p_from IS NULL OR p_duration IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT siam.is_exact_interval(p_duration) THEN
+        RAISE EXCEPTION 'duration must be zero or more and of fixed length (no months), not %', p_duration
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_remaining := extract(epoch FROM p_duration);
+    IF p_calendar IS NULL THEN
+        FOR v_piece IN SELECT unnest(tstzmultirange(tstzrange(p_from, NULL)) - v_pauses) LOOP
+            IF upper_inf(v_piece) THEN
+                RETURN lower(v_piece) + siam.seconds(v_remaining);
+            END IF;
+            v_length := extract(epoch FROM upper(v_piece) - lower(v_piece));
+            IF v_remaining <= v_length THEN
+                RETURN lower(v_piece) + siam.seconds(v_remaining);
+            END IF;
+            v_remaining := v_remaining - v_length;
+        END LOOP;
+        RETURN NULL;  -- paused for good: not due while the pause lasts
+    END IF;
+
+    SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown calendar ''%''', p_calendar USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
+        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it can never be reached', p_calendar
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_day := (p_from AT TIME ZONE v_zone)::date;
+    LOOP
+        IF upper_inf(v_pauses)
+           AND (SELECT max(lower(r)) FROM unnest(v_pauses) AS r) <= (v_day::timestamp AT TIME ZONE v_zone) THEN
+            RETURN NULL;  -- paused for good: not due while the pause lasts
+        END IF;
+        v_any := false;
+        IF NOT siam.is_holiday(p_calendar, v_day) THEN
+            FOR v_interval IN
+                SELECT opens, closes
+                FROM siam.calendar_interval
+                WHERE calendar = p_calendar AND iso_weekday = extract(isodow FROM v_day)
+                ORDER BY opens
+            LOOP
+                v_any := true;
+                v_open := tstzrange((v_day + v_interval.opens) AT TIME ZONE v_zone,
+                                    (v_day + v_interval.closes) AT TIME ZONE v_zone, '[)')
+                          * tstzrange(p_from, NULL);
+                CONTINUE WHEN isempty(v_open);
+                FOR v_piece IN SELECT unnest(tstzmultirange(v_open) - v_pauses) LOOP
+                    v_length := extract(epoch FROM upper(v_piece) - lower(v_piece));
+                    -- A deadline on a closing instant is that instant, not the next opening.
+                    IF v_remaining <= v_length THEN
+                        RETURN lower(v_piece) + siam.seconds(v_remaining);
+                    END IF;
+                    v_remaining := v_remaining - v_length;
+                END LOOP;
+            END LOOP;
+        END IF;
+        v_idle_days := CASE WHEN v_any THEN 0 ELSE v_idle_days + 1 END;
+        IF v_idle_days > 1000 THEN
+            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_day
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_day := v_day + 1;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION siam.business_deadline(text, timestamptz, interval, tstzmultirange) IS
+    'The instant at which the duration of business time is consumed on the calendar (NULL = 24x7), starting at from (or its next opening), not counting paused ranges. NULL when a pause without end stops the clock first.';
+
+CREATE FUNCTION siam.business_elapsed(
+    p_calendar text,
+    p_from timestamptz,
+    p_to timestamptz,
+    p_pauses tstzmultirange DEFAULT '{}'
+) RETURNS interval
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE
+        WHEN p_from IS NULL OR p_to IS NULL THEN NULL
+        WHEN p_to <= p_from THEN interval '0'
+        ELSE siam.seconds(coalesce(
+            (SELECT sum(extract(epoch FROM upper(s) - lower(s)))
+             FROM siam.open_segments(p_calendar, p_from, p_to, p_pauses) AS s), 0))
+    END
+$$;
+COMMENT ON FUNCTION siam.business_elapsed(text, timestamptz, timestamptz, tstzmultirange) IS
+    'Business time on the calendar (NULL = 24x7) within [from, to), not counting paused ranges; 0 when to <= from.';
+
+CREATE FUNCTION siam.incident_pauses(p_incident bigint) RETURNS tstzmultirange
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(range_agg(tstzrange(started_at, ended_at, '[)')), '{}')
+    FROM siam.incident_pause
+    WHERE incident = p_incident
+$$;
+COMMENT ON FUNCTION siam.incident_pauses(bigint) IS 'The ranges an incident was pending (the last one open while it still is).';
+
+------------------------------------------------------------------------------------------
+-- The write path: functions for people (through siamd) and for integrations
+------------------------------------------------------------------------------------------
+
+CREATE FUNCTION siam.check_code(p_value text, p_what text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_value IS NULL THEN
+        RAISE EXCEPTION '% is required', p_what USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_value !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid % ''%'': use 1 to 63 lower-case letters, digits, _ . - (starting with a letter or digit)', p_what, p_value
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_value;
+END
+$$;
+COMMENT ON FUNCTION siam.check_code(text, text) IS 'Returns the code, or raises 22023 naming what is malformed.';
+
+CREATE FUNCTION siam.check_name(p_value text, p_what text, p_max integer DEFAULT 200) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_value IS NULL OR btrim(p_value) = '' THEN
+        RAISE EXCEPTION '% is required and must not be blank', p_what USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF length(p_value) > p_max THEN
+        RAISE EXCEPTION '% is too long: % characters, at most %', p_what, length(p_value), p_max
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_value;
+END
+$$;
+COMMENT ON FUNCTION siam.check_name(text, text, integer) IS 'Returns the text, or raises when it is blank or too long.';
+
+CREATE FUNCTION siam.check_priority(p_priority text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_priority IS NULL OR p_priority NOT IN ('P1', 'P2', 'P3', 'P4') THEN
+        RAISE EXCEPTION 'invalid priority ''%'': use P1, P2, P3 or P4', p_priority
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_priority;
+END
+$$;
+
+CREATE FUNCTION siam.check_duration(p_value interval, p_what text) RETURNS interval
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF NOT siam.is_exact_interval(p_value) THEN
+        RAISE EXCEPTION 'invalid % %: a duration must be zero or more and of fixed length (no months or years)', p_what, p_value
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_value;
+END
+$$;
+
+CREATE FUNCTION siam.lock_supplier(p_code text) RETURNS siam.supplier
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_supplier siam.supplier;
+BEGIN
+    SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown supplier ''%''', p_code USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_supplier;
+END
+$$;
+
+CREATE FUNCTION siam.lock_incident(p_id bigint) RETURNS siam.incident
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+BEGIN
+    IF p_id IS NULL THEN
+        RAISE EXCEPTION 'incident is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO v_incident FROM siam.incident WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown incident %', p_id USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_incident;
+END
+$$;
+
+CREATE FUNCTION siam.lock_handoff(p_id bigint) RETURNS siam.handoff
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+BEGIN
+    IF p_id IS NULL THEN
+        RAISE EXCEPTION 'handoff is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown handoff %', p_id USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_handoff;
+END
+$$;
+
+CREATE FUNCTION siam.require_exists(p_table regclass, p_code text, p_what text) RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_found boolean;
+BEGIN
+    IF p_code IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- The table is one of siam's own (a regclass, quoted by format's %s); the code is a parameter.
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I = $1)', p_table,
+                   CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END)
+        INTO v_found USING p_code;
+    IF NOT v_found THEN
+        RAISE EXCEPTION 'unknown % ''%''', p_what, p_code USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN p_code;
+END
+$$;
+
+-- Calendars ---------------------------------------------------------------------------
+
+CREATE FUNCTION siam.calendar_add(
+    p_name text,
+    p_time_zone text,
+    p_weekdays smallint[],
+    p_opens time[],
+    p_closes time[],
+    p_holidays text[] DEFAULT '{}'
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_holiday text;
+    v_count integer := coalesce(cardinality(p_weekdays), 0);
+BEGIN
+    PERFORM siam.check_code(p_name, 'calendar name');
+    IF p_time_zone IS NULL OR NOT siam.is_time_zone(p_time_zone) THEN
+        RAISE EXCEPTION 'unknown time zone ''%'': use an IANA name such as Europe/Berlin', p_time_zone
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_count <> coalesce(cardinality(p_opens), 0) OR v_count <> coalesce(cardinality(p_closes), 0) THEN
+        RAISE EXCEPTION 'weekdays, opens and closes must have the same number of elements'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_count = 0 THEN
+        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it could never be reached', p_name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.calendar WHERE name = p_name) THEN
+        RAISE EXCEPTION 'calendar ''%'' exists already', p_name USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.calendar (name, time_zone) VALUES (p_name, p_time_zone);
+    FOR i IN 1 .. v_count LOOP
+        IF p_weekdays[i] IS NULL OR p_weekdays[i] NOT BETWEEN 1 AND 7 THEN
+            RAISE EXCEPTION 'invalid ISO weekday %: use 1 (Monday) to 7 (Sunday)', p_weekdays[i]
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF p_opens[i] IS NULL OR p_closes[i] IS NULL OR p_closes[i] <= p_opens[i] THEN
+            RAISE EXCEPTION 'interval %-% ends before it starts', p_opens[i], p_closes[i]
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF EXISTS (SELECT 1 FROM siam.calendar_interval
+                   WHERE calendar = p_name AND iso_weekday = p_weekdays[i]
+                     AND opens < p_closes[i] AND p_opens[i] < closes) THEN
+            RAISE EXCEPTION 'intervals overlap on ISO weekday % at %-%', p_weekdays[i], p_opens[i], p_closes[i]
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        INSERT INTO siam.calendar_interval (calendar, iso_weekday, opens, closes)
+        VALUES (p_name, p_weekdays[i], p_opens[i], p_closes[i]);
+    END LOOP;
+    FOREACH v_holiday IN ARRAY coalesce(p_holidays, '{}') LOOP
+        IF v_holiday ~ '^\d{4}-\d{2}-\d{2}$' THEN
+            BEGIN
+                INSERT INTO siam.calendar_holiday (calendar, on_date) VALUES (p_name, v_holiday::date)
+                ON CONFLICT DO NOTHING;
+            EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+                RAISE EXCEPTION 'invalid holiday ''%'': no such date', v_holiday
+                    USING ERRCODE = 'invalid_parameter_value';
+            END;
+        ELSIF v_holiday ~ '^\d{2}-\d{2}$' THEN
+            BEGIN
+                INSERT INTO siam.calendar_holiday (calendar, month, day)
+                VALUES (p_name, split_part(v_holiday, '-', 1)::smallint, split_part(v_holiday, '-', 2)::smallint)
+                ON CONFLICT DO NOTHING;
+            EXCEPTION WHEN check_violation THEN
+                RAISE EXCEPTION 'invalid holiday ''%'': no such day of the year', v_holiday
+                    USING ERRCODE = 'invalid_parameter_value';
+            END;
+        ELSE
+            RAISE EXCEPTION 'invalid holiday ''%'': use YYYY-MM-DD (dated) or MM-DD (yearly)', v_holiday
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END LOOP;
+    PERFORM siam.record_event('calendar.added', 'calendar added', p_data => jsonb_build_object(
+        'calendar', p_name,
+        'time_zone', p_time_zone,
+        'intervals', (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                       ORDER BY iso_weekday, opens)
+                      FROM siam.calendar_interval WHERE calendar = p_name),
+        'holidays', to_jsonb(coalesce(p_holidays, '{}'))));
+    RETURN p_name;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_add(text, text, smallint[], time[], time[], text[]) IS
+    'Adds a calendar: name, IANA zone, weekly intervals as three parallel arrays (ISO weekday, opens, closes; 24:00 allowed as an end), holidays as YYYY-MM-DD or MM-DD.';
+
+-- Suppliers, services, customers -------------------------------------------------------
+
+CREATE FUNCTION siam.supplier_add(
+    p_code text,
+    p_name text,
+    p_capacity integer DEFAULT NULL,
+    p_calendar text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM siam.check_code(p_code, 'supplier code');
+    PERFORM siam.check_name(p_name, 'supplier name');
+    IF p_capacity IS NOT NULL AND p_capacity < 1 THEN
+        RAISE EXCEPTION 'invalid capacity %: use a whole number of at least 1, or none for unlimited', p_capacity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
+    IF EXISTS (SELECT 1 FROM siam.supplier WHERE code = p_code) THEN
+        RAISE EXCEPTION 'supplier ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.supplier (code, name, capacity, calendar)
+    VALUES (p_code, p_name, p_capacity, p_calendar);
+    PERFORM siam.record_event('supplier.added', 'supplier added (onboarding)', p_supplier => p_code,
+        p_data => jsonb_build_object('name', p_name, 'capacity', p_capacity, 'calendar', p_calendar));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_add(text, text, integer, text) IS
+    'Adds a supplier in status onboarding. Capacity NULL = unlimited; calendar NULL = 24x7.';
+
+CREATE FUNCTION siam.supplier_set_status(
+    p_code text,
+    p_status text,
+    p_reason text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_supplier siam.supplier;
+    v_open integer;
+BEGIN
+    v_supplier := siam.lock_supplier(p_code);
+    IF p_status IS NULL OR p_status NOT IN ('onboarding', 'active', 'suspended', 'exiting', 'retired') THEN
+        RAISE EXCEPTION 'invalid supplier status ''%'': use onboarding, active, suspended, exiting or retired', p_status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_status = v_supplier.status THEN
+        RAISE EXCEPTION 'supplier ''%'' is % already', p_code, p_status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM siam.supplier_transition
+                   WHERE from_status = v_supplier.status AND to_status = p_status) THEN
+        RAISE EXCEPTION 'supplier ''%'' cannot go from % to %', p_code, v_supplier.status, p_status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF p_status = 'retired' THEN
+        SELECT count(*) INTO v_open
+        FROM siam.incident
+        WHERE owner = p_code AND state IN ('assigned', 'in_progress', 'pending');
+        v_open := v_open + (SELECT count(*) FROM siam.handoff WHERE to_supplier = p_code AND state = 'offered');
+        IF v_open > 0 THEN
+            RAISE EXCEPTION 'supplier ''%'' still holds % open item(s): drain its work before retiring it', p_code, v_open
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    END IF;
+    UPDATE siam.supplier SET status = p_status, updated_at = siam.clock() WHERE code = p_code;
+    PERFORM siam.record_event('supplier.status_changed',
+        coalesce(p_reason, format('status %s -> %s', v_supplier.status, p_status)),
+        p_supplier => p_code,
+        p_data => jsonb_build_object('from', v_supplier.status, 'to', p_status));
+    RETURN p_status;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_set_status(text, text, text) IS
+    'Changes a supplier''s lifecycle status along siam.supplier_transition. Retiring needs it to hold no open work.';
+
+CREATE FUNCTION siam.supplier_serve(
+    p_supplier text,
+    p_service text,
+    p_rank integer DEFAULT 1
+) RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_previous smallint;
+BEGIN
+    PERFORM siam.lock_supplier(p_supplier);
+    IF p_service IS NULL THEN
+        RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    IF p_rank IS NULL OR p_rank NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'invalid rank %: use 1 (preferred) to 1000', p_rank
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT rank INTO v_previous FROM siam.supplier_service
+    WHERE supplier = p_supplier AND service = p_service FOR UPDATE;
+    IF v_previous = p_rank THEN
+        RETURN p_rank;  -- nothing changes, nothing to record
+    END IF;
+    INSERT INTO siam.supplier_service (supplier, service, rank)
+    VALUES (p_supplier, p_service, p_rank)
+    ON CONFLICT (supplier, service) DO UPDATE SET rank = EXCLUDED.rank;
+    PERFORM siam.record_event('supplier.serves',
+        CASE WHEN v_previous IS NULL THEN format('serves %s at rank %s', p_service, p_rank)
+             ELSE format('rank for %s %s -> %s', p_service, v_previous, p_rank) END,
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('service', p_service, 'rank', p_rank, 'previous_rank', v_previous));
+    RETURN p_rank;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_serve(text, text, integer) IS
+    'Records that a supplier serves a service at a preference rank (1 = preferred), or changes the rank.';
+
+CREATE FUNCTION siam.service_add(p_code text, p_name text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM siam.check_code(p_code, 'service code');
+    PERFORM siam.check_name(p_name, 'service name');
+    IF EXISTS (SELECT 1 FROM siam.service WHERE code = p_code) THEN
+        RAISE EXCEPTION 'service ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.service (code, name) VALUES (p_code, p_name);
+    PERFORM siam.record_event('service.added', 'service added',
+        p_data => jsonb_build_object('service', p_code, 'name', p_name));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.service_add(text, text) IS 'Adds an entry to the service catalog.';
+
+CREATE FUNCTION siam.customer_add(p_code text, p_name text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM siam.check_code(p_code, 'customer code');
+    PERFORM siam.check_name(p_name, 'customer name');
+    IF EXISTS (SELECT 1 FROM siam.customer WHERE code = p_code) THEN
+        RAISE EXCEPTION 'customer ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.customer (code, name) VALUES (p_code, p_name);
+    PERFORM siam.record_event('customer.added', 'customer added',
+        p_data => jsonb_build_object('customer', p_code, 'name', p_name));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.customer_add(text, text) IS 'Adds a customer (the party that signs the contract).';
+
+-- Targets ------------------------------------------------------------------------------
+
+CREATE FUNCTION siam.target_set(
+    p_kind text,
+    p_priority text,
+    p_service text DEFAULT NULL,
+    p_supplier text DEFAULT NULL,
+    p_calendar text DEFAULT NULL,
+    p_accept interval DEFAULT NULL,
+    p_acknowledge interval DEFAULT NULL,
+    p_resolve interval DEFAULT NULL
+) RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id integer;
+    v_before siam.target;
+    v_after siam.target;
+BEGIN
+    IF p_kind IS NULL OR p_kind NOT IN ('sla', 'ola') THEN
+        RAISE EXCEPTION 'invalid target kind ''%'': use sla or ola', p_kind USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_priority(p_priority);
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
+    PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
+    PERFORM siam.check_duration(p_accept, 'accept time');
+    PERFORM siam.check_duration(p_acknowledge, 'acknowledge time');
+    PERFORM siam.check_duration(p_resolve, 'resolve time');
+    IF p_kind = 'sla' AND p_supplier IS NOT NULL THEN
+        RAISE EXCEPTION 'an SLA is between the integrator and the customer: it has no supplier (use --kind ola)'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_kind = 'sla' AND p_accept IS NOT NULL THEN
+        RAISE EXCEPTION 'time to accept a handoff is an OLA target, not an SLA one (use --kind ola)'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO v_before FROM siam.target
+    WHERE kind = p_kind AND priority = p_priority
+      AND service IS NOT DISTINCT FROM p_service AND supplier IS NOT DISTINCT FROM p_supplier
+    FOR UPDATE;
+    IF v_before.id IS NULL AND p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
+        RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- Setting a target changes only what is given; what is left out keeps its value.
+    INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar, accept_within, acknowledge_within, resolve_within)
+    VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar, p_accept, p_acknowledge, p_resolve)
+    ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
+        calendar = coalesce(EXCLUDED.calendar, t.calendar),
+        accept_within = coalesce(EXCLUDED.accept_within, t.accept_within),
+        acknowledge_within = coalesce(EXCLUDED.acknowledge_within, t.acknowledge_within),
+        resolve_within = coalesce(EXCLUDED.resolve_within, t.resolve_within),
+        updated_at = siam.clock()
+    RETURNING id INTO v_id;
+    SELECT * INTO v_after FROM siam.target WHERE id = v_id;
+    IF v_before.id IS NOT NULL
+       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within)
+           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within) THEN
+        RETURN v_id;  -- nothing changed, nothing to record
+    END IF;
+    PERFORM siam.record_event('target.set',
+        format('%s %s target %s', upper(p_kind), p_priority, CASE WHEN v_before.id IS NULL THEN 'added' ELSE 'changed' END),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('target', v_id, 'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval) IS
+    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value.';
+
+CREATE FUNCTION siam.matching_target(
+    p_kind text,
+    p_priority text,
+    p_service text,
+    p_supplier text DEFAULT NULL
+) RETURNS siam.target
+LANGUAGE sql STABLE
+AS $$
+    -- The most specific target wins as a whole: supplier and service, supplier, service, neither.
+    SELECT t.*
+    FROM siam.target AS t
+    WHERE t.kind = p_kind
+      AND t.priority = p_priority
+      AND (t.service IS NULL OR t.service = p_service)
+      AND (t.supplier IS NULL OR t.supplier = p_supplier)
+    ORDER BY (t.supplier IS NOT NULL) DESC, (t.service IS NOT NULL) DESC
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION siam.matching_target(text, text, text, text) IS
+    'The target that applies: the most specific one matching kind, priority, service and supplier, taken as a whole.';
+
+-- Incidents ----------------------------------------------------------------------------
+
+CREATE FUNCTION siam.incident_open(
+    p_service text,
+    p_priority text,
+    p_title text,
+    p_customer text DEFAULT NULL,
+    p_user_tier text DEFAULT NULL,
+    p_to_supplier text DEFAULT NULL,
+    p_hold boolean DEFAULT false,
+    p_reason text DEFAULT NULL
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+    v_now timestamptz := siam.clock();
+    v_sla siam.target;
+BEGIN
+    IF p_service IS NULL THEN
+        RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.check_priority(p_priority);
+    PERFORM siam.check_name(p_title, 'title', 500);
+    PERFORM siam.require_exists('siam.customer', p_customer, 'customer');
+    IF p_user_tier IS NOT NULL AND p_user_tier !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
+        RAISE EXCEPTION 'invalid user tier ''%'': use up to 32 lower-case letters, digits, _ or -', p_user_tier
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_to_supplier IS NOT NULL AND coalesce(p_hold, false) THEN
+        RAISE EXCEPTION 'an incident offered to a supplier cannot also be held: give one of them'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_sla := siam.matching_target('sla', p_priority, p_service);
+    INSERT INTO siam.incident (title, service, priority, customer, user_tier, on_hold, opened_at,
+                               sla_calendar, acknowledge_due, resolve_due, updated_at)
+    VALUES (p_title, p_service, p_priority, p_customer, p_user_tier, coalesce(p_hold, false), v_now,
+            v_sla.calendar,
+            siam.business_deadline(v_sla.calendar, v_now, v_sla.acknowledge_within),
+            siam.business_deadline(v_sla.calendar, v_now, v_sla.resolve_within),
+            v_now)
+    RETURNING id INTO v_id;
+    PERFORM siam.record_event('incident.opened', coalesce(p_reason, 'incident opened'), p_incident => v_id,
+        p_data => jsonb_build_object('service', p_service, 'priority', p_priority, 'title', p_title,
+                                     'customer', p_customer, 'user_tier', p_user_tier, 'on_hold', coalesce(p_hold, false),
+                                     'sla_target', v_sla.id));
+    IF p_to_supplier IS NOT NULL THEN
+        PERFORM siam.handoff_offer(v_id, p_to_supplier, NULL, 'offered when opened');
+    END IF;
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.incident_open(text, text, text, text, text, text, boolean, text) IS
+    'Opens a shared incident; its SLA due instants come from the matching SLA target. p_to_supplier offers it at once; p_hold keeps it from automatic routing. Returns its id.';
+
+CREATE FUNCTION siam.end_assignments(p_incident bigint, p_role text, p_at timestamptz) RETURNS void
+LANGUAGE sql
+AS $$
+    UPDATE siam.assignment
+    SET ended_at = p_at
+    WHERE incident = p_incident AND ended_at IS NULL AND (p_role IS NULL OR role = p_role)
+$$;
+COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS 'Ends the open assignment spans of an incident (of one role, or all when NULL).';
+
+CREATE FUNCTION siam.cancel_open_handoffs(p_incident bigint, p_reason text) RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+    v_count integer := 0;
+BEGIN
+    FOR v_handoff IN
+        SELECT * FROM siam.handoff WHERE incident = p_incident AND state = 'offered' ORDER BY id FOR UPDATE
+    LOOP
+        UPDATE siam.handoff
+        SET state = 'cancelled', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = p_reason
+        WHERE id = v_handoff.id;
+        PERFORM siam.record_event('handoff.cancelled', p_reason, p_incident => p_incident,
+            p_handoff => v_handoff.id, p_supplier => v_handoff.to_supplier);
+        v_count := v_count + 1;
+    END LOOP;
+    RETURN v_count;
+END
+$$;
+COMMENT ON FUNCTION siam.cancel_open_handoffs(bigint, text) IS 'Cancels the open offers of an incident, one event each. Returns how many.';
+
+CREATE FUNCTION siam.incident_set_state(
+    p_incident bigint,
+    p_state text,
+    p_reason text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+    v_now timestamptz := siam.clock();
+    v_pause_start timestamptz;
+    v_transition siam.incident_transition;
+    v_ack_due timestamptz;
+    v_resolve_due timestamptz;
+BEGIN
+    v_incident := siam.lock_incident(p_incident);
+    IF p_state IS NULL OR p_state NOT IN ('new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled') THEN
+        RAISE EXCEPTION 'invalid incident state ''%'': use in_progress, pending, resolved, closed or cancelled', p_state
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_state = v_incident.state THEN
+        RAISE EXCEPTION 'incident % is % already', p_incident, p_state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT * INTO v_transition FROM siam.incident_transition
+    WHERE from_state = v_incident.state AND to_state = p_state;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'incident % cannot go from % to %', p_incident, v_incident.state, p_state
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = CASE WHEN v_incident.state = 'new' THEN 'offer it to a supplier first (siamd handoff offer)'
+                              ELSE 'see siam.incident_transition for the allowed changes' END;
+    END IF;
+    IF v_transition.by_handoff THEN
+        RAISE EXCEPTION 'incident % becomes assigned by a supplier accepting a handoff, not by setting its state', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    v_ack_due := v_incident.acknowledge_due;
+    v_resolve_due := v_incident.resolve_due;
+    IF v_incident.state = 'pending' THEN
+        -- Leaving pending: the SLA clocks resume and their due instants move later by the
+        -- business time the pause took from them.
+        v_pause_start := v_incident.paused_since;
+        UPDATE siam.incident_pause SET ended_at = v_now
+        WHERE incident = p_incident AND ended_at IS NULL;
+        IF v_ack_due > v_pause_start AND v_incident.acknowledged_at IS NULL THEN
+            v_ack_due := siam.business_deadline(v_incident.sla_calendar, v_now,
+                             siam.business_elapsed(v_incident.sla_calendar, v_pause_start, v_ack_due));
+        END IF;
+        IF v_resolve_due > v_pause_start THEN
+            v_resolve_due := siam.business_deadline(v_incident.sla_calendar, v_now,
+                                 siam.business_elapsed(v_incident.sla_calendar, v_pause_start, v_resolve_due));
+        END IF;
+    END IF;
+    IF p_state = 'pending' THEN
+        INSERT INTO siam.incident_pause (incident, started_at) VALUES (p_incident, v_now);
+    END IF;
+
+    UPDATE siam.incident SET
+        state = p_state,
+        paused_since = CASE WHEN p_state = 'pending' THEN v_now END,
+        acknowledged_at = CASE WHEN p_state IN ('in_progress', 'resolved') THEN coalesce(acknowledged_at, v_now)
+                               ELSE acknowledged_at END,
+        resolved_at = CASE WHEN p_state = 'resolved' THEN v_now
+                           WHEN p_state = 'closed' THEN resolved_at END,
+        closed_at = CASE WHEN p_state = 'closed' THEN v_now END,
+        acknowledge_due = v_ack_due,
+        resolve_due = v_resolve_due,
+        updated_at = v_now
+    WHERE id = p_incident;
+
+    IF p_state IN ('resolved', 'cancelled') THEN
+        PERFORM siam.cancel_open_handoffs(p_incident, format('incident %s', p_state));
+        PERFORM siam.end_assignments(p_incident, NULL, v_now);
+    ELSIF v_incident.state = 'resolved' AND p_state = 'in_progress' THEN
+        -- Reopened: the owner holds it again.
+        INSERT INTO siam.assignment (incident, supplier, role, started_at, resolve_due, ola_calendar)
+        SELECT p_incident, v_incident.owner, 'owner', v_now, NULL, NULL;
+    END IF;
+
+    PERFORM siam.record_event('incident.state_changed',
+        coalesce(p_reason, format('state %s -> %s', v_incident.state, p_state)),
+        p_incident => p_incident, p_supplier => v_incident.owner,
+        p_data => jsonb_build_object('from', v_incident.state, 'to', p_state,
+                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due));
+    RETURN p_state;
+END
+$$;
+COMMENT ON FUNCTION siam.incident_set_state(bigint, text, text) IS
+    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks; leaving it moves the due instants later by the paused business time. resolved/cancelled cancel open offers.';
+
+CREATE FUNCTION siam.incident_set_priority(
+    p_incident bigint,
+    p_priority text,
+    p_reason text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+    v_sla siam.target;
+    v_pauses tstzmultirange;
+    v_ack_due timestamptz;
+    v_resolve_due timestamptz;
+    v_now timestamptz := siam.clock();
+BEGIN
+    v_incident := siam.lock_incident(p_incident);
+    PERFORM siam.check_priority(p_priority);
+    IF p_priority = v_incident.priority THEN
+        RAISE EXCEPTION 'incident % is % already', p_incident, p_priority
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT v_incident.state IN ('new', 'assigned', 'in_progress', 'pending') THEN
+        RAISE EXCEPTION 'incident % is %: its priority cannot change', p_incident, v_incident.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- The clocks restart from the opening under the new priority's target, minus the
+    -- pauses that ended. A pause still running is accounted for when it ends, as always.
+    v_sla := siam.matching_target('sla', p_priority, v_incident.service);
+    SELECT coalesce(range_agg(tstzrange(started_at, ended_at, '[)')), '{}') INTO v_pauses
+    FROM siam.incident_pause
+    WHERE incident = p_incident AND ended_at IS NOT NULL;
+    v_ack_due := CASE WHEN v_incident.acknowledged_at IS NULL
+                      THEN siam.business_deadline(v_sla.calendar, v_incident.opened_at, v_sla.acknowledge_within, v_pauses)
+                      ELSE v_incident.acknowledge_due END;
+    v_resolve_due := siam.business_deadline(v_sla.calendar, v_incident.opened_at, v_sla.resolve_within, v_pauses);
+    UPDATE siam.incident
+    SET priority = p_priority, sla_calendar = v_sla.calendar,
+        acknowledge_due = v_ack_due, resolve_due = v_resolve_due, updated_at = v_now
+    WHERE id = p_incident;
+    -- The suppliers' OLA clocks follow the new priority too: open offers and the current owner.
+    UPDATE siam.handoff AS h
+    SET accept_due = siam.business_deadline(c.calendar, h.offered_at, c.accept_within),
+        accept_calendar = CASE WHEN c.accept_within IS NOT NULL THEN c.calendar END
+    FROM (
+        SELECT h2.id, o.accept_within, coalesce(o.calendar, s.calendar) AS calendar
+        FROM siam.handoff AS h2
+        JOIN siam.supplier AS s ON s.code = h2.to_supplier
+        LEFT JOIN LATERAL siam.matching_target('ola', p_priority, v_incident.service, h2.to_supplier) AS o ON true
+        WHERE h2.incident = p_incident AND h2.state = 'offered'
+    ) AS c
+    WHERE h.id = c.id;
+    UPDATE siam.assignment AS a
+    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within),
+        ola_calendar = CASE WHEN c.resolve_within IS NOT NULL THEN c.calendar END
+    FROM (
+        SELECT a2.id, o.resolve_within, coalesce(o.calendar, s.calendar) AS calendar
+        FROM siam.assignment AS a2
+        JOIN siam.supplier AS s ON s.code = a2.supplier
+        LEFT JOIN LATERAL siam.matching_target('ola', p_priority, v_incident.service, a2.supplier) AS o ON true
+        WHERE a2.incident = p_incident AND a2.ended_at IS NULL
+    ) AS c
+    WHERE a.id = c.id;
+    PERFORM siam.record_event('incident.priority_changed',
+        coalesce(p_reason, format('priority %s -> %s', v_incident.priority, p_priority)),
+        p_incident => p_incident, p_supplier => v_incident.owner,
+        p_data => jsonb_build_object('from', v_incident.priority, 'to', p_priority, 'sla_target', v_sla.id,
+                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due));
+    RETURN p_priority;
+END
+$$;
+COMMENT ON FUNCTION siam.incident_set_priority(bigint, text, text) IS
+    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders.';
+
+-- Handoffs -----------------------------------------------------------------------------
+
+CREATE FUNCTION siam.handoff_offer(
+    p_incident bigint,
+    p_to_supplier text,
+    p_part text DEFAULT NULL,
+    p_reason text DEFAULT NULL
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+    v_supplier siam.supplier;
+    v_ola siam.target;
+    v_calendar text;
+    v_now timestamptz := siam.clock();
+    v_id bigint;
+BEGIN
+    v_incident := siam.lock_incident(p_incident);
+    IF p_to_supplier IS NULL THEN
+        RAISE EXCEPTION 'the supplier to offer it to is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    v_supplier := siam.lock_supplier(p_to_supplier);
+    IF p_part IS NOT NULL THEN
+        PERFORM siam.check_name(p_part, 'part', 500);
+    END IF;
+    IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
+        RAISE EXCEPTION 'incident % is %: it cannot be handed off', p_incident, v_incident.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF v_supplier.status <> 'active' THEN
+        RAISE EXCEPTION 'supplier ''%'' is %: only active suppliers are offered work', p_to_supplier, v_supplier.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM siam.supplier_service
+                   WHERE supplier = p_to_supplier AND service = v_incident.service) THEN
+        RAISE EXCEPTION 'supplier ''%'' does not serve ''%''', p_to_supplier, v_incident.service
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('siamd supplier serve %s %s', p_to_supplier, v_incident.service);
+    END IF;
+    IF p_part IS NULL AND v_incident.owner = p_to_supplier THEN
+        RAISE EXCEPTION 'supplier ''%'' owns incident % already', p_to_supplier, p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF p_part IS NULL AND EXISTS (SELECT 1 FROM siam.handoff
+                                  WHERE incident = p_incident AND state = 'offered' AND part IS NULL) THEN
+        RAISE EXCEPTION 'incident % has an open offer already: wait for its answer or its expiry', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.handoff
+               WHERE incident = p_incident AND to_supplier = p_to_supplier AND state = 'offered') THEN
+        RAISE EXCEPTION 'supplier ''%'' has an open offer of incident % already', p_to_supplier, p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, p_to_supplier);
+    v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    INSERT INTO siam.handoff (incident, from_supplier, to_supplier, part, offered_at, accept_due, accept_calendar, reason)
+    VALUES (p_incident, CASE WHEN p_part IS NULL THEN v_incident.owner END, p_to_supplier, p_part, v_now,
+            siam.business_deadline(v_calendar, v_now, v_ola.accept_within),
+            CASE WHEN v_ola.accept_within IS NOT NULL THEN v_calendar END,
+            p_reason)
+    RETURNING id INTO v_id;
+    IF p_part IS NULL THEN
+        UPDATE siam.incident SET handoff_count = handoff_count + 1, updated_at = v_now WHERE id = p_incident;
+    END IF;
+    PERFORM siam.record_event('handoff.offered', coalesce(p_reason, 'offered'),
+        p_incident => p_incident, p_handoff => v_id, p_supplier => p_to_supplier,
+        p_data => jsonb_build_object('from', CASE WHEN p_part IS NULL THEN v_incident.owner END, 'to', p_to_supplier, 'part', p_part,
+                                     'accept_due', (SELECT accept_due FROM siam.handoff WHERE id = v_id),
+                                     'ola_target', v_ola.id));
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_offer(bigint, text, text, text) IS
+    'Offers an incident (p_part NULL) or a part of its work to an active supplier that serves its service; the accept deadline comes from the supplier''s OLA. Returns the handoff id.';
+
+CREATE FUNCTION siam.handoff_accept(p_handoff bigint, p_reason text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+    v_incident siam.incident;
+    v_supplier siam.supplier;
+    v_ola siam.target;
+    v_calendar text;
+    v_now timestamptz := siam.clock();
+BEGIN
+    v_handoff := siam.lock_handoff(p_handoff);
+    v_incident := siam.lock_incident(v_handoff.incident);
+    IF v_handoff.state <> 'offered' THEN
+        RAISE EXCEPTION 'handoff % is %, not offered: it cannot be accepted', p_handoff, v_handoff.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
+        RAISE EXCEPTION 'incident % is %: its handoff cannot be accepted', v_incident.id, v_incident.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    v_supplier := siam.lock_supplier(v_handoff.to_supplier);
+    UPDATE siam.handoff
+    SET state = 'accepted', answered_at = v_now, answered_by = siam.current_actor(),
+        reason = coalesce(p_reason, reason)
+    WHERE id = p_handoff;
+
+    v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, v_handoff.to_supplier);
+    v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    IF v_handoff.part IS NULL THEN
+        -- The whole incident: the receiving supplier becomes its owner, on its own OLA clock.
+        PERFORM siam.end_assignments(v_incident.id, 'owner', v_now);
+        -- A contributor taking over ends its contribution span.
+        UPDATE siam.assignment SET ended_at = v_now
+        WHERE incident = v_incident.id AND supplier = v_handoff.to_supplier AND ended_at IS NULL;
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        VALUES (v_incident.id, v_handoff.to_supplier, 'owner', p_handoff, v_now,
+                siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END);
+        UPDATE siam.incident
+        SET owner = v_handoff.to_supplier,
+            state = CASE WHEN state = 'pending' THEN 'pending' ELSE 'assigned' END,
+            updated_at = v_now
+        WHERE id = v_incident.id;
+    ELSE
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        VALUES (v_incident.id, v_handoff.to_supplier, 'contributor', p_handoff, v_now,
+                siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END)
+        ON CONFLICT DO NOTHING;
+    END IF;
+    PERFORM siam.record_event('handoff.accepted', coalesce(p_reason, 'accepted'),
+        p_incident => v_incident.id, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('part', v_handoff.part, 'previous_owner', v_incident.owner,
+                                     'late', v_handoff.accept_due < v_now));
+    RETURN p_handoff;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_accept(bigint, text) IS
+    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned) on its own OLA resolve clock; for a part it becomes a contributor.';
+
+CREATE FUNCTION siam.handoff_reject(
+    p_handoff bigint,
+    p_reason text,
+    p_out_of_scope boolean DEFAULT false
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+    v_now timestamptz := siam.clock();
+BEGIN
+    v_handoff := siam.lock_handoff(p_handoff);
+    PERFORM siam.check_name(p_reason, 'a reason for the rejection', 2000);
+    IF v_handoff.state <> 'offered' THEN
+        RAISE EXCEPTION 'handoff % is %, not offered: it cannot be rejected', p_handoff, v_handoff.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.handoff
+    SET state = 'rejected', answered_at = v_now, answered_by = siam.current_actor(),
+        reason = p_reason, out_of_scope = coalesce(p_out_of_scope, false)
+    WHERE id = p_handoff;
+    PERFORM siam.record_event('handoff.rejected', p_reason,
+        p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false)));
+    RETURN p_handoff;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
+    'Rejects an offered handoff with a reason; p_out_of_scope flags a scope dispute for the integrator.';
+
+-- Escalations --------------------------------------------------------------------------
+
+CREATE FUNCTION siam.escalation_ack(p_escalation bigint, p_by text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_escalation siam.escalation;
+BEGIN
+    IF p_escalation IS NULL THEN
+        RAISE EXCEPTION 'escalation is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.check_name(p_by, 'who acknowledges it');
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_escalation.acknowledged_at IS NOT NULL THEN
+        RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.escalation SET acknowledged_at = siam.clock(), acknowledged_by = p_by WHERE id = p_escalation;
+    PERFORM siam.record_event('escalation.acknowledged', format('acknowledged by %s', p_by),
+        p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation);
+    RETURN p_escalation;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
+
+COMMIT;
