@@ -741,7 +741,8 @@ CREATE FUNCTION siam.open_segments(
 ) RETURNS SETOF tstzrange
 LANGUAGE plpgsql STABLE
 AS $$
--- The open, unpaused time of a calendar within [p_from, p_to) in time order; p_to NULL = no end.
+-- The open, unpaused time of a calendar within [p_from, p_to) in time order (p_to is required:
+-- a PL/pgSQL set-returning function hands its rows over only when it returns).
 -- A NULL calendar is open at all times (24x7).
 DECLARE
     v_zone text;
@@ -753,6 +754,9 @@ DECLARE
     v_piece tstzrange;
     v_any boolean;
 BEGIN
+    IF p_from IS NULL OR p_to IS NULL THEN
+        RAISE EXCEPTION 'open_segments needs a start and an end' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF p_calendar IS NULL THEN
         RETURN QUERY SELECT unnest(tstzmultirange(v_window) - coalesce(p_pauses, '{}'));
         RETURN;
@@ -768,7 +772,7 @@ BEGIN
     v_day := (p_from AT TIME ZONE v_zone)::date;
     LOOP
         -- Past the end of the window, or paused for good from here on: nothing more to give.
-        EXIT WHEN p_to IS NOT NULL AND (v_day::timestamp AT TIME ZONE v_zone) >= p_to;
+        EXIT WHEN (v_day::timestamp AT TIME ZONE v_zone) >= p_to;
         EXIT WHEN upper_inf(p_pauses)
               AND (SELECT lower(r) FROM unnest(p_pauses) AS r ORDER BY lower(r) DESC LIMIT 1)
                   <= (v_day::timestamp AT TIME ZONE v_zone);
@@ -796,8 +800,6 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_day := v_day + 1;
-        -- A caller that stops reading (deadline found) ends this loop; an open-ended scan
-        -- without a p_to is only used that way.
     END LOOP;
 END
 $$;
@@ -815,12 +817,10 @@ AS $$
 DECLARE
     v_remaining numeric;
     v_length numeric;
-    v_zone text;
-    v_day date;
-    v_idle_days integer := 0;
-    v_interval record;
-    v_open tstzrange;
     v_piece tstzrange;
+    v_window_start timestamptz := p_from;
+    v_window_end timestamptz;
+    v_empty_windows integer := 0;
     v_any boolean;
     v_pauses tstzmultirange := coalesce(p_pauses, '{}');
 BEGIN
@@ -832,63 +832,29 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     v_remaining := extract(epoch FROM p_duration);
-    IF p_calendar IS NULL THEN
-        FOR v_piece IN SELECT unnest(tstzmultirange(tstzrange(p_from, NULL)) - v_pauses) LOOP
-            IF upper_inf(v_piece) THEN
-                RETURN lower(v_piece) + siam.seconds(v_remaining);
-            END IF;
+    -- Consume open time window by window (open_segments needs an end to return its rows).
+    LOOP
+        v_window_end := v_window_start + siam.seconds(62 * 86400);
+        v_any := false;
+        FOR v_piece IN SELECT s FROM siam.open_segments(p_calendar, v_window_start, v_window_end, v_pauses) AS s LOOP
+            v_any := true;
             v_length := extract(epoch FROM upper(v_piece) - lower(v_piece));
+            -- A deadline on a closing instant is that instant, not the next opening.
             IF v_remaining <= v_length THEN
                 RETURN lower(v_piece) + siam.seconds(v_remaining);
             END IF;
             v_remaining := v_remaining - v_length;
         END LOOP;
-        RETURN NULL;  -- paused for good: not due while the pause lasts
-    END IF;
-
-    SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar ''%''', p_calendar USING ERRCODE = 'no_data_found';
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
-        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it can never be reached', p_calendar
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    v_day := (p_from AT TIME ZONE v_zone)::date;
-    LOOP
         IF upper_inf(v_pauses)
-           AND (SELECT max(lower(r)) FROM unnest(v_pauses) AS r) <= (v_day::timestamp AT TIME ZONE v_zone) THEN
+           AND (SELECT max(lower(r)) FROM unnest(v_pauses) AS r) <= v_window_end THEN
             RETURN NULL;  -- paused for good: not due while the pause lasts
         END IF;
-        v_any := false;
-        IF NOT siam.is_holiday(p_calendar, v_day) THEN
-            FOR v_interval IN
-                SELECT opens, closes
-                FROM siam.calendar_interval
-                WHERE calendar = p_calendar AND iso_weekday = extract(isodow FROM v_day)
-                ORDER BY opens
-            LOOP
-                v_any := true;
-                v_open := tstzrange((v_day + v_interval.opens) AT TIME ZONE v_zone,
-                                    (v_day + v_interval.closes) AT TIME ZONE v_zone, '[)')
-                          * tstzrange(p_from, NULL);
-                CONTINUE WHEN isempty(v_open);
-                FOR v_piece IN SELECT unnest(tstzmultirange(v_open) - v_pauses) LOOP
-                    v_length := extract(epoch FROM upper(v_piece) - lower(v_piece));
-                    -- A deadline on a closing instant is that instant, not the next opening.
-                    IF v_remaining <= v_length THEN
-                        RETURN lower(v_piece) + siam.seconds(v_remaining);
-                    END IF;
-                    v_remaining := v_remaining - v_length;
-                END LOOP;
-            END LOOP;
-        END IF;
-        v_idle_days := CASE WHEN v_any THEN 0 ELSE v_idle_days + 1 END;
-        IF v_idle_days > 1000 THEN
-            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_day
+        v_empty_windows := CASE WHEN v_any THEN 0 ELSE v_empty_windows + 1 END;
+        IF v_empty_windows > 16 THEN
+            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_window_start
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        v_day := v_day + 1;
+        v_window_start := v_window_end;
     END LOOP;
 END
 $$;
