@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "siamd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "siamd", targets: ["siamd"]),
     ],
@@ -26,19 +26,22 @@ let package = Package(
             exclude: [],
             resources: [.embedInCode("Schema/schema.sql")]
         ),
+        /// The daemon's services: the coordination loop, systemd notification, logs, signals.
+        .target(name: "SiamDaemon", dependencies: ["SiamCore", "SiamStore"]),
         /// The admin CLI and daemon binary.
         .executableTarget(
             name: "siamd",
             dependencies: [
                 "SiamCore",
                 "SiamStore",
+                "SiamDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         /// Benchmarks: print figures and write them to BENCHMARKS.md.
         .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore"]),
         .testTarget(name: "SiamCoreTests", dependencies: ["SiamCore"]),
-        .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "siamd"]),
+        .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "SiamDaemon", "siamd"]),
     ],
     swiftLanguageModes: [.v6]
 )

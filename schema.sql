@@ -25,9 +25,9 @@
 --       55000 object_not_in_prerequisite_state  not allowed in the current state
 --     Rows written directly are held to named CHECK constraints and triggers
 --     (23514 check_violation, 23P01 exclusion_violation, with the constraint's name).
---   * Time: siam.clock() is the one source of "now" for the schema. It is the transaction
---     timestamp, unless the setting siam.now holds an instant (used by tests to control
---     time, e.g. ALTER DATABASE ... SET siam.now = '2026-01-05T09:00:00Z').
+--   * Time: siam.clock() is the one source of "now" for the schema, in whole seconds. It is
+--     the transaction timestamp, unless the setting siam.now holds an instant (used by tests
+--     to control time, e.g. ALTER DATABASE ... SET siam.now = '2026-01-05T09:00:00Z').
 --
 
 BEGIN;
@@ -63,10 +63,12 @@ COMMENT ON DOMAIN siam.code IS
 CREATE FUNCTION siam.clock() RETURNS timestamptz
 LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce(nullif(current_setting('siam.now', true), '')::timestamptz, now())
+    -- Whole seconds: business durations and the daemon's arithmetic are in seconds, so every
+    -- instant the schema writes is comparable with them exactly.
+    SELECT date_trunc('second', coalesce(nullif(current_setting('siam.now', true), '')::timestamptz, now()))
 $$;
 COMMENT ON FUNCTION siam.clock() IS
-    'Now, for the schema: the transaction timestamp, or the instant in setting siam.now when set (tests).';
+    'Now, for the schema, in whole seconds: the transaction timestamp, or the instant in setting siam.now when set (tests).';
 
 CREATE FUNCTION siam.current_actor() RETURNS text
 LANGUAGE sql STABLE
@@ -317,6 +319,8 @@ CREATE TABLE siam.incident (
         CONSTRAINT incident_handoff_count_nonnegative CHECK (handoff_count >= 0),
     complaint_count integer NOT NULL DEFAULT 0
         CONSTRAINT incident_complaint_count_nonnegative CHECK (complaint_count >= 0),
+    routing_stopped boolean NOT NULL DEFAULT false,
+    next_check_at timestamptz DEFAULT siam.clock(),
     updated_at timestamptz NOT NULL DEFAULT siam.clock(),
     CONSTRAINT incident_owner_matches_state CHECK (
         CASE state
@@ -344,6 +348,8 @@ COMMENT ON COLUMN siam.incident.sla_calendar IS 'Calendar the SLA clocks count o
 COMMENT ON COLUMN siam.incident.paused_since IS 'Set while pending: since when the SLA clocks are paused.';
 COMMENT ON COLUMN siam.incident.handoff_count IS 'Handoffs of the whole incident offered so far.';
 COMMENT ON COLUMN siam.incident.complaint_count IS 'Complaints recorded so far.';
+COMMENT ON COLUMN siam.incident.routing_stopped IS 'Handed off too often (ping-pong): the daemon no longer reassigns it until a person offers it.';
+COMMENT ON COLUMN siam.incident.next_check_at IS 'When the daemon next looks at it (a threshold, a deadline, a change); NULL = nothing scheduled. Every siam.* function that changes the incident sets it to now.';
 
 CREATE INDEX incident_acknowledge_due_open ON siam.incident (acknowledge_due)
     WHERE acknowledged_at IS NULL AND state IN ('new', 'assigned');
@@ -354,6 +360,8 @@ CREATE INDEX incident_unrouted ON siam.incident (opened_at)
 CREATE INDEX incident_owner_open ON siam.incident (owner)
     WHERE state IN ('assigned', 'in_progress', 'pending');
 CREATE INDEX incident_service ON siam.incident (service);
+-- What the daemon has to look at next: one index probe, however many incidents there are.
+CREATE INDEX incident_next_check ON siam.incident (next_check_at) WHERE next_check_at IS NOT NULL;
 
 CREATE TABLE siam.incident_transition (
     from_state text NOT NULL,
@@ -537,7 +545,7 @@ CREATE TABLE siam.escalation_rule (
     measure text NOT NULL
         CONSTRAINT escalation_rule_measure_valid CHECK (measure IN (
             'sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve',
-            'bounces', 'complaints', 'capacity')),
+            'bounces', 'complaints', 'capacity', 'unroutable')),
     thresholds numeric[] NOT NULL
         CONSTRAINT escalation_rule_thresholds_valid CHECK (
             cardinality(thresholds) BETWEEN 1 AND 10
@@ -561,7 +569,7 @@ CREATE TABLE siam.escalation_rule (
 COMMENT ON TABLE siam.escalation_rule IS
     'A threshold on a measure that raises an escalation of a level (1 = first threshold) to a party. Optionally scoped by priority, service, supplier and user tier.';
 COMMENT ON COLUMN siam.escalation_rule.measure IS
-    'sla_acknowledge, sla_resolve, ola_accept, ola_resolve (percent of the clock elapsed); bounces (handoffs of one incident within time_window); complaints (weighted complaints within time_window: customer 2, user 1); capacity (percent of a supplier''s capacity in use).';
+    'sla_acknowledge, sla_resolve, ola_accept, ola_resolve (percent of the clock elapsed); bounces (handoffs of one incident within time_window); complaints (weighted complaints within time_window: customer 2, user 1); capacity (percent of a supplier''s capacity in use); unroutable (no eligible supplier to offer it to: threshold 1).';
 COMMENT ON COLUMN siam.escalation_rule.thresholds IS 'Ascending thresholds; level N is raised when the measure reaches thresholds[N].';
 COMMENT ON COLUMN siam.escalation_rule.notify IS 'The party it is raised to.';
 COMMENT ON COLUMN siam.escalation_rule.repeat_every IS 'Repeat the notification at this interval until acknowledged; NULL = once.';
@@ -574,7 +582,8 @@ INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_ever
     ('ola-resolve', 'ola_resolve', '{50,75,90,100}', 'supplier', interval '1 hour', NULL),
     ('bounce', 'bounces', '{3}', 'integrator', NULL, interval '24 hours'),
     ('complaint', 'complaints', '{1,3}', 'integrator', NULL, interval '7 days'),
-    ('capacity', 'capacity', '{100}', 'integrator', interval '4 hours', NULL);
+    ('capacity', 'capacity', '{100}', 'integrator', interval '4 hours', NULL),
+    ('no-supplier', 'unroutable', '{1}', 'integrator', interval '1 hour', NULL);
 
 CREATE TABLE siam.escalation (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -598,18 +607,21 @@ CREATE TABLE siam.escalation (
     close_reason text,
     CONSTRAINT escalation_has_subject CHECK (incident IS NOT NULL OR supplier IS NOT NULL),
     CONSTRAINT escalation_ack_has_who CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL)),
-    CONSTRAINT escalation_close_has_reason CHECK ((closed_at IS NULL) = (close_reason IS NULL)),
-    CONSTRAINT escalation_raised_once UNIQUE NULLS NOT DISTINCT (rule, level, incident, handoff, supplier)
+    CONSTRAINT escalation_close_has_reason CHECK ((closed_at IS NULL) = (close_reason IS NULL))
 );
 COMMENT ON TABLE siam.escalation IS
-    'An escalation: raised once per rule x level x subject (incident, handoff, supplier), repeated at the rule''s interval until acknowledged, closed when its cause ends.';
+    'An escalation: raised once per rule x level x subject (incident, handoff, supplier), repeated at the rule''s interval until acknowledged, closed when its cause ends. Only a supplier''s capacity escalation is raised again after it closed (a new episode).';
 COMMENT ON COLUMN siam.escalation.level IS 'Which threshold of the rule was crossed (1 = first).';
 COMMENT ON COLUMN siam.escalation.handoff IS 'The handoff whose OLA accept clock it is about, if any.';
 COMMENT ON COLUMN siam.escalation.supplier IS 'The supplier it is about (OLA clocks, capacity), if any.';
 COMMENT ON COLUMN siam.escalation.acknowledged_by IS 'Who acknowledged it; repeats stop then.';
 COMMENT ON COLUMN siam.escalation.closed_at IS 'When its cause ended (incident resolved, handoff accepted, ...).';
 
+-- Never two open escalations of one rule x level x subject, whoever raises them.
+CREATE UNIQUE INDEX escalation_raised_once ON siam.escalation (rule, level, incident, handoff, supplier)
+    NULLS NOT DISTINCT WHERE closed_at IS NULL;
 CREATE INDEX escalation_open ON siam.escalation (raised_at) WHERE closed_at IS NULL;
+CREATE INDEX escalation_supplier_open ON siam.escalation (supplier) WHERE closed_at IS NULL AND incident IS NULL;
 CREATE INDEX escalation_incident ON siam.escalation (incident);
 
 CREATE TABLE siam.complaint (
@@ -989,6 +1001,9 @@ BEGIN
     IF p_id IS NULL THEN
         RAISE EXCEPTION 'handoff is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    -- Always the incident first, then its handoff: the daemon locks in that order too, so
+    -- the two never wait for each other in a circle.
+    PERFORM 1 FROM siam.incident WHERE id = (SELECT incident FROM siam.handoff WHERE id = p_id) FOR UPDATE;
     SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown handoff %', p_id USING ERRCODE = 'no_data_found';
@@ -996,6 +1011,13 @@ BEGIN
     RETURN v_handoff;
 END
 $$;
+
+CREATE FUNCTION siam.wake(p_incident bigint) RETURNS void
+LANGUAGE sql
+AS $$
+    UPDATE siam.incident SET next_check_at = siam.clock() WHERE id = p_incident
+$$;
+COMMENT ON FUNCTION siam.wake(bigint) IS 'Asks the daemon to look at the incident now.';
 
 CREATE FUNCTION siam.require_exists(p_table regclass, p_code text, p_what text) RETURNS text
 LANGUAGE plpgsql STABLE
@@ -1171,6 +1193,12 @@ BEGIN
         END IF;
     END IF;
     UPDATE siam.supplier SET status = p_status, updated_at = siam.clock() WHERE code = p_code;
+    -- Its open work may have to move (suspended, exiting), or waiting work may now go to it (active).
+    UPDATE siam.incident AS i SET next_check_at = siam.clock()
+    WHERE (i.owner = p_code AND i.state IN ('assigned', 'in_progress', 'pending'))
+       OR EXISTS (SELECT 1 FROM siam.handoff AS h WHERE h.incident = i.id AND h.to_supplier = p_code AND h.state = 'offered')
+       OR (p_status = 'active' AND i.state = 'new' AND NOT i.on_hold
+           AND i.service IN (SELECT service FROM siam.supplier_service WHERE supplier = p_code));
     PERFORM siam.record_event('supplier.status_changed',
         coalesce(p_reason, format('status %s -> %s', v_supplier.status, p_status)),
         p_supplier => p_code,
@@ -1208,6 +1236,9 @@ BEGIN
     INSERT INTO siam.supplier_service (supplier, service, rank)
     VALUES (p_supplier, p_service, p_rank)
     ON CONFLICT (supplier, service) DO UPDATE SET rank = EXCLUDED.rank;
+    -- Incidents waiting for a supplier of this service may now have one.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE service = p_service AND state = 'new' AND NOT on_hold;
     PERFORM siam.record_event('supplier.serves',
         CASE WHEN v_previous IS NULL THEN format('serves %s at rank %s', p_service, p_rank)
              ELSE format('rank for %s %s -> %s', p_service, v_previous, p_rank) END,
@@ -1500,6 +1531,7 @@ BEGIN
         closed_at = CASE WHEN p_state = 'closed' THEN v_now END,
         acknowledge_due = v_ack_due,
         resolve_due = v_resolve_due,
+        next_check_at = v_now,
         updated_at = v_now
     WHERE id = p_incident;
 
@@ -1560,7 +1592,7 @@ BEGIN
     v_resolve_due := siam.business_deadline(v_sla.calendar, v_incident.opened_at, v_sla.resolve_within, v_pauses);
     UPDATE siam.incident
     SET priority = p_priority, sla_calendar = v_sla.calendar,
-        acknowledge_due = v_ack_due, resolve_due = v_resolve_due, updated_at = v_now
+        acknowledge_due = v_ack_due, resolve_due = v_resolve_due, next_check_at = v_now, updated_at = v_now
     WHERE id = p_incident;
     -- The suppliers' OLA clocks follow the new priority too: open offers and the current owner.
     UPDATE siam.handoff AS h
@@ -1602,7 +1634,8 @@ CREATE FUNCTION siam.handoff_offer(
     p_incident bigint,
     p_to_supplier text,
     p_part text DEFAULT NULL,
-    p_reason text DEFAULT NULL
+    p_reason text DEFAULT NULL,
+    p_automatic boolean DEFAULT false
 ) RETURNS bigint
 LANGUAGE plpgsql
 AS $$
@@ -1619,6 +1652,19 @@ BEGIN
         RAISE EXCEPTION 'the supplier to offer it to is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     v_supplier := siam.lock_supplier(p_to_supplier);
+    -- The daemon decided on what it read; if that no longer holds, its offer does nothing
+    -- (a person gets the reason as an error instead).
+    IF coalesce(p_automatic, false) AND p_part IS NULL AND (
+           v_incident.state IN ('resolved', 'closed', 'cancelled')
+           OR v_incident.routing_stopped
+           OR v_supplier.status <> 'active'
+           OR v_incident.owner = p_to_supplier
+           OR NOT EXISTS (SELECT 1 FROM siam.supplier_service
+                          WHERE supplier = p_to_supplier AND service = v_incident.service)
+           OR EXISTS (SELECT 1 FROM siam.handoff
+                      WHERE incident = p_incident AND state = 'offered' AND part IS NULL)) THEN
+        RETURN NULL;
+    END IF;
     IF p_part IS NOT NULL THEN
         PERFORM siam.check_name(p_part, 'part', 500);
     END IF;
@@ -1659,9 +1705,13 @@ BEGIN
             CASE WHEN v_ola.accept_within IS NOT NULL THEN v_calendar END,
             p_reason)
     RETURNING id INTO v_id;
-    IF p_part IS NULL THEN
-        UPDATE siam.incident SET handoff_count = handoff_count + 1, updated_at = v_now WHERE id = p_incident;
-    END IF;
+    -- A person choosing a supplier is the "person acts" that resumes automatic routing.
+    UPDATE siam.incident
+    SET handoff_count = handoff_count + CASE WHEN p_part IS NULL THEN 1 ELSE 0 END,
+        routing_stopped = routing_stopped AND coalesce(p_automatic, false),
+        next_check_at = v_now,
+        updated_at = v_now
+    WHERE id = p_incident;
     PERFORM siam.record_event('handoff.offered', coalesce(p_reason, 'offered'),
         p_incident => p_incident, p_handoff => v_id, p_supplier => p_to_supplier,
         p_data => jsonb_build_object('from', CASE WHEN p_part IS NULL THEN v_incident.owner END, 'to', p_to_supplier, 'part', p_part,
@@ -1670,8 +1720,8 @@ BEGIN
     RETURN v_id;
 END
 $$;
-COMMENT ON FUNCTION siam.handoff_offer(bigint, text, text, text) IS
-    'Offers an incident (p_part NULL) or a part of its work to an active supplier that serves its service; the accept deadline comes from the supplier''s OLA. Returns the handoff id.';
+COMMENT ON FUNCTION siam.handoff_offer(bigint, text, text, text, boolean) IS
+    'Offers an incident (p_part NULL) or a part of its work to an active supplier that serves its service; the accept deadline comes from the supplier''s OLA. p_automatic marks the daemon''s own offers; any other offer resumes automatic routing of a ping-pong incident. Returns the handoff id.';
 
 CREATE FUNCTION siam.handoff_accept(p_handoff bigint, p_reason text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql
@@ -1724,6 +1774,7 @@ BEGIN
                 CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END)
         ON CONFLICT DO NOTHING;
     END IF;
+    PERFORM siam.wake(v_incident.id);
     PERFORM siam.record_event('handoff.accepted', coalesce(p_reason, 'accepted'),
         p_incident => v_incident.id, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
         p_data => jsonb_build_object('part', v_handoff.part, 'previous_owner', v_incident.owner,
@@ -1755,6 +1806,7 @@ BEGIN
     SET state = 'rejected', answered_at = v_now, answered_by = siam.current_actor(),
         reason = p_reason, out_of_scope = coalesce(p_out_of_scope, false)
     WHERE id = p_handoff;
+    PERFORM siam.wake(v_handoff.incident);
     PERFORM siam.record_event('handoff.rejected', p_reason,
         p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
         p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false)));
@@ -1792,5 +1844,189 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
+
+-- The daemon's actions ----------------------------------------------------------------
+-- Each re-checks its precondition under the row lock, so a decision made on a stale view
+-- changes nothing (and writes no event) instead of doing something twice.
+
+CREATE FUNCTION siam.handoff_expire(p_handoff bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+BEGIN
+    v_handoff := siam.lock_handoff(p_handoff);
+    IF v_handoff.state <> 'offered' OR v_handoff.accept_due IS NULL OR v_handoff.accept_due > siam.clock() THEN
+        RETURN NULL;
+    END IF;
+    UPDATE siam.handoff
+    SET state = 'expired', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = p_reason
+    WHERE id = p_handoff;
+    PERFORM siam.wake(v_handoff.incident);
+    PERFORM siam.record_event('handoff.expired', p_reason,
+        p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('accept_due', v_handoff.accept_due));
+    RETURN p_handoff;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_expire(bigint, text) IS
+    'Expires an offered handoff whose accept deadline has passed; does nothing (returns NULL) otherwise.';
+
+CREATE FUNCTION siam.handoff_cancel(p_handoff bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+BEGIN
+    v_handoff := siam.lock_handoff(p_handoff);
+    PERFORM siam.check_name(p_reason, 'a reason for the cancellation', 2000);
+    IF v_handoff.state <> 'offered' THEN
+        RETURN NULL;
+    END IF;
+    UPDATE siam.handoff
+    SET state = 'cancelled', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = p_reason
+    WHERE id = p_handoff;
+    PERFORM siam.wake(v_handoff.incident);
+    PERFORM siam.record_event('handoff.cancelled', p_reason,
+        p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier);
+    RETURN p_handoff;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_cancel(bigint, text) IS
+    'Withdraws an offered handoff with a reason; does nothing (returns NULL) when it is no longer offered.';
+
+CREATE FUNCTION siam.escalation_raise(
+    p_rule text,
+    p_level integer,
+    p_incident bigint,
+    p_handoff bigint,
+    p_supplier text,
+    p_reason text
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+    v_notify text;
+BEGIN
+    SELECT notify INTO v_notify FROM siam.escalation_rule WHERE code = p_rule;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+    END IF;
+    -- Raised once per rule x level x subject: a second attempt finds the first and stops.
+    INSERT INTO siam.escalation (rule, level, incident, handoff, supplier, notify, reason)
+    VALUES (p_rule, p_level, p_incident, p_handoff, p_supplier, v_notify, p_reason)
+    ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
+    RETURNING id INTO v_id;
+    IF v_id IS NOT NULL THEN
+        PERFORM siam.record_event('escalation.raised', p_reason,
+            p_incident => p_incident, p_handoff => p_handoff, p_supplier => p_supplier, p_escalation => v_id,
+            p_data => jsonb_build_object('rule', p_rule, 'level', p_level, 'notify', v_notify));
+    END IF;
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_raise(text, integer, bigint, bigint, text, text) IS
+    'Raises an escalation once per rule x level x subject; returns its id, or NULL when it was raised before.';
+
+CREATE FUNCTION siam.escalation_repeat(p_escalation bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_escalation siam.escalation;
+BEGIN
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    IF NOT FOUND OR v_escalation.closed_at IS NOT NULL OR v_escalation.acknowledged_at IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE siam.escalation
+    SET notified_count = notified_count + 1, last_notified_at = siam.clock()
+    WHERE id = p_escalation;
+    PERFORM siam.record_event('escalation.repeated', p_reason,
+        p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
+        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level,
+                                     'notified_count', v_escalation.notified_count + 1));
+    RETURN p_escalation;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_repeat(bigint, text) IS
+    'Notifies an open, unacknowledged escalation again; does nothing (returns NULL) otherwise.';
+
+CREATE FUNCTION siam.escalation_close(p_escalation bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_escalation siam.escalation;
+BEGIN
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    IF NOT FOUND OR v_escalation.closed_at IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE siam.escalation SET closed_at = siam.clock(), close_reason = p_reason WHERE id = p_escalation;
+    PERFORM siam.record_event('escalation.closed', p_reason,
+        p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
+        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level));
+    RETURN p_escalation;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
+    'Closes an open escalation because its cause ended; does nothing (returns NULL) when it is closed already.';
+
+CREATE FUNCTION siam.incident_stop_routing(p_incident bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+BEGIN
+    v_incident := siam.lock_incident(p_incident);
+    IF v_incident.routing_stopped THEN
+        RETURN NULL;
+    END IF;
+    UPDATE siam.incident SET routing_stopped = true, updated_at = siam.clock() WHERE id = p_incident;
+    PERFORM siam.record_event('incident.routing_stopped', p_reason, p_incident => p_incident);
+    RETURN p_incident;
+END
+$$;
+COMMENT ON FUNCTION siam.incident_stop_routing(bigint, text) IS
+    'Stops automatic reassignment of an incident (ping-pong) until a person offers it.';
+
+CREATE FUNCTION siam.incident_schedule(p_incidents bigint[], p_next_checks timestamptz[]) RETURNS integer
+LANGUAGE sql
+AS $$
+    -- Bookkeeping of the daemon, not a change of the incident: no event.
+    WITH t AS (SELECT * FROM unnest(p_incidents, p_next_checks) AS t (id, next_check_at))
+    UPDATE siam.incident AS i SET next_check_at = t.next_check_at FROM t WHERE i.id = t.id
+    RETURNING 1
+$$;
+COMMENT ON FUNCTION siam.incident_schedule(bigint[], timestamptz[]) IS
+    'Sets when the daemon next looks at each incident (NULL = nothing scheduled).';
+
+CREATE FUNCTION siam.complaint_record(p_incident bigint, p_source text, p_body text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+    v_incident siam.incident;
+BEGIN
+    v_incident := siam.lock_incident(p_incident);
+    IF p_source IS NULL OR p_source NOT IN ('user', 'customer') THEN
+        RAISE EXCEPTION 'invalid complaint source ''%'': use user or customer', p_source
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_name(p_body, 'the complaint', 10000);
+    INSERT INTO siam.complaint (incident, source, body) VALUES (p_incident, p_source, p_body) RETURNING id INTO v_id;
+    UPDATE siam.incident
+    SET complaint_count = complaint_count + 1, next_check_at = siam.clock(), updated_at = siam.clock()
+    WHERE id = p_incident;
+    PERFORM siam.record_event('complaint.recorded', format('%s complaint', p_source),
+        p_incident => p_incident, p_supplier => v_incident.owner,
+        p_data => jsonb_build_object('complaint', v_id, 'source', p_source));
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.complaint_record(bigint, text, text) IS
+    'Records a complaint about an incident from the user or the customer (a customer complaint weighs 2, a user''s 1).';
 
 COMMIT;

@@ -12,11 +12,12 @@ extension PostgresConnection {
         try query("UNLISTEN " + quoteIdentifier(channel))
     }
 
-    /// Waits until a notification arrives or the timeout passes, sleeping on the
-    /// connection's socket (`poll`), never in a loop.
+    /// Waits until a notification arrives, the timeout passes, or `alsoWatching` (e.g. a
+    /// signal's self-pipe) becomes readable — sleeping in `poll`, never in a loop.
     ///
-    /// - Returns: the notifications received (possibly several), or none on timeout.
-    public func waitForNotifications(timeout: Duration) throws -> [Notification] {
+    /// - Returns: the notifications received (possibly several), or none on timeout, signal or
+    ///   a readable `alsoWatching`.
+    public func waitForNotifications(timeout: Duration, alsoWatching extra: [Int32] = []) throws -> [Notification] {
         var received = drainNotifications()
         if !received.isEmpty { return received }
         let deadline = ContinuousClock.now.advanced(by: timeout)
@@ -25,15 +26,20 @@ extension PostgresConnection {
             if left <= .zero { break }
             let (seconds, attoseconds) = left.components
             let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
-            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, milliseconds)
+            var descriptors = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0)]
+            descriptors += extra.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
             if ready < 0 {
-                if errno == EINTR { continue }
+                // A signal: let the caller look at what it asks for.
+                if errno == EINTR { break }
                 throw DatabaseError(kind: .connectionLost, message: "waiting on the database connection failed: \(String(cString: strerror(errno)))")
             }
             if ready == 0 { break }
-            try consumeInput()
-            received = drainNotifications()
+            if descriptors[0].revents != 0 {
+                try consumeInput()
+                received = drainNotifications()
+            }
+            if descriptors.dropFirst().contains(where: { $0.revents != 0 }) { break }
         }
         return received
     }

@@ -20,6 +20,16 @@ extension PostgresConnection {
         }
     }
 
+    /// Runs body in a transaction that is always rolled back: to look, or to try, without changing anything.
+    public func rolledBackTransaction<T>(actor: String? = nil, _ body: () throws -> T) throws -> T {
+        try query("BEGIN")
+        defer { rollbackIfOpen() }
+        if let actor {
+            try query("SELECT set_config('siam.actor', $1, true)", [actor])
+        }
+        return try body()
+    }
+
     /// Rolls back an open or failed transaction; a lost connection has none left to end.
     func rollbackIfOpen() {
         guard isConnected, transactionStatus != PQTRANS_IDLE else { return }

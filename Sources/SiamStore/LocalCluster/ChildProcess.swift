@@ -19,15 +19,18 @@ public enum ChildProcess {
     public static func run(
         _ path: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
     ) throws -> Result {
+        try start(path, arguments, environment: environment, directory: directory).wait()
+    }
+
+    /// Starts `path` without waiting for it; `wait()` collects it.
+    public static func start(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
+    ) throws -> Running {
         if let directory {
             // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift; env -C does the same.
-            return try run("/usr/bin/env", ["-C", directory, path] + arguments, environment: environment)
+            return try start("/usr/bin/env", ["-C", directory, path] + arguments, environment: environment)
         }
         let outPath = try temporaryFile(), errPath = try temporaryFile()
-        defer {
-            unlink(outPath)
-            unlink(errPath)
-        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -42,24 +45,61 @@ public enum ChildProcess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // A clean signal mask and default dispositions: the calling thread may block signals
+        // (Swift's task threads block SIGTERM, SIGINT and SIGHUP), and a child must not inherit that.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
+            unlink(outPath)
+            unlink(errPath)
             throw ChildProcessError("cannot run \(path): \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else {
-                throw ChildProcessError("waiting for \(path) failed: \(String(cString: strerror(errno)))")
-            }
+        return Running(pid: pid, path: path, outPath: outPath, errPath: errPath)
+    }
+
+    /// A started child.
+    public struct Running: Sendable {
+        public let pid: pid_t
+        let path: String
+        let outPath: String
+        let errPath: String
+
+        /// Sends a signal to the child.
+        public func signal(_ signal: Int32) {
+            kill(pid, signal)
         }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
-        let signal = status & 0x7f
-        let exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-        return Result(
-            status: exitStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+
+        /// Waits for the child to end and returns what it did.
+        public func wait() throws -> Result {
+            defer {
+                unlink(outPath)
+                unlink(errPath)
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 {
+                guard errno == EINTR else {
+                    throw ChildProcessError("waiting for \(path) failed: \(String(cString: strerror(errno)))")
+                }
+            }
+            // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
+            let signal = status & 0x7f
+            let exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            return Result(
+                status: exitStatus,
+                stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        }
     }
 
     private static func temporaryFile() throws -> String {

@@ -5,7 +5,13 @@ extension Store {
         try escalations(openOnly: false, id: id).first
     }
 
-    public func escalations(openOnly: Bool, incident: Int64? = nil, id: Int64? = nil, limit: Int = 1000) throws -> [Escalation] {
+    /// - Parameters:
+    ///   - incidents: only escalations about these incidents.
+    ///   - suppliersWithoutIncident: only supplier-level escalations (capacity) of these suppliers.
+    public func escalations(
+        openOnly: Bool, incident: Int64? = nil, id: Int64? = nil, incidents: [Int64]? = nil,
+        suppliersWithoutIncident: [String]? = nil, limit: Int = 1000
+    ) throws -> [Escalation] {
         try connection.query("""
             SELECT id, rule, level, incident, handoff, supplier, notify, reason, raised_at, notified_count,
                    last_notified_at, acknowledged_at, acknowledged_by, closed_at, close_reason
@@ -13,9 +19,11 @@ extension Store {
             WHERE (NOT $1::boolean OR closed_at IS NULL)
               AND ($2::bigint IS NULL OR incident = $2::bigint)
               AND ($4::bigint IS NULL OR id = $4::bigint)
+              AND ($5::bigint[] IS NULL OR incident = ANY ($5::bigint[]))
+              AND ($6::text[] IS NULL OR (incident IS NULL AND supplier = ANY ($6::text[])))
             ORDER BY id
             LIMIT $3::integer
-            """, [openOnly, incident, limit, id]).rows.map { row in
+            """, [openOnly, incident, limit, id, incidents?.map(String.init), suppliersWithoutIncident]).rows.map { row in
                 Escalation(
                     id: Int64(try row.int("id")),
                     rule: try row.string("rule"),

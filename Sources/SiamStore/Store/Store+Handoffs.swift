@@ -4,12 +4,16 @@ import SiamCore
 public struct HandoffFilter: Sendable {
     public var id: Int64?
     public var incident: Int64?
+    /// Only handoffs of these incidents.
+    public var incidents: [Int64]?
     public var state: HandoffState?
     public var limit: Int
 
-    public init(id: Int64? = nil, incident: Int64? = nil, state: HandoffState? = nil, limit: Int = 1000) {
+    public init(id: Int64? = nil, incident: Int64? = nil, incidents: [Int64]? = nil, state: HandoffState? = nil,
+                limit: Int = 1000) {
         self.id = id
         self.incident = incident
+        self.incidents = incidents
         self.state = state
         self.limit = limit
     }
@@ -42,9 +46,10 @@ extension Store {
             WHERE ($1::bigint IS NULL OR incident = $1::bigint)
               AND ($2::text IS NULL OR state = $2::text)
               AND ($4::bigint IS NULL OR id = $4::bigint)
+              AND ($5::bigint[] IS NULL OR incident = ANY ($5::bigint[]))
             ORDER BY id
             LIMIT $3::integer
-            """, [filter.incident, filter.state?.rawValue, filter.limit, filter.id]).rows.map { row in
+            """, [filter.incident, filter.state?.rawValue, filter.limit, filter.id, filter.incidents?.map(String.init)]).rows.map { row in
                 Handoff(
                     id: Int64(try row.int("id")),
                     incident: Int64(try row.int("incident")),

@@ -41,7 +41,7 @@ extension Store {
     static let incidentColumns = """
         id, title, service, priority, state, customer, user_tier, owner, on_hold, opened_at,
         acknowledged_at, resolved_at, closed_at, acknowledge_due, resolve_due, sla_calendar,
-        paused_since, handoff_count, complaint_count, updated_at
+        paused_since, handoff_count, complaint_count, routing_stopped, next_check_at, updated_at
         """
 
     /// Opens an incident; returns its id.
@@ -130,6 +130,8 @@ extension Store {
             pausedSince: try row.optionalInstant("paused_since"),
             handoffCount: try row.int("handoff_count"),
             complaintCount: try row.int("complaint_count"),
+            routingStopped: try row.bool("routing_stopped"),
+            nextCheckAt: try row.optionalInstant("next_check_at"),
             updatedAt: try row.instant("updated_at"))
     }
 }

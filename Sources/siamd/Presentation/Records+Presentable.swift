@@ -83,6 +83,8 @@ extension Incident: Presentable {
             ("paused_since", JSONValue(pausedSince)),
             ("handoff_count", JSONValue(handoffCount)),
             ("complaint_count", JSONValue(complaintCount)),
+            ("routing_stopped", .bool(routingStopped)),
+            ("next_check_at", JSONValue(nextCheckAt)),
             ("updated_at", JSONValue(updatedAt)),
         ]
     }

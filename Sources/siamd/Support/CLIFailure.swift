@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiamCore
+import SiamDaemon
 import SiamStore
 
 /// A failure as the user sees it: one line and an exit status.
@@ -29,6 +30,8 @@ struct CLIFailure {
         case let error as CalendarError:
             (message, status) = (error.description, 2)
         case let error as TimeParseError:
+            (message, status) = (error.description, 2)
+        case let error as DaemonConfigError:
             (message, status) = (error.description, 2)
         case let error as RefusedError:
             (message, status) = (error.description, 1)

@@ -20,13 +20,17 @@ public struct Incident: Sendable, Equatable {
     public var pausedSince: Instant?
     public var handoffCount: Int
     public var complaintCount: Int
+    /// Handed off too often: the daemon no longer reassigns it until a person offers it.
+    public var routingStopped: Bool
+    /// When the daemon next looks at it; nil = nothing scheduled.
+    public var nextCheckAt: Instant?
     public var updatedAt: Instant
 
     public init(id: Int64, title: String, service: String, priority: Priority, state: IncidentState,
                 customer: String?, userTier: String?, owner: String?, onHold: Bool, openedAt: Instant,
                 acknowledgedAt: Instant?, resolvedAt: Instant?, closedAt: Instant?, acknowledgeDue: Instant?,
                 resolveDue: Instant?, slaCalendar: String?, pausedSince: Instant?, handoffCount: Int,
-                complaintCount: Int, updatedAt: Instant) {
+                complaintCount: Int, routingStopped: Bool = false, nextCheckAt: Instant? = nil, updatedAt: Instant) {
         self.id = id
         self.title = title
         self.service = service
@@ -46,6 +50,8 @@ public struct Incident: Sendable, Equatable {
         self.pausedSince = pausedSince
         self.handoffCount = handoffCount
         self.complaintCount = complaintCount
+        self.routingStopped = routingStopped
+        self.nextCheckAt = nextCheckAt
         self.updatedAt = updatedAt
     }
 }

@@ -1,0 +1,57 @@
+/// What the daemon decided to do, and why. The reason is what the event log, the logs and
+/// `siamd run --dry-run` show.
+public struct Decision: Sendable, Equatable, CustomStringConvertible {
+    /// One thing the daemon does; each maps to one `siam.*` function that re-checks it under
+    /// the row lock and writes its event.
+    public enum Action: Sendable, Equatable {
+        /// Offered and not accepted by its deadline.
+        case expireHandoff(handoff: Int64)
+        /// Withdraw an offer (its supplier can no longer take work).
+        case cancelHandoff(handoff: Int64)
+        /// Offer the whole incident to a supplier.
+        case offer(to: String)
+        /// Raise an escalation of a rule's level about the incident (and a handoff or supplier).
+        case raiseEscalation(rule: String, level: Int, handoff: Int64?, supplier: String?)
+        /// Notify an open, unacknowledged escalation again.
+        case repeatEscalation(escalation: Int64)
+        /// Close an escalation whose cause ended.
+        case closeEscalation(escalation: Int64)
+        /// Stop reassigning the incident automatically (ping-pong).
+        case stopRouting
+    }
+
+    /// The incident it is about; nil for a supplier's capacity.
+    public let incident: Int64?
+    public let action: Action
+    public let reason: String
+
+    public init(incident: Int64?, action: Action, reason: String) {
+        self.incident = incident
+        self.action = action
+        self.reason = reason
+    }
+
+    /// Stable keys first, for logs and `--dry-run`: `action=offer incident=5 supplier=beta reason="..."`.
+    public var fields: [(String, String)] {
+        var fields: [(String, String)] = []
+        switch action {
+        case .expireHandoff(let handoff): fields = [("action", "expire"), ("handoff", String(handoff))]
+        case .cancelHandoff(let handoff): fields = [("action", "cancel"), ("handoff", String(handoff))]
+        case .offer(let supplier): fields = [("action", "offer"), ("supplier", supplier)]
+        case .raiseEscalation(let rule, let level, let handoff, let supplier):
+            fields = [("action", "escalate"), ("rule", rule), ("escalation_level", String(level))]
+            if let handoff { fields.append(("handoff", String(handoff))) }
+            if let supplier { fields.append(("supplier", supplier)) }
+        case .repeatEscalation(let escalation): fields = [("action", "repeat"), ("escalation", String(escalation))]
+        case .closeEscalation(let escalation): fields = [("action", "close"), ("escalation", String(escalation))]
+        case .stopRouting: fields = [("action", "stop-routing")]
+        }
+        if let incident { fields.insert(("incident", String(incident)), at: 1) }
+        fields.append(("reason", reason))
+        return fields
+    }
+
+    public var description: String {
+        fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,79 @@
+/// A complaint as the planner sees it.
+public struct ComplaintRecord: Sendable, Equatable {
+    public var source: String
+    public var receivedAt: Instant
+
+    public init(source: String, receivedAt: Instant) {
+        self.source = source
+        self.receivedAt = receivedAt
+    }
+
+    /// A customer's complaint weighs more than a user's.
+    public var weight: Int { source == "customer" ? 2 : 1 }
+}
+
+/// Everything the planner needs to know about one incident, read in the transaction that
+/// holds the incident's row lock.
+public struct IncidentSnapshot: Sendable {
+    public var incident: Incident
+    /// All handoffs of the incident, oldest first.
+    public var handoffs: [Handoff]
+    /// Its assignment spans that are still open.
+    public var openAssignments: [Assignment]
+    /// All its escalations, open and closed (escalations are raised once).
+    public var escalations: [Escalation]
+    /// Its ended pauses (pending spans).
+    public var pauses: [Range<Instant>]
+    public var complaints: [ComplaintRecord]
+
+    public init(incident: Incident, handoffs: [Handoff], openAssignments: [Assignment], escalations: [Escalation],
+                pauses: [Range<Instant>], complaints: [ComplaintRecord]) {
+        self.incident = incident
+        self.handoffs = handoffs
+        self.openAssignments = openAssignments
+        self.escalations = escalations
+        self.pauses = pauses
+        self.complaints = complaints
+    }
+}
+
+/// What is shared by all incidents of a pass: rules, calendars and the suppliers that can
+/// take work, with their load (kept current as the pass plans offers).
+public struct WorldSnapshot: Sendable {
+    public var rules: [EscalationRule]
+    public var calendars: [String: BusinessCalendar]
+    /// Candidates by service code.
+    public var candidates: [String: [Candidate]]
+    /// Every supplier's status (also those that serve nothing any more).
+    public var supplierStatus: [String: SupplierStatus]
+
+    public init(rules: [EscalationRule], calendars: [String: BusinessCalendar], candidates: [String: [Candidate]],
+                supplierStatus: [String: SupplierStatus]) {
+        self.rules = rules
+        self.calendars = calendars
+        self.candidates = candidates
+        self.supplierStatus = supplierStatus
+    }
+
+    /// A stored calendar by name; nil (or an unknown name) is 24×7.
+    public func calendar(_ name: String?) -> BusinessCalendar {
+        name.flatMap { calendars[$0] } ?? .always
+    }
+
+    /// Counts a planned offer against the supplier's load for the rest of the pass.
+    mutating func addLoad(to supplier: String) {
+        for (service, list) in candidates {
+            if let index = list.firstIndex(where: { $0.supplier == supplier }) {
+                candidates[service]![index].load += 1
+            }
+        }
+    }
+}
+
+/// The decisions for one incident and when to look at it next (nil: nothing scheduled; a
+/// change to the incident wakes it).
+public struct IncidentPlan: Sendable, Equatable {
+    public var incident: Int64
+    public var decisions: [Decision]
+    public var nextCheck: Instant?
+}

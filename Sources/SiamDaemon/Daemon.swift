@@ -1,0 +1,182 @@
+import Foundation
+import SiamCore
+import SiamStore
+import Synchronization
+
+/// Settings of `siamd run`.
+public struct DaemonSettings: Sendable {
+    /// A connection string; nil leaves it to libpq's defaults.
+    public var database: String?
+    /// Look at the database at least this often, notification or not (a safety net).
+    public var pollInterval: Duration
+    /// One pass, then exit.
+    public var once: Bool
+    public var engine: EngineSettings
+
+    public init(database: String?, pollInterval: Duration = .seconds(30), once: Bool = false,
+                engine: EngineSettings = EngineSettings()) {
+        self.database = database
+        self.pollInterval = pollInterval
+        self.once = once
+        self.engine = engine
+    }
+}
+
+/// The daemon: connects, `LISTEN`s, runs passes, and between them sleeps until a
+/// notification, the next due instant (asked of the database), the poll interval, the
+/// watchdog's half-period, or a signal — whichever comes first.
+///
+/// States and failures:
+/// - Starting: connect (retrying with backoff), `LISTEN siam_event`, first pass, then
+///   `READY=1`.
+/// - Running: `WATCHDOG=1` after each successful pass only, so a hung loop gets restarted.
+/// - Connection lost: log, reconnect with backoff, `LISTEN` again and run a pass at once,
+///   which catches up on everything that became due meanwhile (work is in the database, not
+///   in memory). A pass killed midway leaves nothing half done: each batch is a transaction.
+/// - SIGTERM/SIGINT: the current transaction finishes, `STOPPING=1`, exit 0.
+/// - SIGHUP: `reload` is called (settings re-read), calendars are reloaded.
+// Sendable so another thread may call requestStop(); everything else is used only by the
+// thread that calls run().
+public final class Daemon: @unchecked Sendable {
+    public var settings: DaemonSettings
+    let logger: Logger
+    let notifier: SystemdNotifier
+    let signals: SignalWatcher?
+    /// Called on SIGHUP; returns the new settings.
+    let reload: (DaemonSettings) -> DaemonSettings
+
+    public init(settings: DaemonSettings, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+                signals: SignalWatcher?, reload: @escaping (DaemonSettings) -> DaemonSettings = { $0 }) {
+        self.settings = settings
+        self.logger = logger
+        self.notifier = notifier
+        self.signals = signals
+        self.reload = reload
+        var descriptors: [Int32] = [-1, -1]
+        if pipe(&descriptors) == 0 {
+            for descriptor in descriptors {
+                _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        stopPipe = (descriptors[0], descriptors[1])
+    }
+
+    deinit {
+        close(stopPipe.read)
+        close(stopPipe.write)
+    }
+
+    private let stopFlag = Atomic<Bool>(false)
+    /// Written by requestStop() so that a waiting loop wakes at once.
+    private let stopPipe: (read: Int32, write: Int32)
+
+    var stopRequested: Bool { stopFlag.load(ordering: .relaxed) || (signals?.stopRequested ?? false) }
+
+    /// Asks a running daemon to stop after its current transaction (as SIGTERM does); it
+    /// notices within one poll interval.
+    public func requestStop() {
+        stopFlag.store(true, ordering: .relaxed)
+        var byte: UInt8 = 1
+        _ = write(stopPipe.write, &byte, 1)
+    }
+
+    /// What the loop's waits watch besides the database: signals and requestStop().
+    var wakeDescriptors: [Int32] {
+        [signals?.wakeDescriptor, stopPipe.read].compactMap { $0 }.filter { $0 >= 0 }
+    }
+
+    /// Runs until stopped (or one pass with `once`). Returns the exit status.
+    public func run(onPass: (PassReport) -> Void = { _ in }) throws -> Int32 {
+        var ready = false
+        var connection: PostgresConnection? = nil
+        var engine: Engine? = nil
+        while !stopRequested {
+            do {
+                if connection == nil || connection?.isConnected == false {
+                    guard let fresh = try connectWithBackoff(firstAttemptFails: !ready && settings.once) else { break }
+                    if !settings.once { try fresh.listen("siam_event") }
+                    connection = fresh
+                    engine = Engine(connection: fresh, settings: settings.engine, logger: logger)
+                    logger.info("connected", [("backend", String(fresh.backendPID))])
+                }
+                let started = ContinuousClock.now
+                let report = try engine!.pass(shouldStop: { stopRequested })
+                onPass(report)
+                logger.log(report.decisions.isEmpty ? .debug : .info, report.decisions.isEmpty ? "nothing to do" : "pass",
+                           [("incidents", String(report.incidents)), ("decisions", String(report.decisions.count)),
+                            ("changed", String(report.changed)),
+                            ("ms", String(Int((ContinuousClock.now - started) / .milliseconds(1))))])
+                if !ready {
+                    ready = true
+                    send { try notifier.ready(status: "coordinating") }
+                }
+                send { try notifier.watchdog() }
+                if settings.once || settings.engine.dryRun { break }
+                if signals?.takeReloadRequest() == true {
+                    send { try notifier.reloading() }
+                    settings = reload(settings)
+                    engine!.settings = settings.engine
+                    engine!.forgetCalendars()
+                    logger.info("reloaded", [("poll_interval", "\(settings.pollInterval)"), ("batch_size", String(settings.engine.batchSize))])
+                    send { try notifier.ready(status: "coordinating") }
+                }
+                let wait = try sleepTime(connection!, supplierNextCheck: report.supplierNextCheck)
+                _ = try connection!.waitForNotifications(timeout: wait, alsoWatching: wakeDescriptors)
+                signals?.drainWakeups()
+            } catch let error as DatabaseError where error.kind == .connectionLost || error.kind == .connectionFailed {
+                logger.warning("database connection lost; reconnecting", [("error", error.description)])
+                connection = nil
+                if settings.once { throw error }
+            }
+        }
+        send { try notifier.stopping() }
+        logger.info("stopped")
+        return 0
+    }
+
+    /// How long to sleep: until the next check the database knows of, capped by the poll
+    /// interval and half the watchdog period.
+    func sleepTime(_ connection: PostgresConnection, supplierNextCheck: Instant?) throws -> Duration {
+        var wait = settings.pollInterval
+        if let ping = notifier.watchdogPingInterval { wait = min(wait, ping) }
+        if let seconds = try EngineStore(connection: connection).secondsUntilNextCheck() {
+            wait = min(wait, .milliseconds(max(0, Int64(seconds * 1000))))
+        }
+        if let next = supplierNextCheck, let now = try? EngineStore(connection: connection).now() {
+            wait = min(wait, .seconds(max(0, next.seconds - now.seconds)))
+        }
+        return wait
+    }
+
+    /// Connects, retrying with exponential backoff (0.1 s to 10 s) until it works or a stop
+    /// is requested. Returns nil when stopped first.
+    func connectWithBackoff(firstAttemptFails: Bool) throws -> PostgresConnection? {
+        var delay = Duration.milliseconds(100)
+        while !stopRequested {
+            do {
+                let connection = try PostgresConnection.connect(settings.database)
+                try connection.requireCurrentSchema()
+                return connection
+            } catch let error as DatabaseError where error.kind == .connectionFailed || error.kind == .connectionLost {
+                if firstAttemptFails { throw error }
+                logger.warning("cannot connect; retrying", [("error", error.description), ("in", "\(delay)")])
+                waitForSignal(upTo: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+        return nil
+    }
+
+    /// Sleeps for the backoff delay, waking early on a signal (poll on the self-pipe).
+    func waitForSignal(upTo delay: Duration) {
+        var descriptors = wakeDescriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        _ = poll(&descriptors, nfds_t(descriptors.count), Int32(delay / .milliseconds(1)))
+        signals?.drainWakeups()
+    }
+
+    /// systemd notifications are best effort: log and continue.
+    func send(_ message: () throws -> Void) {
+        do { try message() } catch { logger.warning("systemd notification failed", [("error", "\(error)")]) }
+    }
+}

@@ -1,0 +1,167 @@
+import SiamCore
+import SiamStore
+
+/// Settings of the coordination engine.
+public struct EngineSettings: Sendable {
+    /// Incidents claimed per transaction.
+    public var batchSize: Int
+    /// Plan and report, change nothing.
+    public var dryRun: Bool
+    /// Recorded as the actor of the daemon's events.
+    public var actor: String
+
+    public init(batchSize: Int = 500, dryRun: Bool = false, actor: String = "siamd") {
+        self.batchSize = batchSize
+        self.dryRun = dryRun
+        self.actor = actor
+    }
+}
+
+/// What one pass did.
+public struct PassReport: Sendable {
+    /// Incidents looked at.
+    public var incidents = 0
+    /// Decisions made (in a dry run: that would have been made).
+    public var decisions: [Decision] = []
+    /// Decisions that changed something (the others found it done already).
+    public var changed = 0
+    /// The earliest supplier-level instant to look again (capacity repeats).
+    public var supplierNextCheck: Instant?
+}
+
+/// One pass of the coordination engine over the database: claim what is due (in batches,
+/// `FOR UPDATE SKIP LOCKED`, so any number of daemons can run at once), plan with the pure
+/// ``Planner``, carry out the decisions through the schema's functions, each batch in one
+/// short transaction with its events. A batch that fails for a reason other than a lost
+/// connection is retried incident by incident, and an incident that still fails is logged
+/// and looked at again a minute later, so one bad row never stops the others.
+public final class Engine {
+    public let connection: PostgresConnection
+    public var settings: EngineSettings
+    let logger: Logger
+    /// Calendars rarely change; building one reads its zone file, so keep them between passes.
+    var calendars: [String: BusinessCalendar] = [:]
+
+    public init(connection: PostgresConnection, settings: EngineSettings, logger: Logger) {
+        self.connection = connection
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Forgets cached calendars (after SIGHUP, or when a calendar changed).
+    public func forgetCalendars() {
+        calendars = [:]
+    }
+
+    /// Runs one pass. `shouldStop` is asked between transactions.
+    public func pass(shouldStop: () -> Bool = { false }) throws -> PassReport {
+        var report = PassReport()
+        if settings.dryRun {
+            try connection.rolledBackTransaction(actor: settings.actor) {
+                let store = EngineStore(connection: connection)
+                let ids = try store.peekDueIncidents(limit: 100_000)
+                let (plans, _) = try plan(ids, store: store)
+                report.incidents = ids.count
+                report.decisions = plans.flatMap(\.decisions)
+                let (capacity, _) = CapacityPlanner.plan(try store.claimSupplierLoads(), rules: try store.escalationRules(), now: try store.now())
+                report.decisions += capacity
+            }
+            return report
+        }
+        while !shouldStop() {
+            let batch = try claimPlanApply()
+            report.incidents += batch.incidents
+            report.decisions += batch.decisions
+            report.changed += batch.changed
+            if batch.incidents < settings.batchSize { break }
+        }
+        let capacity = try withRetry {
+            try connection.transaction(actor: settings.actor) { () -> (decisions: [Decision], changed: Int, next: Instant?) in
+                let store = EngineStore(connection: connection)
+                let (decisions, next) = CapacityPlanner.plan(
+                    try store.claimSupplierLoads(), rules: try store.escalationRules(), now: try store.now())
+                return (decisions, try store.apply(decisions), next)
+            }
+        }
+        report.decisions += capacity.decisions
+        report.changed += capacity.changed
+        report.supplierNextCheck = capacity.next
+        for decision in report.decisions {
+            logger.info("decision", decision.fields)
+        }
+        return report
+    }
+
+    /// Claims one batch, plans it and carries it out in one transaction.
+    func claimPlanApply() throws -> (incidents: Int, decisions: [Decision], changed: Int) {
+        do {
+            return try withRetry {
+                try connection.transaction(actor: settings.actor) {
+                    let store = EngineStore(connection: connection)
+                    let ids = try store.claimDueIncidents(limit: settings.batchSize)
+                    let (plans, _) = try plan(ids, store: store)
+                    try store.schedule(plans)
+                    let decisions = plans.flatMap(\.decisions)
+                    return (ids.count, decisions, try store.apply(decisions))
+                }
+            }
+        } catch let error as DatabaseError where !error.isTransient {
+            logger.warning("batch failed; retrying incident by incident", [("error", error.description)])
+            return try oneByOne()
+        }
+    }
+
+    /// The slow path after a failed batch: each due incident in its own transaction.
+    func oneByOne() throws -> (incidents: Int, decisions: [Decision], changed: Int) {
+        var total = (incidents: 0, decisions: [Decision](), changed: 0)
+        let ids = try EngineStore(connection: connection).peekDueIncidents(limit: settings.batchSize)
+        for id in ids {
+            do {
+                let result = try connection.transaction(actor: settings.actor) { () -> ([Decision], Int) in
+                    let store = EngineStore(connection: connection)
+                    guard try connection.query("""
+                        SELECT id FROM siam.incident WHERE id = $1::bigint AND next_check_at <= siam.clock()
+                        FOR UPDATE SKIP LOCKED
+                        """, [id]).first != nil else { return ([], 0) }
+                    let (plans, _) = try plan([id], store: store)
+                    try store.schedule(plans)
+                    let decisions = plans.flatMap(\.decisions)
+                    return (decisions, try store.apply(decisions))
+                }
+                total.incidents += 1
+                total.decisions += result.0
+                total.changed += result.1
+            } catch let error as DatabaseError where error.kind != .connectionLost {
+                logger.error("incident failed; looking again in a minute", [("incident", String(id)), ("error", error.description)])
+                try connection.transaction(actor: settings.actor) {
+                    try connection.query(
+                        "UPDATE siam.incident SET next_check_at = siam.clock() + interval '1 minute' WHERE id = $1::bigint", [id])
+                }
+            }
+        }
+        return total
+    }
+
+    /// Plans the given incidents against one snapshot of the world.
+    func plan(_ ids: [Int64], store: EngineStore) throws -> ([IncidentPlan], Instant) {
+        let now = try store.now()
+        guard !ids.isEmpty else { return ([], now) }
+        var world = try store.world(calendars: &calendars)
+        let plans = try store.snapshots(of: ids).map { Planner.plan($0, world: &world, now: now) }
+        return (plans, now)
+    }
+
+    /// Retries work that failed on a serialization failure or deadlock (another daemon won).
+    func withRetry<T>(_ body: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError
+                where (error.kind == .serializationFailure || error.kind == .deadlockDetected) && attempt < 5 {
+                attempt += 1
+                logger.debug("retrying after conflict", [("error", error.description), ("attempt", String(attempt))])
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import SiamCore
+
+extension EngineStore {
+    /// Records when each incident is next looked at. Runs before the actions: actions that
+    /// change an incident (offer, expire, cancel) set it to now again, so the next pass sees
+    /// their effect.
+    public func schedule(_ plans: [IncidentPlan]) throws {
+        guard !plans.isEmpty else { return }
+        try connection.query(
+            "SELECT siam.incident_schedule($1::bigint[], $2::timestamptz[])",
+            [plans.map { String($0.incident) }, plans.map { $0.nextCheck?.iso8601 }])
+    }
+
+    /// Carries out decisions, one statement per kind, in an order where each step sees the
+    /// previous ones: offers end before new ones are made, escalations close before repeats.
+    /// Every function re-checks its decision under the row lock and writes its event.
+    ///
+    /// - Returns: how many decisions changed something (the others found it done already).
+    @discardableResult
+    public func apply(_ decisions: [Decision]) throws -> Int {
+        var expire: [(Int64, String)] = [], cancel: [(Int64, String)] = [], close: [(Int64, String)] = []
+        var offer: [(Int64, String, String)] = []
+        var raise: [(String, Int, Int64?, Int64?, String?, String)] = []
+        var repeats: [(Int64, String)] = [], stop: [(Int64, String)] = []
+        for decision in decisions {
+            switch decision.action {
+            case .expireHandoff(let handoff): expire.append((handoff, decision.reason))
+            case .cancelHandoff(let handoff): cancel.append((handoff, decision.reason))
+            case .closeEscalation(let escalation): close.append((escalation, decision.reason))
+            case .offer(let supplier): offer.append((decision.incident!, supplier, decision.reason))
+            case .raiseEscalation(let rule, let level, let handoff, let supplier):
+                raise.append((rule, level, decision.incident, handoff, supplier, decision.reason))
+            case .repeatEscalation(let escalation): repeats.append((escalation, decision.reason))
+            case .stopRouting: stop.append((decision.incident!, decision.reason))
+            }
+        }
+        var changed = 0
+        changed += try run("siam.handoff_expire(t.a, t.r)", ids: expire)
+        changed += try run("siam.handoff_cancel(t.a, t.r)", ids: cancel)
+        changed += try run("siam.escalation_close(t.a, t.r)", ids: close)
+        changed += try run("siam.incident_stop_routing(t.a, t.r)", ids: stop)
+        if !offer.isEmpty {
+            changed += try count("""
+                SELECT siam.handoff_offer(t.incident, t.supplier, NULL, t.reason, true) AS done
+                FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS t (incident, supplier, reason, n)
+                ORDER BY t.n
+                """, [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
+        }
+        if !raise.isEmpty {
+            changed += try count("""
+                SELECT siam.escalation_raise(t.rule, t.level, t.incident, t.handoff, t.supplier, t.reason) AS done
+                FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
+                     WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
+                ORDER BY t.n
+                """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
+                      raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)])
+        }
+        changed += try run("siam.escalation_repeat(t.a, t.r)", ids: repeats)
+        return changed
+    }
+
+    /// Calls a function of (id, reason) once per pair, in order, in one statement.
+    private func run(_ call: String, ids: [(Int64, String)]) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try count("""
+            SELECT \(call) AS done
+            FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t (a, r, n)
+            ORDER BY t.n
+            """, [ids.map { String($0.0) }, ids.map(\.1)])
+    }
+
+    private func count(_ sql: String, _ parameters: [any SQLParameter]) throws -> Int {
+        try connection.query(sql, parameters).rows.filter { try $0.text("done") != nil }.count
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import SiamCore
+import SiamDaemon
+import SiamStore
+import Testing
+
+/// The daemon's loop on real time: it wakes on NOTIFY, reconnects after losing its
+/// connection, tells systemd what it does, and stops cleanly. Tests wait on the database's
+/// notifications (with a generous bound), never on fixed sleeps.
+@Suite struct DaemonTests {
+    /// Waits on `siam_event` notifications until the condition holds.
+    func waitUntil(_ listener: PostgresConnection, _ what: String, timeout: Duration = .seconds(20),
+                   _ condition: () throws -> Bool) throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while try !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for \(what)")
+                return
+            }
+            _ = try listener.waitForNotifications(timeout: .milliseconds(500))
+        }
+    }
+
+    @Test func wakesOnChangesAndReconnectsAfterALostConnection() async throws {
+        let database = try TestDatabase()
+        let world = try World.build(in: database)
+        let listener = try database.connect()
+        try listener.listen("siam_event")
+        let daemon = Daemon(
+            settings: DaemonSettings(database: database.conninfo + " application_name=siamd-under-test",
+                                     pollInterval: .seconds(60)),
+            logger: Logger(level: .error, sink: { _ in }), notifier: SystemdNotifier(environment: [:]), signals: nil)
+        let running = Task.detached { try daemon.run() }
+
+        let first = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: nil, hold: false))
+        try waitUntil(listener, "the first offer") { try !world.store.handoffs(HandoffFilter(incident: first)).isEmpty }
+
+        // Kill the daemon's connection; the next change must still be handled.
+        let killed = try database.connect().query("""
+            SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = 'siamd-under-test'
+            """)
+        #expect(killed.rows.count == 1)
+        let second = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Switch down", customer: nil, userTier: nil, offerTo: nil, hold: false))
+        try waitUntil(listener, "the second offer after reconnecting") {
+            try !world.store.handoffs(HandoffFilter(incident: second)).isEmpty
+        }
+        daemon.requestStop()
+        #expect(try await running.value == 0)
+    }
+
+    @Test func binaryTellsSystemdAndExitsZeroOnSIGTERM() throws {
+        let database = try TestDatabase()
+        try World.build(in: database)
+        let socket = try SystemdNotifierTests.FakeNotifySocket(abstract: false)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = database.conninfo
+        environment["NOTIFY_SOCKET"] = socket.name
+        environment["WATCHDOG_USEC"] = "20000000"
+        let child = try ChildProcess.start(CLI.binary, ["run", "--poll-interval", "30s"], environment: environment)
+        // READY only after connecting, LISTENing and the first pass; then a watchdog ping per pass.
+        let ready = try? socket.receive()
+        if ready == nil {
+            child.signal(SIGKILL)
+            Issue.record("no READY=1: \(try child.wait().stderr)")
+            return
+        }
+        #expect(ready == "READY=1\nSTATUS=coordinating")
+        #expect(try socket.receive() == "WATCHDOG=1")
+        child.signal(SIGTERM)
+        var messages: [String] = []
+        while messages.last != "STOPPING=1", messages.count < 10 {
+            messages.append(try socket.receive())
+        }
+        #expect(messages.last == "STOPPING=1")
+        let result = try child.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("level=info msg=stopped"))
+    }
+
+    @Test func dryRunPrintsDecisionsWithReasonsAndChangesNothing() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        _ = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: nil, hold: false))
+        let events = try database.count("siam.event")
+        let result = try CLI.run(["run", "--dry-run"], database: database.conninfo)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "action=offer incident=1 supplier=acme reason=new incident: best eligible supplier (rank 1, load 0/2)\n")
+        #expect(try database.count("siam.event") == events)
+        let once = try CLI.run(["run", "--once"], database: database.conninfo)
+        #expect(once.status == 0)
+        #expect(once.stderr.contains("msg=decision action=offer incident=1 supplier=acme reason=\"new incident: best eligible supplier (rank 1, load 0/2)\""))
+        #expect(try database.count("siam.handoff") == 1)
+    }
+
+    @Test func badSettingsAreRefusedUpFront() throws {
+        let bad = try CLI.run(["run", "--poll-interval", "0s"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "siamd: error: --poll-interval must be at least 1s\n")
+        #expect(throws: DaemonConfigError.self) { try DaemonConfig.parse("poll-interval = soon\n") }
+        #expect(try DaemonConfig.parse("# comment\npoll-interval = 5s\nbatch-size = 50\nlog-level = debug\n")
+            == DaemonConfig(pollInterval: BusinessDuration(seconds: 5), batchSize: 50, logLevel: .debug))
+    }
+}

@@ -1,0 +1,280 @@
+import SiamCore
+import SiamDaemon
+import SiamStore
+import Testing
+
+/// The coordination engine's actions against a real PostgreSQL, with the database clock
+/// fixed and moved by hand. World: acme (rank 1, capacity 2, calendar eu), beta (rank 2),
+/// gamma (onboarding); P2 SLA ack 1h / resolve 8h on eu; P2 OLA accept 30m / resolve 4h.
+@Suite struct EngineTests {
+    // 2026-01-05 is a Monday; 09:00Z is 10:00 in Berlin.
+    static let monday = "2026-01-05T09:00:00Z"
+
+    func open(_ store: Store, to supplier: String? = nil, hold: Bool = false, priority: Priority = .p2) throws -> Int64 {
+        try store.openIncident(NewIncident(service: "network", priority: priority, title: "Router down",
+                                           customer: nil, userTier: nil, offerTo: supplier, hold: hold))
+    }
+
+    @Test func routesANewIncidentToTheBestEligibleSupplier() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store)
+        let report = try engine.pass()
+        #expect(report.decisions.map(\.action) == [.offer(to: "acme")])
+        #expect(report.decisions[0].reason == "new incident: best eligible supplier (rank 1, load 0/2)")
+        let offer = try #require(try world.store.handoffs(HandoffFilter(incident: id)).first)
+        #expect(offer.toSupplier == "acme")
+        #expect(offer.offeredBy == "siamd")
+        // The same pass again changes nothing: idempotent.
+        let events = try database.count("siam.event")
+        #expect(try engine.pass().decisions.isEmpty)
+        #expect(try database.count("siam.event") == events)
+    }
+
+    @Test func heldIncidentsAreNotRouted() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        _ = try open(world.store, hold: true)
+        #expect(try EngineHarness(database: database).pass().decisions.isEmpty)
+    }
+
+    @Test func capacityAndLoadDecideBetweenSuppliers() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        for _ in 0..<3 { _ = try open(world.store) }
+        // acme takes two (capacity 2, open offers count as load), beta the third.
+        let offers = try engine.pass().decisions.map(\.action)
+        #expect(offers == [.offer(to: "acme"), .offer(to: "acme"), .offer(to: "beta")])
+    }
+
+    @Test func expiryReassignsToTheNextSupplier() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store, to: "acme")
+        // acme's accept clock: 30 min on eu. Ten minutes later nothing expires.
+        try database.setClock("2026-01-05T09:10:00Z")
+        #expect(try engine.pass().decisions.allSatisfy { !$0.action.isOffer })
+        try database.setClock("2026-01-05T09:31:00Z")
+        let report = try engine.pass()
+        #expect(report.decisions.map(\.action).contains(.expireHandoff(handoff: 1)))
+        #expect(report.decisions.map(\.action).contains(.offer(to: "beta")))
+        let handoffs = try world.store.handoffs(HandoffFilter(incident: id))
+        #expect(handoffs.map(\.state) == [.expired, .offered])
+        #expect(handoffs[1].toSupplier == "beta")
+        let kinds = try engine.eventKinds(id)
+        let expired = try #require(kinds.firstIndex(of: "handoff.expired"))
+        #expect(kinds[expired + 1] == "handoff.offered")
+    }
+
+    @Test func rejectionReassignsAndNeverBackToWhoRejected() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store, to: "acme")
+        try world.store.reject(handoff: 1, reason: "no network skills on site", outOfScope: true)
+        #expect(try engine.pass().decisions.map(\.action) == [.offer(to: "beta")])
+        try world.store.reject(handoff: 2, reason: "busy", outOfScope: false)
+        // gamma is onboarding: nobody is left; the integrator is told, once.
+        let report = try engine.pass()
+        #expect(report.decisions.map(\.action) == [.raiseEscalation(rule: "no-supplier", level: 1, handoff: nil, supplier: nil)])
+        #expect(report.decisions[0].reason.contains("acme declined or holds it"))
+        #expect(report.decisions[0].reason.contains("gamma is onboarding"))
+        #expect(try engine.pass().decisions.isEmpty)
+        // When gamma becomes active, the incident is woken and routed; the escalation closes.
+        try world.store.setSupplierStatus(code: "gamma", status: "active", reason: nil)
+        let routed = try engine.pass().decisions.map(\.action)
+        #expect(routed.contains(.offer(to: "gamma")))
+        #expect(try engine.pass().decisions.contains { if case .closeEscalation = $0.action { return true } else { return false } })
+        #expect(try engine.escalations(id).first { $0.rule == "no-supplier" }?.closeReason == "offered")
+        // The third handoff within 24h also counts as ping-pong.
+        #expect(try engine.escalations(id).contains { $0.rule == "bounce" })
+    }
+
+    @Test func workOfASuspendedSupplierMovesElsewhere() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let owned = try open(world.store, to: "acme")
+        try world.store.accept(handoff: 1, reason: nil)
+        try world.store.setIncidentState(id: owned, state: "in_progress", reason: nil)
+        let offered = try open(world.store, to: "acme")
+        try world.store.setSupplierStatus(code: "acme", status: "suspended", reason: "security incident")
+        let report = try engine.pass()
+        // Its open offer is withdrawn and re-offered; its owned incident is offered on.
+        #expect(report.decisions.contains { $0.incident == offered && $0.action == .cancelHandoff(handoff: 2) })
+        #expect(report.decisions.contains { $0.incident == offered && $0.action == .offer(to: "beta") })
+        #expect(report.decisions.contains { $0.incident == owned && $0.action == .offer(to: "beta") })
+        let move = try #require(try world.store.handoffs(HandoffFilter(incident: owned, state: .offered)).first)
+        #expect(move.fromSupplier == "acme")
+        #expect(report.decisions.first { $0.incident == owned }?.reason.hasPrefix("owner acme is suspended") == true)
+    }
+
+    @Test func slaThresholdsEscalateOnceEachAndCloseWhenResolved() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store, hold: true)
+        // Resolve 8h from Mon 10:00 Berlin: 50 % = 4h business = Mon 15:00 Berlin (14:00Z).
+        try database.setClock("2026-01-05T13:59:59Z")
+        #expect(!(try engine.pass().decisions.contains { $0.action == .raiseEscalation(rule: "sla-resolve", level: 1, handoff: nil, supplier: nil) }))
+        try database.setClock("2026-01-05T14:00:00Z")
+        let raised = try engine.pass().decisions
+        #expect(raised.contains { $0.action == .raiseEscalation(rule: "sla-resolve", level: 1, handoff: nil, supplier: nil) })
+        // Acknowledge (1h, due 10:00Z) was past 100 % already: all four levels, raised once.
+        #expect(try engine.escalations(id).filter { $0.rule == "sla-acknowledge" }.map(\.level) == [1, 2, 3, 4])
+        #expect(try engine.pass().decisions.isEmpty)
+        // Next morning past the due instant: 75, 90 and 100 %.
+        try database.setClock("2026-01-06T09:30:00Z")
+        let later = try engine.pass().decisions.compactMap { decision -> Int? in
+            if case .raiseEscalation(rule: "sla-resolve", let level, _, _) = decision.action { return level }
+            return nil
+        }
+        #expect(later == [2, 3, 4])
+        #expect(try engine.escalations(id).filter { $0.rule == "sla-resolve" }.count == 4)
+        // Resolution ends the cause.
+        try world.store.offer(incident: id, to: "beta", part: nil, reason: nil)
+        try world.store.accept(handoff: 1, reason: nil)
+        try world.store.setIncidentState(id: id, state: "resolved", reason: "fixed")
+        try engine.pass()
+        #expect(try engine.escalations(id).allSatisfy { $0.closedAt != nil })
+    }
+
+    @Test func pendingPausesThresholds() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store, to: "beta")
+        try world.store.accept(handoff: 1, reason: nil)
+        try world.store.setIncidentState(id: id, state: "in_progress", reason: nil)
+        try world.store.setIncidentState(id: id, state: "pending", reason: "waiting for the customer")
+        try database.setClock("2026-01-05T14:00:00Z")
+        #expect(!(try engine.pass().decisions.contains { if case .raiseEscalation(rule: "sla-resolve", _, _, _) = $0.action { return true } else { return false } }))
+    }
+
+    @Test func olaResolveClockOfTheOwner() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store, to: "beta")
+        try world.store.accept(handoff: 1, reason: nil)
+        // beta is 24x7 with a 4h OLA: 50 % at 11:00Z.
+        try database.setClock("2026-01-05T11:00:00Z")
+        let decisions = try engine.pass().decisions
+        #expect(decisions.contains { $0.action == .raiseEscalation(rule: "ola-resolve", level: 1, handoff: 1, supplier: "beta") })
+        // Handed on to acme: beta's OLA escalation closes.
+        try world.store.offer(incident: id, to: "acme", part: nil, reason: nil)
+        try world.store.accept(handoff: 2, reason: nil)
+        try engine.pass()
+        let beta = try engine.escalations(id).filter { $0.rule == "ola-resolve" && $0.supplier == "beta" }
+        #expect(beta.count == 1)
+        #expect(beta[0].closeReason == "beta no longer holds it")
+    }
+
+    @Test func pingPongEscalatesAndStopsAutomaticRouting() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        try world.store.setSupplierStatus(code: "gamma", status: "active", reason: nil)
+        let id = try open(world.store, to: "acme")
+        try world.store.reject(handoff: 1, reason: "not ours", outOfScope: true)
+        try engine.pass()  // -> beta
+        try world.store.reject(handoff: 2, reason: "not ours either", outOfScope: true)
+        let third = try engine.pass()  // -> gamma: the third handoff within 24h
+        #expect(third.decisions.map(\.action).contains(.offer(to: "gamma")))
+        let bounce = try engine.pass().decisions.map(\.action)
+        #expect(bounce.contains(.raiseEscalation(rule: "bounce", level: 1, handoff: nil, supplier: nil)))
+        #expect(bounce.contains(.stopRouting))
+        try world.store.reject(handoff: 3, reason: "no", outOfScope: false)
+        // Routing stopped: nobody is offered it automatically any more.
+        #expect(!(try engine.pass().decisions.contains { $0.action.isOffer }))
+        #expect(try world.store.incident(id: id)?.routingStopped == true)
+        // A person offering it resumes automatic routing.
+        _ = try world.store.offer(incident: id, to: "acme", part: nil, reason: "integrator decides")
+        #expect(try world.store.incident(id: id)?.routingStopped == false)
+    }
+
+    @Test func customerComplaintsWeighMore() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let id = try open(world.store, hold: true)
+        let connection = try database.connect()
+        try connection.query("SELECT siam.complaint_record($1::bigint, 'user', 'still down')", [id])
+        // Default rule: thresholds 1 and 3 (weight: customer 2, user 1).
+        #expect(try engine.pass().decisions.map(\.action).contains(.raiseEscalation(rule: "complaint", level: 1, handoff: nil, supplier: nil)))
+        try connection.query("SELECT siam.complaint_record($1::bigint, 'customer', 'unacceptable')", [id])
+        #expect(try engine.pass().decisions.map(\.action).contains(.raiseEscalation(rule: "complaint", level: 2, handoff: nil, supplier: nil)))
+    }
+
+    @Test func capacityEscalationRaisesAndClosesAndCanComeBack() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let first = try open(world.store, to: "acme")
+        try world.store.accept(handoff: 1, reason: nil)
+        let second = try open(world.store, to: "acme")
+        try world.store.accept(handoff: 2, reason: nil)
+        let report = try engine.pass()
+        #expect(report.decisions.contains { $0.incident == nil && $0.action == .raiseEscalation(rule: "capacity", level: 1, handoff: nil, supplier: "acme") })
+        try world.store.setIncidentState(id: first, state: "resolved", reason: nil)
+        #expect(try engine.pass().decisions.contains { if case .closeEscalation = $0.action { return $0.incident == nil } else { return false } })
+        _ = second
+        let third = try open(world.store, to: "acme")
+        try world.store.accept(handoff: 3, reason: nil)
+        _ = third
+        #expect(try engine.pass().decisions.contains { $0.action == .raiseEscalation(rule: "capacity", level: 1, handoff: nil, supplier: "acme") })
+        #expect(try engine.escalations().filter { $0.rule == "capacity" }.count == 2)
+    }
+
+    @Test func escalationsRepeatUntilAcknowledged() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        _ = try open(world.store, hold: true)
+        try database.setClock("2026-01-05T09:45:00Z")
+        try engine.pass()  // sla-acknowledge 50 % and 75 % (1h on eu from 10:00 Berlin)
+        let first = try #require(try engine.escalations().first { $0.rule == "sla-acknowledge" && $0.level == 1 })
+        try database.setClock("2026-01-05T10:45:00Z")  // an hour later: repeat (rule: every 1h)
+        #expect(try engine.pass().decisions.contains { $0.action == .repeatEscalation(escalation: first.id) })
+        #expect(try database.store().escalation(id: first.id)?.notifiedCount == 2)
+        try database.store().acknowledge(escalation: first.id, by: "duty manager")
+        try database.setClock("2026-01-05T12:00:00Z")
+        #expect(!(try engine.pass().decisions.contains { $0.action == .repeatEscalation(escalation: first.id) }))
+    }
+
+    @Test func dryRunChangesNothing() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        _ = try open(world.store)
+        let events = try database.count("siam.event")
+        let report = try EngineHarness(database: database).pass(dryRun: true)
+        #expect(report.decisions.map(\.action) == [.offer(to: "acme")])
+        #expect(try database.count("siam.event") == events)
+        #expect(try database.count("siam.handoff") == 0)
+    }
+
+    @Test func twoDaemonsOverOneBacklogDoNothingTwice() async throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        // Unlimited capacity so that every incident can be offered.
+        try database.connect().query("UPDATE siam.supplier SET capacity = NULL")
+        for _ in 0..<300 { _ = try open(world.store) }
+        let harness = EngineHarness(database: database)
+        // Two engines, each on its own connection, small batches so that they interleave.
+        async let a = Task.detached { try harness.pass(batchSize: 20).decisions.count }.value
+        async let b = Task.detached { try harness.pass(batchSize: 20).decisions.count }.value
+        let total = try await a + b
+        #expect(total == 300)
+        let counts = try database.connect().query("""
+            SELECT count(*) AS offers, count(DISTINCT incident) AS incidents,
+                   (SELECT count(*) FROM siam.event WHERE kind = 'handoff.offered') AS events
+            FROM siam.handoff
+            """).first!
+        #expect(try counts.int("offers") == 300)
+        #expect(try counts.int("incidents") == 300)
+        #expect(try counts.int("events") == 300)
+    }
+}
