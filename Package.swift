@@ -39,7 +39,7 @@ let package = Package(
             ]
         ),
         /// Benchmarks: print figures and write them to BENCHMARKS.md.
-        .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore"]),
+        .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore", "SiamDaemon"]),
         .testTarget(name: "SiamCoreTests", dependencies: ["SiamCore"]),
         .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "SiamDaemon", "siamd"]),
     ],

@@ -1,4 +1,4 @@
-// siamd-bench: measures the core's hot paths and records the figures in BENCHMARKS.md.
+// siamd-bench: measures the core's hot paths and the engine, and records the figures in BENCHMARKS.md.
 //
 // Usage: swift run -c release siamd-bench <benchmark> [options]
 // Each benchmark lives in its own file and owns one marked section of BENCHMARKS.md.
@@ -8,6 +8,7 @@ import Foundation
 /// The benchmarks by subcommand name.
 let benchmarks: [String: (_ arguments: [String]) throws -> Void] = [
     "calendar": CalendarBenchmark.run,
+    "engine": EngineBenchmark.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -35,10 +35,15 @@ public struct EngineStore {
     }
 
     /// Seconds until the earliest scheduled check (negative when overdue), nil when none.
+    ///
+    /// Measured against the real time (`clock_timestamp()`), not the whole-second
+    /// `siam.clock()`, so that the daemon wakes on the instant; only a clock fixed by a test
+    /// (`siam.now`) is used as it is.
     public func secondsUntilNextCheck() throws -> Double? {
         let row = try connection.query("""
             SELECT extract(epoch FROM (SELECT min(next_check_at) FROM siam.incident WHERE next_check_at IS NOT NULL)
-                                      - siam.clock())::float8 AS seconds
+                                      - CASE WHEN coalesce(current_setting('siam.now', true), '') = '' THEN clock_timestamp()
+                                             ELSE siam.clock() END)::float8 AS seconds
             """).first
         return try row?.text("seconds").flatMap(Double.init)
     }

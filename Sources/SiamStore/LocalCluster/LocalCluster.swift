@@ -28,7 +28,9 @@ public final class LocalCluster: Sendable {
     /// Creates a cluster in a new temporary directory and starts it.
     ///
     /// - Parameter durable: false trades crash safety for speed (`fsync=off`), for tests.
-    public static func startTemporary(prefix: String = "siamd-test-", durable: Bool = false) throws -> LocalCluster {
+    public static func startTemporary(
+        prefix: String = "siamd-test-", durable: Bool = false, settings: [String: String] = [:]
+    ) throws -> LocalCluster {
         removeStaleClusters(prefix: prefix)
         var template = Array((NSTemporaryDirectory() + "/" + prefix + "XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
@@ -37,7 +39,7 @@ public final class LocalCluster: Sendable {
         let directory = String(cString: made)
         let cluster = try create(at: directory)
         try String(getpid()).write(toFile: directory + "/owner.pid", atomically: true, encoding: .utf8)
-        try cluster.start(durable: durable)
+        try cluster.start(durable: durable, settings: settings)
         return cluster
     }
 
@@ -70,8 +72,13 @@ public final class LocalCluster: Sendable {
     }
 
     /// Starts the server, listening only on a unix socket in `directory`.
-    public func start(durable: Bool = true) throws {
+    /// - Parameter settings: further server settings (`-c name=value`); names and values are
+    ///   siamd's own (benchmarks), never user input.
+    public func start(durable: Bool = true, settings: [String: String] = [:]) throws {
         var options = "-c listen_addresses='' -c unix_socket_directories='\(directory)' -c max_connections=200"
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            options += " -c \(name)=\(value)"
+        }
         if !durable {
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         }

@@ -1,0 +1,353 @@
+import Foundation
+import SiamCore
+import SiamDaemon
+import SiamStore
+
+/// The coordination engine at scale, on a private PostgreSQL it starts itself:
+/// (a) a burst of expired handoffs, reassigned and escalated by the engine, against one
+///     hand-written set-based statement doing the same work on a copy of the same data;
+/// (b) reaction latency of the real `siamd run` binary while writers make changes at a
+///     steady rate, measured inside the database from commit timestamps;
+/// (c) the database time of a pass when nothing is due, at two table sizes;
+/// (d) the daemon's resident memory.
+/// Writes its section of BENCHMARKS.md.
+enum EngineBenchmark {
+    static func run(_ arguments: [String]) throws {
+        let output = try BenchmarkSupport.option("output", in: arguments) ?? "BENCHMARKS.md"
+        let total = Int(try BenchmarkSupport.option("incidents", in: arguments) ?? "1000000") ?? 1_000_000
+        let open = Int(try BenchmarkSupport.option("open", in: arguments) ?? "100000") ?? 100_000
+        let burst = Int(try BenchmarkSupport.option("burst", in: arguments) ?? "10000") ?? 10_000
+        let rate = Int(try BenchmarkSupport.option("rate", in: arguments) ?? "200") ?? 200
+        let seconds = Int(try BenchmarkSupport.option("seconds", in: arguments) ?? "30") ?? 30
+        let siamd = try BenchmarkSupport.option("siamd", in: arguments)
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("siamd").path
+        let date = try BenchmarkSupport.option("date", in: arguments) ?? BenchmarkSupport.today()
+
+        print("starting a private PostgreSQL (track_commit_timestamp=on) …")
+        let cluster = try LocalCluster.startTemporary(
+            prefix: "siamd-bench-", durable: true,
+            settings: ["track_commit_timestamp": "on", "shared_buffers": "512MB", "max_wal_size": "4GB"])
+        defer { cluster.stop() }
+        let admin = try PostgresConnection.connect(cluster.conninfo(), statementTimeout: "0")
+
+        try admin.query("CREATE DATABASE bench")
+        let (idleSmall, idleLarge) = try prepareBase(cluster.conninfo(database: "bench"), total: total, open: open, burst: burst)
+
+        // (a) The burst, on two copies of the same data (the template has no connection left).
+        try admin.query("CREATE DATABASE burst_engine TEMPLATE bench")
+        try admin.query("CREATE DATABASE burst_sql TEMPLATE bench")
+        try admin.query("CREATE DATABASE latency TEMPLATE bench")
+        let engineRun = try burstByEngine(cluster.conninfo(database: "burst_engine"))
+        print("engine: \(engineRun.actions) actions in \(format(engineRun.seconds)) s = \(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds))/s")
+        let sqlRun = try burstBySQL(cluster.conninfo(database: "burst_sql"))
+        print("set-based statement: \(sqlRun.actions) actions in \(format(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds))/s")
+
+        // (b) + (d) The real daemon under steady writes.
+        print("reaction latency of \(siamd) with \(rate) changes/s for \(seconds) s …")
+        let latency = try reactionLatency(cluster: cluster, database: "latency", siamd: siamd, rate: rate, seconds: seconds)
+        print("rejection -> reassignment: p50 \(latency.rejection.p50) ms, p99 \(latency.rejection.p99) ms (\(latency.rejection.count) samples)")
+        print("deadline -> expiry: p50 \(latency.deadline.p50) ms, p99 \(latency.deadline.p99) ms (\(latency.deadline.count) samples)")
+        print("daemon memory: peak RSS \(latency.peakRSSKiB / 1024) MiB, final RSS \(latency.rssKiB / 1024) MiB")
+
+        let ratio = engineRun.seconds / sqlRun.seconds
+        let section = """
+            ## Coordination engine (`siamd run`)
+
+            A private PostgreSQL 15 started by the benchmark (durable: fsync on, `synchronous_commit` on;
+            `track_commit_timestamp=on` to time reactions inside the database), \(BenchmarkSupport.grouped(Double(total))) incidents of which
+            \(BenchmarkSupport.grouped(Double(open))) open, 5 active suppliers, SLA/OLA targets and the default escalation rules.
+
+            | measure | figure | target |
+            | --- | ---: | --- |
+            | (a) burst: \(BenchmarkSupport.grouped(Double(burst))) offers past their deadline, each expired, re-offered and its SLA acknowledge clock escalated at 4 levels — engine (batches of 500, one daemon) | \(BenchmarkSupport.grouped(Double(engineRun.actions))) actions in \(format(engineRun.seconds)) s = **\(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds)) actions/s** | ≥ 20,000 actions/s |
+            | (a) the same work as one hand-written set-based statement | \(BenchmarkSupport.grouped(Double(sqlRun.actions))) actions in \(format(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds)) actions/s | |
+            | (a) engine time / set-based time | **\(format(ratio))×** | ≤ 3× |
+            | (b) rejection committed → reassignment committed, p50 / p99 (\(latency.rejection.count) samples, \(rate) changes/s) | \(latency.rejection.p50) ms / **\(latency.rejection.p99) ms** | p99 ≤ 50 ms |
+            | (b) accept deadline passed → expiry committed, p50 / p99 (\(latency.deadline.count) samples) | \(latency.deadline.p50) ms / **\(latency.deadline.p99) ms** | p99 ≤ 50 ms |
+            | (c) pass with nothing due, \(BenchmarkSupport.grouped(Double(open))) incidents: median / p99 | \(idleSmall.median) µs / \(idleSmall.p99) µs | flat |
+            | (c) pass with nothing due, \(BenchmarkSupport.grouped(Double(total))) incidents: median / p99 | \(idleLarge.median) µs / \(idleLarge.p99) µs | flat |
+            | (d) daemon resident memory under (b): peak / at the end | \(latency.peakRSSKiB / 1024) MiB / \(latency.rssKiB / 1024) MiB | ≤ 50 MB |
+
+            The engine's actions go through the schema's per-action functions (each re-checks under the
+            row lock and writes its own event); the set-based statement writes the same rows and events
+            without those checks. Idle passes are measured from the client over the unix socket (200
+            passes after 20 warm-up passes), so they include the round trips.
+
+            Machine: \(BenchmarkSupport.machine()); measured \(date).
+            Reproduce: `swift build -c release && .build/release/siamd-bench engine` (options: `--incidents`,
+            `--open`, `--burst`, `--rate`, `--seconds`, `--siamd PATH`).
+            """
+        try BenchmarkSupport.rewriteSection(section, named: "engine", in: output)
+        print("wrote the engine section of \(output)")
+    }
+
+    // MARK: Data
+
+    /// Builds the base database: the world, open incidents (idle passes measured), closed ones
+    /// up to the total (idle passes again), then the burst. Its connections end on return, so
+    /// that it can serve as a template.
+    static func prepareBase(_ conninfo: String, total: Int, open: Int, burst: Int) throws
+        -> (small: (median: Int, p99: Int), large: (median: Int, p99: Int)) {
+        let base = try PostgresConnection.connect(conninfo, statementTimeout: "0")
+        try base.applySchema()
+        try populateWorld(base)
+        print("inserting \(open) open incidents …")
+        try insertIncidents(base, count: open, open: true)
+        try base.query("VACUUM ANALYZE")
+        let small = try idlePasses(conninfo)
+        print("idle pass at \(open) incidents: median \(small.median) µs, p99 \(small.p99) µs")
+        print("inserting \(total - open) closed incidents …")
+        try insertIncidents(base, count: total - open, open: false)
+        try base.query("VACUUM ANALYZE")
+        let large = try idlePasses(conninfo)
+        print("idle pass at \(total) incidents: median \(large.median) µs, p99 \(large.p99) µs")
+        print("preparing a burst of \(burst) expired offers …")
+        try insertBurst(base, count: burst)
+        try base.query("VACUUM ANALYZE")
+        return (small, large)
+    }
+
+    static func populateWorld(_ connection: PostgresConnection) throws {
+        try connection.transaction(actor: "bench") {
+            try connection.query("SELECT siam.service_add('network', 'Network')")
+            for n in 1...5 {
+                try connection.query("SELECT siam.supplier_add($1, $2)", ["s\(n)", "Supplier \(n)"])
+                try connection.query("SELECT siam.supplier_set_status($1, 'active')", ["s\(n)"])
+                try connection.query("SELECT siam.supplier_serve($1, 'network', $2::integer)", ["s\(n)", n])
+            }
+            try connection.query("SELECT siam.target_set('sla', 'P2', NULL, NULL, NULL, NULL, '1 hour', '8 hours')")
+            try connection.query("SELECT siam.target_set('ola', 'P2', NULL, NULL, NULL, '30 minutes', NULL, '4 hours')")
+        }
+    }
+
+    /// Open incidents are in progress with nothing due for a day; closed ones are done.
+    static func insertIncidents(_ connection: PostgresConnection, count: Int, open: Bool) throws {
+        guard count > 0 else { return }
+        try connection.query(open ? """
+            INSERT INTO siam.incident (title, service, priority, state, owner, opened_at, acknowledged_at,
+                                       acknowledge_due, resolve_due, next_check_at)
+            SELECT 'open ' || n, 'network', 'P2', 'in_progress', 's' || (n % 5 + 1), now() - interval '1 hour',
+                   now() - interval '50 minutes', now(), now() + interval '2 days', now() + interval '1 day'
+            FROM generate_series(1, $1::integer) AS n
+            """ : """
+            INSERT INTO siam.incident (title, service, priority, state, owner, opened_at, acknowledged_at,
+                                       resolved_at, closed_at, next_check_at)
+            SELECT 'closed ' || n, 'network', 'P2', 'closed', 's' || (n % 5 + 1), now() - interval '30 days',
+                   now() - interval '29 days', now() - interval '28 days', now() - interval '27 days', NULL
+            FROM generate_series(1, $1::integer) AS n
+            """, [count])
+    }
+
+    /// New incidents whose offer to s1 expired ten minutes ago and whose SLA acknowledge clock
+    /// has run out: each needs an expiry, a new offer and four escalation levels.
+    static func insertBurst(_ connection: PostgresConnection, count: Int) throws {
+        try connection.query("""
+            WITH burst AS (
+                INSERT INTO siam.incident (title, service, priority, state, opened_at, acknowledge_due, resolve_due,
+                                           next_check_at, handoff_count)
+                SELECT 'burst ' || n, 'network', 'P2', 'new', siam.clock() - interval '2 hours',
+                       siam.clock() - interval '1 hour', siam.clock() + interval '6 hours', siam.clock(), 1
+                FROM generate_series(1, $1::integer) AS n
+                RETURNING id
+            )
+            INSERT INTO siam.handoff (incident, to_supplier, offered_at, offered_by, accept_due, reason)
+            SELECT id, 's1', siam.clock() - interval '40 minutes', 'bench', siam.clock() - interval '10 minutes', 'burst'
+            FROM burst
+            """, [count])
+    }
+
+    // MARK: (a)
+
+    static func burstByEngine(_ conninfo: String) throws -> (actions: Int, seconds: Double) {
+        let engine = Engine(
+            connection: try PostgresConnection.connect(conninfo, statementTimeout: "0"),
+            settings: EngineSettings(batchSize: 500, actor: "siamd"),
+            logger: Logger(level: .error, sink: { _ in }))
+        let started = ContinuousClock.now
+        var actions = 0
+        while true {
+            let report = try engine.pass()
+            actions += report.changed
+            if report.incidents == 0 { break }
+        }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        return (actions, seconds)
+    }
+
+    static func burstBySQL(_ conninfo: String) throws -> (actions: Int, seconds: Double) {
+        let connection = try PostgresConnection.connect(conninfo, statementTimeout: "0")
+        let started = ContinuousClock.now
+        let row = try connection.transaction(actor: "bench") {
+            try connection.query("""
+                WITH due AS (
+                    SELECT h.id, h.incident, h.to_supplier
+                    FROM siam.incident AS i
+                    JOIN siam.handoff AS h ON h.incident = i.id AND h.state = 'offered'
+                    WHERE i.next_check_at <= siam.clock() AND h.accept_due <= siam.clock()
+                    FOR UPDATE OF i, h
+                ), expired AS (
+                    UPDATE siam.handoff AS h
+                    SET state = 'expired', answered_at = siam.clock(), answered_by = 'bench', reason = 'not accepted in time'
+                    FROM due WHERE h.id = due.id
+                    RETURNING h.id, h.incident, h.to_supplier
+                ), next_supplier AS (
+                    SELECT DISTINCT ON (e.incident) e.incident, ss.supplier
+                    FROM expired AS e
+                    JOIN siam.incident AS i ON i.id = e.incident
+                    JOIN siam.supplier_service AS ss ON ss.service = i.service
+                    JOIN siam.supplier AS s ON s.code = ss.supplier AND s.status = 'active'
+                    WHERE ss.supplier <> e.to_supplier
+                    ORDER BY e.incident, ss.rank, ss.supplier
+                ), offered AS (
+                    INSERT INTO siam.handoff (incident, to_supplier, offered_at, offered_by, accept_due, reason)
+                    SELECT incident, supplier, siam.clock(), 'bench', siam.clock() + interval '30 minutes', 'reassigned'
+                    FROM next_supplier
+                    RETURNING id, incident, to_supplier
+                ), escalated AS (
+                    INSERT INTO siam.escalation (rule, level, incident, notify, reason)
+                    SELECT 'sla-acknowledge', level, e.incident, 'integrator', 'SLA acknowledge elapsed'
+                    FROM expired AS e CROSS JOIN generate_series(1, 4) AS level
+                    RETURNING id, incident
+                ), events AS (
+                    INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation)
+                    SELECT 'handoff.expired', 'not accepted in time', incident, id, to_supplier::text, NULL::bigint FROM expired
+                    UNION ALL SELECT 'handoff.offered', 'reassigned', incident, id, to_supplier, NULL::bigint FROM offered
+                    UNION ALL SELECT 'escalation.raised', 'SLA acknowledge elapsed', incident, NULL::bigint, NULL::text, id FROM escalated
+                    RETURNING 1
+                ), scheduled AS (
+                    UPDATE siam.incident AS i
+                    SET next_check_at = siam.clock() + interval '15 minutes', handoff_count = handoff_count + 1
+                    FROM expired AS e WHERE i.id = e.incident
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM expired) + (SELECT count(*) FROM offered) + (SELECT count(*) FROM escalated) AS actions,
+                       (SELECT count(*) FROM events) AS events
+                """).first!
+        }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        return (try row.int("actions"), seconds)
+    }
+
+    // MARK: (c)
+
+    static func idlePasses(_ conninfo: String) throws -> (median: Int, p99: Int) {
+        let engine = Engine(
+            connection: try PostgresConnection.connect(conninfo), settings: EngineSettings(batchSize: 500, actor: "siamd"),
+            logger: Logger(level: .error, sink: { _ in }))
+        for _ in 0..<20 { _ = try engine.pass() }
+        var samples: [Int] = []
+        for _ in 0..<200 {
+            let started = ContinuousClock.now
+            let report = try engine.pass()
+            precondition(report.incidents == 0, "an idle pass found work")
+            samples.append(Int((ContinuousClock.now - started) / .microseconds(1)))
+        }
+        samples.sort()
+        return (samples[samples.count / 2], samples[samples.count * 99 / 100])
+    }
+
+    // MARK: (b), (d)
+
+    struct Percentiles {
+        var count = 0
+        var p50 = 0
+        var p99 = 0
+        init(_ values: [Double]) {
+            let sorted = values.sorted()
+            count = sorted.count
+            guard !sorted.isEmpty else { return }
+            p50 = Int(sorted[sorted.count / 2].rounded())
+            p99 = Int(sorted[min(sorted.count - 1, sorted.count * 99 / 100)].rounded())
+        }
+    }
+
+    static func reactionLatency(cluster: LocalCluster, database: String, siamd: String, rate: Int, seconds: Int) throws
+        -> (rejection: Percentiles, deadline: Percentiles, peakRSSKiB: Int, rssKiB: Int) {
+        let conninfo = cluster.conninfo(database: database)
+        let setup = try PostgresConnection.connect(conninfo, statementTimeout: "0")
+        // The burst of this copy is not part of this measure: take it out of the daemon's way.
+        try setup.query("UPDATE siam.incident SET next_check_at = NULL WHERE state = 'new'")
+        // Short accept clocks so that deadlines pass during the run.
+        try setup.transaction(actor: "bench") {
+            try setup.query("SELECT siam.target_set('ola', 'P3', NULL, NULL, NULL, '3 seconds', NULL, '4 hours')")
+        }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        environment["DATABASE_URL"] = conninfo
+        let daemon = try ChildProcess.start(siamd, ["run", "--log-level", "warning"], environment: environment)
+        defer { _ = try? { daemon.signal(SIGTERM); _ = try daemon.wait() }() }
+
+        // The writer: rate changes per second, evenly spaced, cycling through
+        // open-with-offer (P2, 30 min to accept) -> reject (the daemon reassigns);
+        // open-with-offer (P3, 3 s to accept, left to expire); accept of a reassigned offer.
+        let writer = try PostgresConnection.connect(conninfo)
+        let interval = Duration.seconds(1) / rate
+        let start = ContinuousClock.now
+        var next = start
+        var step = 0
+        var toReject: [Int64] = []
+        var rejected: [Int64] = []
+        var peakRSS = 0
+        while ContinuousClock.now - start < .seconds(seconds) {
+            try writer.transaction(actor: "bench-writer") {
+                switch step % 4 {
+                case 0:
+                    let id = try writer.query("SELECT siam.incident_open('network', 'P2', 'latency', NULL, NULL, 's1') AS id").first!.int64("id")
+                    toReject.append(id)
+                case 1:
+                    if let incident = toReject.popLast(),
+                       let handoff = try writer.query(
+                        "SELECT id FROM siam.handoff WHERE incident = $1::bigint AND state = 'offered'", [incident]).first {
+                        let id = try handoff.int64("id")
+                        try writer.query("SELECT siam.handoff_reject($1::bigint, 'busy')", [id])
+                        rejected.append(id)
+                    }
+                case 2:
+                    _ = try writer.query("SELECT siam.incident_open('network', 'P3', 'deadline', NULL, NULL, 's2')")
+                default:
+                    try writer.query("""
+                        SELECT siam.handoff_accept(id) FROM siam.handoff
+                        WHERE state = 'offered' AND offered_by = 'siamd' ORDER BY id LIMIT 1
+                        """)
+                }
+            }
+            step += 1
+            if step % rate == 0 { peakRSS = max(peakRSS, residentKiB(daemon.pid).peak) }
+            next = next.advanced(by: interval)
+            let now = ContinuousClock.now
+            if next > now { Thread.sleep(forTimeInterval: (next - now) / .seconds(1)) }
+        }
+        // Let the last deadlines pass and be handled.
+        Thread.sleep(forTimeInterval: 5)
+        let memory = residentKiB(daemon.pid)
+        let rejection = try writer.query("""
+            SELECT DISTINCT ON (r.id)
+                   extract(epoch FROM pg_xact_commit_timestamp(n.xmin) - pg_xact_commit_timestamp(r.xmin)) * 1000 AS ms
+            FROM siam.handoff AS r
+            JOIN siam.handoff AS n ON n.incident = r.incident AND n.offered_by = 'siamd' AND n.id > r.id
+            WHERE r.id = ANY ($1::bigint[])
+            ORDER BY r.id, n.id
+            """, [rejected.map(String.init)]).rows.compactMap { try $0.text("ms").flatMap(Double.init) }
+        let deadline = try writer.query("""
+            SELECT extract(epoch FROM pg_xact_commit_timestamp(h.xmin) - h.accept_due) * 1000 AS ms
+            FROM siam.handoff AS h
+            JOIN siam.incident AS i ON i.id = h.incident
+            WHERE h.state = 'expired' AND i.title = 'deadline'
+            """).rows.compactMap { try $0.text("ms").flatMap(Double.init) }
+        return (Percentiles(rejection), Percentiles(deadline), max(peakRSS, memory.peak), memory.current)
+    }
+
+    /// VmHWM (peak) and VmRSS of a process, in KiB.
+    static func residentKiB(_ pid: pid_t) -> (peak: Int, current: Int) {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Int {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+                .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
+                .flatMap { Int($0) } ?? 0
+        }
+        return (field("VmHWM"), field("VmRSS"))
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: "%.2f", value)
+    }
+}
