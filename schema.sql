@@ -351,10 +351,6 @@ COMMENT ON COLUMN siam.incident.complaint_count IS 'Complaints recorded so far.'
 COMMENT ON COLUMN siam.incident.routing_stopped IS 'Handed off too often (ping-pong): the daemon no longer reassigns it until a person offers it.';
 COMMENT ON COLUMN siam.incident.next_check_at IS 'When the daemon next looks at it (a threshold, a deadline, a change); NULL = nothing scheduled. Every siam.* function that changes the incident sets it to now.';
 
-CREATE INDEX incident_acknowledge_due_open ON siam.incident (acknowledge_due)
-    WHERE acknowledged_at IS NULL AND state IN ('new', 'assigned');
-CREATE INDEX incident_resolve_due_open ON siam.incident (resolve_due)
-    WHERE state IN ('new', 'assigned', 'in_progress');
 CREATE INDEX incident_unrouted ON siam.incident (opened_at)
     WHERE state = 'new' AND NOT on_hold;
 CREATE INDEX incident_owner_open ON siam.incident (owner)
@@ -844,6 +840,9 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     v_remaining := extract(epoch FROM p_duration);
+    IF p_calendar IS NULL AND isempty(v_pauses) THEN
+        RETURN p_from + siam.seconds(v_remaining);  -- 24x7 without pauses: plain arithmetic
+    END IF;
     -- Consume open time window by window (open_segments needs an end to return its rows).
     LOOP
         v_window_end := v_window_start + siam.seconds(62 * 86400);
@@ -1845,6 +1844,130 @@ END
 $$;
 COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
 
+-- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
+-- same re-checks in their WHERE clauses. The single-row functions above and below call them.
+
+CREATE FUNCTION siam.handoffs_expire(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Incidents first, then their handoffs: the lock order of every write function.
+    PERFORM 1 FROM siam.incident
+    WHERE id IN (SELECT incident FROM siam.handoff WHERE id = ANY (p_handoffs))
+    ORDER BY id FOR UPDATE;
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
+    ), expired AS (
+        UPDATE siam.handoff AS h
+        SET state = 'expired', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
+        FROM input
+        WHERE h.id = input.id AND h.state = 'offered' AND h.accept_due <= siam.clock()
+        RETURNING h.id, h.incident, h.to_supplier, h.accept_due, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
+        SELECT 'handoff.expired', e.reason, e.incident, e.id, e.to_supplier, jsonb_build_object('accept_due', e.accept_due)
+        FROM expired AS e
+    )
+    SELECT e.id FROM expired AS e;
+END
+$$;
+COMMENT ON FUNCTION siam.handoffs_expire(bigint[], text[]) IS
+    'Expires the offered handoffs whose accept deadline has passed, one event each; returns those it expired.';
+
+CREATE FUNCTION siam.escalations_raise(
+    p_rules text[],
+    p_levels integer[],
+    p_incidents bigint[],
+    p_handoffs bigint[],
+    p_suppliers text[],
+    p_reasons text[]
+) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Raised once per rule x level x subject: what exists already is skipped.
+    -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
+    RETURN QUERY
+    WITH raised AS (
+        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason)
+        SELECT t.rule, t.level, t.incident, t.handoff, t.supplier, r.notify, t.reason
+        FROM unnest(p_rules, p_levels, p_incidents, p_handoffs, p_suppliers, p_reasons)
+             WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
+        JOIN siam.escalation_rule AS r ON r.code = t.rule
+        ORDER BY t.n
+        ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
+        RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
+               jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
+        FROM raised AS e
+    )
+    SELECT e.id FROM raised AS e;
+END
+$$;
+COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
+    'Raises escalations (parallel arrays), once per rule x level x subject, one event each; returns those raised.';
+
+CREATE FUNCTION siam.handoffs_offer_automatic(p_incidents bigint[], p_suppliers text[], p_reasons text[])
+RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_incidents, p_suppliers, p_reasons) WITH ORDINALITY AS t (incident, supplier, reason, n)
+    ), eligible AS (
+        -- What the daemon decided on must still hold; otherwise its offer does nothing.
+        SELECT DISTINCT ON (input.incident)
+               input.incident, input.supplier, input.reason, input.n,
+               i.owner, i.priority, i.service, s.calendar AS supplier_calendar
+        FROM input
+        JOIN siam.incident AS i ON i.id = input.incident
+        JOIN siam.supplier AS s ON s.code = input.supplier
+        WHERE i.state IN ('new', 'assigned', 'in_progress', 'pending')
+          AND NOT i.routing_stopped
+          AND s.status = 'active'
+          AND i.owner IS DISTINCT FROM input.supplier
+          AND EXISTS (SELECT 1 FROM siam.supplier_service AS ss
+                      WHERE ss.supplier = input.supplier AND ss.service = i.service)
+          AND NOT EXISTS (SELECT 1 FROM siam.handoff AS h
+                          WHERE h.incident = input.incident AND h.state = 'offered' AND h.part IS NULL)
+        ORDER BY input.incident, input.n
+    ), targeted AS (
+        SELECT e.*, o.id AS ola_target, o.accept_within, coalesce(o.calendar, e.supplier_calendar) AS calendar
+        FROM eligible AS e
+        LEFT JOIN LATERAL siam.matching_target('ola', e.priority, e.service, e.supplier) AS o ON true
+    ), offered AS (
+        INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
+                                  accept_due, accept_calendar, reason)
+        SELECT t.incident, t.owner, t.supplier, siam.clock(), siam.current_actor(),
+               siam.business_deadline(t.calendar, siam.clock(), t.accept_within),
+               CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason
+        FROM targeted AS t
+        ORDER BY t.n
+        RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
+    ), counted AS (
+        UPDATE siam.incident AS i
+        SET handoff_count = handoff_count + 1, updated_at = siam.clock()
+        FROM offered AS o
+        WHERE i.id = o.incident
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
+        SELECT 'handoff.offered', o.reason, o.incident, o.id, o.to_supplier,
+               jsonb_build_object('from', o.from_supplier, 'to', o.to_supplier, 'part', NULL,
+                                  'accept_due', o.accept_due, 'ola_target', t.ola_target)
+        FROM offered AS o
+        JOIN targeted AS t ON t.incident = o.incident
+    )
+    SELECT o.id FROM offered AS o;
+END
+$$;
+COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
+    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it; one event each; returns the handoffs made. The daemon schedules the incidents itself.';
+
 -- The daemon's actions ----------------------------------------------------------------
 -- Each re-checks its precondition under the row lock, so a decision made on a stale view
 -- changes nothing (and writes no event) instead of doing something twice.
@@ -1853,20 +1976,13 @@ CREATE FUNCTION siam.handoff_expire(p_handoff bigint, p_reason text) RETURNS big
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_handoff siam.handoff;
+    v_id bigint;
 BEGIN
-    v_handoff := siam.lock_handoff(p_handoff);
-    IF v_handoff.state <> 'offered' OR v_handoff.accept_due IS NULL OR v_handoff.accept_due > siam.clock() THEN
-        RETURN NULL;
+    SELECT e INTO v_id FROM siam.handoffs_expire(ARRAY[p_handoff], ARRAY[p_reason]) AS e;
+    IF v_id IS NOT NULL THEN
+        PERFORM siam.wake((SELECT incident FROM siam.handoff WHERE id = v_id));
     END IF;
-    UPDATE siam.handoff
-    SET state = 'expired', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = p_reason
-    WHERE id = p_handoff;
-    PERFORM siam.wake(v_handoff.incident);
-    PERFORM siam.record_event('handoff.expired', p_reason,
-        p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
-        p_data => jsonb_build_object('accept_due', v_handoff.accept_due));
-    RETURN p_handoff;
+    RETURN v_id;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_expire(bigint, text) IS
@@ -1907,22 +2023,13 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_id bigint;
-    v_notify text;
 BEGIN
-    SELECT notify INTO v_notify FROM siam.escalation_rule WHERE code = p_rule;
-    IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_rule) THEN
         RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
     END IF;
-    -- Raised once per rule x level x subject: a second attempt finds the first and stops.
-    INSERT INTO siam.escalation (rule, level, incident, handoff, supplier, notify, reason)
-    VALUES (p_rule, p_level, p_incident, p_handoff, p_supplier, v_notify, p_reason)
-    ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
-    RETURNING id INTO v_id;
-    IF v_id IS NOT NULL THEN
-        PERFORM siam.record_event('escalation.raised', p_reason,
-            p_incident => p_incident, p_handoff => p_handoff, p_supplier => p_supplier, p_escalation => v_id,
-            p_data => jsonb_build_object('rule', p_rule, 'level', p_level, 'notify', v_notify));
-    END IF;
+    SELECT r INTO v_id
+    FROM siam.escalations_raise(ARRAY[p_rule], ARRAY[p_level], ARRAY[p_incident], ARRAY[p_handoff],
+                                ARRAY[p_supplier], ARRAY[p_reason]) AS r;
     RETURN v_id;
 END
 $$;
@@ -1993,12 +2100,18 @@ COMMENT ON FUNCTION siam.incident_stop_routing(bigint, text) IS
     'Stops automatic reassignment of an incident (ping-pong) until a person offers it.';
 
 CREATE FUNCTION siam.incident_schedule(p_incidents bigint[], p_next_checks timestamptz[]) RETURNS integer
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_count integer;
+BEGIN
     -- Bookkeeping of the daemon, not a change of the incident: no event.
-    WITH t AS (SELECT * FROM unnest(p_incidents, p_next_checks) AS t (id, next_check_at))
-    UPDATE siam.incident AS i SET next_check_at = t.next_check_at FROM t WHERE i.id = t.id
-    RETURNING 1
+    UPDATE siam.incident AS i SET next_check_at = t.next_check_at
+    FROM unnest(p_incidents, p_next_checks) AS t (id, next_check_at)
+    WHERE i.id = t.id AND i.next_check_at IS DISTINCT FROM t.next_check_at;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
 $$;
 COMMENT ON FUNCTION siam.incident_schedule(bigint[], timestamptz[]) IS
     'Sets when the daemon next looks at each incident (NULL = nothing scheduled).';

@@ -63,7 +63,7 @@ public final class Engine {
                 let (plans, _) = try plan(ids, store: store)
                 report.incidents = ids.count
                 report.decisions = plans.flatMap(\.decisions)
-                let (capacity, _) = CapacityPlanner.plan(try store.claimSupplierLoads(), rules: try store.escalationRules(), now: try store.now())
+                let (capacity, _) = CapacityPlanner.plan(try store.supplierLoads(lock: false), rules: try store.escalationRules(), now: try store.now())
                 report.decisions += capacity
             }
             return report
@@ -75,14 +75,7 @@ public final class Engine {
             report.changed += batch.changed
             if batch.incidents < settings.batchSize { break }
         }
-        let capacity = try withRetry {
-            try connection.transaction(actor: settings.actor) { () -> (decisions: [Decision], changed: Int, next: Instant?) in
-                let store = EngineStore(connection: connection)
-                let (decisions, next) = CapacityPlanner.plan(
-                    try store.claimSupplierLoads(), rules: try store.escalationRules(), now: try store.now())
-                return (decisions, try store.apply(decisions), next)
-            }
-        }
+        let capacity = try withRetry { try capacityStep() }
         report.decisions += capacity.decisions
         report.changed += capacity.changed
         report.supplierNextCheck = capacity.next
@@ -90,6 +83,19 @@ public final class Engine {
             logger.info("decision", decision.fields)
         }
         return report
+    }
+
+    /// Supplier capacity: looked at without locks first; only when there is something to
+    /// decide are the suppliers locked and looked at again (so an idle pass writes nothing).
+    func capacityStep() throws -> (decisions: [Decision], changed: Int, next: Instant?) {
+        let store = EngineStore(connection: connection)
+        let rules = try store.escalationRules()
+        let glance = CapacityPlanner.plan(try store.supplierLoads(lock: false), rules: rules, now: try store.now())
+        guard !glance.decisions.isEmpty else { return (glance.decisions, 0, glance.nextCheck) }
+        return try connection.transaction(actor: settings.actor) {
+            let (decisions, next) = CapacityPlanner.plan(try store.supplierLoads(lock: true), rules: rules, now: try store.now())
+            return (decisions, try store.apply(decisions), next)
+        }
     }
 
     /// Claims one batch, plans it and carries it out in one transaction.

@@ -267,14 +267,25 @@ enum EngineBenchmark {
         let setup = try PostgresConnection.connect(conninfo, statementTimeout: "0")
         // The burst of this copy is not part of this measure: take it out of the daemon's way.
         try setup.query("UPDATE siam.incident SET next_check_at = NULL WHERE state = 'new'")
+        try setup.query("""
+            UPDATE siam.handoff SET state = 'cancelled', answered_at = siam.clock(), reason = 'benchmark setup'
+            WHERE state = 'offered'
+            """)
         // Short accept clocks so that deadlines pass during the run.
         try setup.transaction(actor: "bench") {
             try setup.query("SELECT siam.target_set('ola', 'P3', NULL, NULL, NULL, '3 seconds', NULL, '4 hours')")
         }
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
         environment["DATABASE_URL"] = conninfo
-        let daemon = try ChildProcess.start(siamd, ["run", "--log-level", "warning"], environment: environment)
-        defer { _ = try? { daemon.signal(SIGTERM); _ = try daemon.wait() }() }
+        let logLevel = ProcessInfo.processInfo.environment["SIAMD_BENCH_DAEMON_LOG"] ?? "warning"
+        let daemon = try ChildProcess.start(siamd, ["run", "--log-level", logLevel], environment: environment)
+        defer {
+            daemon.signal(SIGTERM)
+            if let result = try? daemon.wait(), logLevel != "warning" || !result.stderr.isEmpty {
+                try? result.stderr.write(toFile: "/tmp/siamd-bench-daemon.log", atomically: true, encoding: .utf8)
+                print("daemon log: /tmp/siamd-bench-daemon.log")
+            }
+        }
 
         // The writer: rate changes per second, evenly spaced, cycling through
         // open-with-offer (P2, 30 min to accept) -> reject (the daemon reassigns);
@@ -320,17 +331,20 @@ enum EngineBenchmark {
         Thread.sleep(forTimeInterval: 5)
         let memory = residentKiB(daemon.pid)
         let rejection = try writer.query("""
+            -- Event rows are append-only, so their xmin is the transaction that wrote them (a
+            -- handoff row's xmin moves when it is later accepted).
             SELECT DISTINCT ON (r.id)
                    extract(epoch FROM pg_xact_commit_timestamp(n.xmin) - pg_xact_commit_timestamp(r.xmin)) * 1000 AS ms
-            FROM siam.handoff AS r
-            JOIN siam.handoff AS n ON n.incident = r.incident AND n.offered_by = 'siamd' AND n.id > r.id
-            WHERE r.id = ANY ($1::bigint[])
+            FROM siam.event AS r
+            JOIN siam.event AS n ON n.incident = r.incident AND n.kind = 'handoff.offered' AND n.actor = 'siamd' AND n.id > r.id
+            WHERE r.kind = 'handoff.rejected' AND r.handoff = ANY ($1::bigint[])
             ORDER BY r.id, n.id
             """, [rejected.map(String.init)]).rows.compactMap { try $0.text("ms").flatMap(Double.init) }
         let deadline = try writer.query("""
-            SELECT extract(epoch FROM pg_xact_commit_timestamp(h.xmin) - h.accept_due) * 1000 AS ms
+            SELECT extract(epoch FROM pg_xact_commit_timestamp(e.xmin) - h.accept_due) * 1000 AS ms
             FROM siam.handoff AS h
             JOIN siam.incident AS i ON i.id = h.incident
+            JOIN siam.event AS e ON e.handoff = h.id AND e.kind = 'handoff.expired'
             WHERE h.state = 'expired' AND i.title = 'deadline'
             """).rows.compactMap { try $0.text("ms").flatMap(Double.init) }
         return (Percentiles(rejection), Percentiles(deadline), max(peakRSS, memory.peak), memory.current)

@@ -256,7 +256,7 @@ import Testing
         #expect(try database.count("siam.handoff") == 0)
     }
 
-    @Test func twoDaemonsOverOneBacklogDoNothingTwice() async throws {
+    @Test func twoDaemonsOverOneBacklogDoNothingTwice() throws {
         let database = try TestDatabase(now: Self.monday)
         let world = try World.build(in: database)
         // Unlimited capacity so that every incident can be offered.
@@ -264,9 +264,9 @@ import Testing
         for _ in 0..<300 { _ = try open(world.store) }
         let harness = EngineHarness(database: database)
         // Two engines, each on its own connection, small batches so that they interleave.
-        async let a = Task.detached { try harness.pass(batchSize: 20).decisions.count }.value
-        async let b = Task.detached { try harness.pass(batchSize: 20).decisions.count }.value
-        let total = try await a + b
+        let a = DedicatedThread { try harness.pass(batchSize: 20).decisions.count }
+        let b = DedicatedThread { try harness.pass(batchSize: 20).decisions.count }
+        let total = try a.value() + b.value()
         #expect(total == 300)
         let counts = try database.connect().query("""
             SELECT count(*) AS offers, count(DISTINCT incident) AS incidents,

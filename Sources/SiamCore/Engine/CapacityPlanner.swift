@@ -45,6 +45,11 @@ public enum CapacityPlanner {
                                 incident: nil,
                                 action: .raiseEscalation(rule: rule.code, level: level, handoff: nil, supplier: supplier.supplier),
                                 reason: "\(supplier.supplier) holds \(supplier.load) open incidents, capacity \(supplier.capacity) (\(Int(percent)) %)"))
+                            // Its first repeat is due one interval from now.
+                            if let every = rule.repeatEvery {
+                                let first = Instant(seconds: now.seconds + every)
+                                nextCheck = min(nextCheck ?? first, first)
+                            }
                         }
                     } else if let open {
                         decisions.append(Decision(incident: nil, action: .closeEscalation(escalation: open.id),

@@ -16,12 +16,24 @@
 /// 6. Open, unacknowledged escalations repeat at their rule's interval.
 ///
 /// The next check is the earliest future instant at which any of this could change
-/// (a threshold, a deadline, a repeat); changes made by anyone else wake the incident anyway.
+/// (a threshold, a deadline, a repeat) — or now, when the plan makes or ends an offer, so
+/// that the next pass starts the new offer's clocks; changes made by anyone else wake the
+/// incident anyway.
 public enum Planner {
     public static func plan(_ snapshot: IncidentSnapshot, world: inout WorldSnapshot, now: Instant) -> IncidentPlan {
         var planner = IncidentPlanner(snapshot: snapshot, now: now)
         planner.run(world: &world)
         return IncidentPlan(incident: snapshot.incident.id, decisions: planner.decisions, nextCheck: planner.nextCheck)
+    }
+}
+
+extension Decision {
+    /// True for the actions that make or end an offer.
+    var changesOffers: Bool {
+        switch action {
+        case .offer, .expireHandoff, .cancelHandoff: return true
+        default: return false
+        }
     }
 }
 
@@ -33,8 +45,12 @@ struct IncidentPlanner {
     var nextCheck: Instant?
     /// Offers this plan expires or cancels.
     var endedOffers: Set<Int64> = []
+    /// Of those, the ones it expires (the others it cancels).
+    var expiredOffers: Set<Int64> = []
     /// Escalation keys raised by this plan (rule, level, handoff, supplier).
     var raised: Set<String> = []
+    /// Each rule's repeat interval in seconds, for scheduling the first repeat of a new escalation.
+    var repeatIntervals: [String: Int64] = [:]
 
     var incident: Incident { snapshot.incident }
 
@@ -57,6 +73,8 @@ struct IncidentPlanner {
     }
 
     mutating func run(world: inout WorldSnapshot) {
+        repeatIntervals = Dictionary(world.rules.compactMap { rule in rule.repeatEvery.map { (rule.code, $0) } },
+                                     uniquingKeysWith: { a, _ in a })
         settleOffers(world: world)
         closeEndedEscalations(world: world)
         guard incident.state.isOpen else { return }
@@ -65,6 +83,8 @@ struct IncidentPlanner {
         checkComplaints(world: world)
         if !stopped { route(world: &world) }
         repeatEscalations(world: world)
+        // Offers made or ended: look again at once, to start the new offer's clocks.
+        if decisions.contains(where: \.changesOffers) { nextCheck = now }
     }
 
     // MARK: 1. Offers
@@ -82,6 +102,7 @@ struct IncidentPlanner {
                 if due <= now {
                     decide(.expireHandoff(handoff: offer.id), "not accepted by \(offer.toSupplier) by \(due.iso8601)")
                     endedOffers.insert(offer.id)
+                    expiredOffers.insert(offer.id)
                 } else {
                     checkAt(due)
                 }
@@ -200,6 +221,8 @@ struct IncidentPlanner {
     mutating func raise(rule: String, level: Int, handoff: Int64? = nil, supplier: String? = nil, reason: String) {
         raised.insert(key(rule, level, handoff, supplier))
         decide(.raiseEscalation(rule: rule, level: level, handoff: handoff, supplier: supplier), reason)
+        // Its first repeat is due one interval from now.
+        if let every = repeatIntervals[rule], every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
     }
 
     // MARK: 4. Counts
@@ -262,7 +285,9 @@ struct IncidentPlanner {
             if moving {
                 why = "owner \(incident.owner!) is \((world.supplierStatus[incident.owner!] ?? .retired).rawValue)"
             } else if let last = snapshot.handoffs.last(where: { $0.part == nil }) {
-                why = "after \(last.toSupplier) \(endedOffers.contains(last.id) ? "let it expire" : last.state.rawValue)"
+                let what = expiredOffers.contains(last.id) ? "let it expire"
+                    : endedOffers.contains(last.id) ? "could no longer take it" : last.state.rawValue
+                why = "after \(last.toSupplier) \(what)"
             } else {
                 why = "new incident"
             }

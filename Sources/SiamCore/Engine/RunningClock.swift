@@ -28,9 +28,10 @@ public struct RunningClock: Sendable {
         calendar.elapsed(from: start, to: due, pauses: pauses)
     }
 
-    /// The instant at which `percent` of the clock has elapsed (the due instant at 100).
+    /// The instant at which `percent` of the clock has elapsed: the due instant at 100, and
+    /// past it beyond 100 (an overdue ladder such as 100, 150, 200 %).
     public func instant(atPercent percent: Double) -> Instant {
-        if percent >= 100 { return due }
+        if percent == 100 { return due }
         let total = length.seconds
         // Rounded up: a threshold is reached once at least that share has elapsed.
         let share = Int64((Double(total) * percent / 100).rounded(.up))

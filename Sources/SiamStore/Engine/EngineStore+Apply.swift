@@ -1,9 +1,8 @@
 import SiamCore
 
 extension EngineStore {
-    /// Records when each incident is next looked at. Runs before the actions: actions that
-    /// change an incident (offer, expire, cancel) set it to now again, so the next pass sees
-    /// their effect.
+    /// Records when each incident is next looked at (the planner asks for now when it changed
+    /// offers, so that the next pass sees their new clocks). Runs before the actions.
     public func schedule(_ plans: [IncidentPlan]) throws {
         guard !plans.isEmpty else { return }
         try connection.query(
@@ -35,23 +34,21 @@ extension EngineStore {
             }
         }
         var changed = 0
-        changed += try run("siam.handoff_expire(t.a, t.r)", ids: expire)
+        if !expire.isEmpty {
+            changed += try count("SELECT count(*) AS n FROM siam.handoffs_expire($1::bigint[], $2::text[])",
+                                 [expire.map { String($0.0) }, expire.map(\.1)])
+        }
         changed += try run("siam.handoff_cancel(t.a, t.r)", ids: cancel)
         changed += try run("siam.escalation_close(t.a, t.r)", ids: close)
         changed += try run("siam.incident_stop_routing(t.a, t.r)", ids: stop)
         if !offer.isEmpty {
-            changed += try count("""
-                SELECT siam.handoff_offer(t.incident, t.supplier, NULL, t.reason, true) AS done
-                FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS t (incident, supplier, reason, n)
-                ORDER BY t.n
-                """, [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
+            changed += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",
+                                 [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
         }
         if !raise.isEmpty {
             changed += try count("""
-                SELECT siam.escalation_raise(t.rule, t.level, t.incident, t.handoff, t.supplier, t.reason) AS done
-                FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
-                     WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
-                ORDER BY t.n
+                SELECT count(*) AS n
+                FROM siam.escalations_raise($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
                 """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
                       raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)])
         }
@@ -63,13 +60,13 @@ extension EngineStore {
     private func run(_ call: String, ids: [(Int64, String)]) throws -> Int {
         guard !ids.isEmpty else { return 0 }
         return try count("""
-            SELECT \(call) AS done
-            FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t (a, r, n)
-            ORDER BY t.n
+            SELECT count(\(call)) AS n
+            FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t (a, r, n) ORDER BY n) AS t
             """, [ids.map { String($0.0) }, ids.map(\.1)])
     }
 
+    /// Runs a statement that returns how many decisions changed something.
     private func count(_ sql: String, _ parameters: [any SQLParameter]) throws -> Int {
-        try connection.query(sql, parameters).rows.filter { try $0.text("done") != nil }.count
+        try connection.query(sql, parameters).first?.int("n") ?? 0
     }
 }

@@ -148,9 +148,9 @@ public struct EngineStore {
             }
     }
 
-    /// Suppliers with a capacity, locked (skipping any another daemon holds), with their load
-    /// and open capacity escalations.
-    public func claimSupplierLoads() throws -> [SupplierLoad] {
+    /// Suppliers with a capacity, with their load and open capacity escalations; with `lock`,
+    /// locked (skipping any another daemon holds), for deciding on them.
+    public func supplierLoads(lock: Bool) throws -> [SupplierLoad] {
         let rows = try connection.query("""
             SELECT s.code, s.capacity,
                    (SELECT count(*) FROM siam.incident AS i
@@ -158,7 +158,7 @@ public struct EngineStore {
             FROM siam.supplier AS s
             WHERE s.capacity IS NOT NULL
             ORDER BY s.code
-            FOR UPDATE SKIP LOCKED
+            \(lock ? "FOR UPDATE SKIP LOCKED" : "")
             """).rows
         let codes = try rows.map { try $0.string("code") }
         let store = Store(connection: connection, actor: "siamd")
