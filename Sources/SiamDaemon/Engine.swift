@@ -68,8 +68,11 @@ public final class Engine {
             }
             return report
         }
+        // One world per pass: loading it counts every supplier's load, and the planner keeps
+        // the loads current as it plans offers (the database re-checks each offer anyway).
+        var world: WorldSnapshot? = nil
         while !shouldStop() {
-            let batch = try claimPlanApply()
+            let batch = try claimPlanApply(world: &world)
             report.incidents += batch.incidents
             report.decisions += batch.decisions
             report.changed += batch.changed
@@ -99,13 +102,13 @@ public final class Engine {
     }
 
     /// Claims one batch, plans it and carries it out in one transaction.
-    func claimPlanApply() throws -> (incidents: Int, decisions: [Decision], changed: Int) {
+    func claimPlanApply(world: inout WorldSnapshot?) throws -> (incidents: Int, decisions: [Decision], changed: Int) {
         do {
             return try withRetry {
                 try connection.transaction(actor: settings.actor) {
                     let store = EngineStore(connection: connection)
                     let ids = try store.claimDueIncidents(limit: settings.batchSize)
-                    let (plans, _) = try plan(ids, store: store)
+                    let (plans, _) = try plan(ids, store: store, world: &world)
                     try store.schedule(plans)
                     let decisions = plans.flatMap(\.decisions)
                     return (ids.count, decisions, try store.apply(decisions))
@@ -148,13 +151,20 @@ public final class Engine {
         return total
     }
 
-    /// Plans the given incidents against one snapshot of the world.
-    func plan(_ ids: [Int64], store: EngineStore) throws -> ([IncidentPlan], Instant) {
+    /// Plans the given incidents; the world is loaded on first use and kept for the pass.
+    func plan(_ ids: [Int64], store: EngineStore, world: inout WorldSnapshot?) throws -> ([IncidentPlan], Instant) {
         let now = try store.now()
         guard !ids.isEmpty else { return ([], now) }
-        var world = try store.world(calendars: &calendars)
-        let plans = try store.snapshots(of: ids).map { Planner.plan($0, world: &world, now: now) }
+        var current = try world ?? store.world(calendars: &calendars)
+        let plans = try store.snapshots(of: ids).map { Planner.plan($0, world: &current, now: now) }
+        world = current
         return (plans, now)
+    }
+
+    /// Plans the given incidents against a world of their own.
+    func plan(_ ids: [Int64], store: EngineStore) throws -> ([IncidentPlan], Instant) {
+        var world: WorldSnapshot? = nil
+        return try plan(ids, store: store, world: &world)
     }
 
     /// Retries work that failed on a serialization failure or deadlock (another daemon won).

@@ -1,12 +1,13 @@
 /// A supplier's load against its capacity, with its open capacity escalations.
 public struct SupplierLoad: Sendable, Equatable {
     public var supplier: String
-    public var capacity: Int
+    /// nil: unlimited (its capacity was lifted; open capacity escalations close).
+    public var capacity: Int?
     /// Open incidents it owns.
     public var load: Int
     public var openEscalations: [Escalation]
 
-    public init(supplier: String, capacity: Int, load: Int, openEscalations: [Escalation]) {
+    public init(supplier: String, capacity: Int?, load: Int, openEscalations: [Escalation]) {
         self.supplier = supplier
         self.capacity = capacity
         self.load = load
@@ -23,8 +24,9 @@ public enum CapacityPlanner {
         var decisions: [Decision] = []
         var nextCheck: Instant?
         let capacityRules = rules.filter { $0.measure == .capacity && $0.enabled }
-        for supplier in suppliers where supplier.capacity > 0 {
-            let percent = Double(supplier.load) * 100 / Double(supplier.capacity)
+        for supplier in suppliers {
+            let percent = supplier.capacity.map { $0 > 0 ? Double(supplier.load) * 100 / Double($0) : 0 } ?? 0
+            let capacity = supplier.capacity.map(String.init) ?? "unlimited"
             for rule in capacityRules where rule.supplier == nil || rule.supplier == supplier.supplier {
                 for (index, threshold) in rule.thresholds.enumerated() {
                     let level = index + 1
@@ -35,7 +37,7 @@ public enum CapacityPlanner {
                             let next = Instant(seconds: open.lastNotifiedAt.seconds + every)
                             if next <= now {
                                 decisions.append(Decision(incident: nil, action: .repeatEscalation(escalation: open.id),
-                                                          reason: "\(supplier.supplier) still at \(supplier.load)/\(supplier.capacity)"))
+                                                          reason: "\(supplier.supplier) still at \(supplier.load)/\(capacity)"))
                                 nextCheck = min(nextCheck ?? Instant(seconds: now.seconds + every), Instant(seconds: now.seconds + every))
                             } else {
                                 nextCheck = min(nextCheck ?? next, next)
@@ -44,7 +46,7 @@ public enum CapacityPlanner {
                             decisions.append(Decision(
                                 incident: nil,
                                 action: .raiseEscalation(rule: rule.code, level: level, handoff: nil, supplier: supplier.supplier),
-                                reason: "\(supplier.supplier) holds \(supplier.load) open incidents, capacity \(supplier.capacity) (\(Int(percent)) %)"))
+                                reason: "\(supplier.supplier) holds \(supplier.load) open incidents, capacity \(capacity) (\(Int(percent)) %)"))
                             // Its first repeat is due one interval from now.
                             if let every = rule.repeatEvery {
                                 let first = Instant(seconds: now.seconds + every)
@@ -53,7 +55,7 @@ public enum CapacityPlanner {
                         }
                     } else if let open {
                         decisions.append(Decision(incident: nil, action: .closeEscalation(escalation: open.id),
-                                                  reason: "\(supplier.supplier) back to \(supplier.load)/\(supplier.capacity)"))
+                                                  reason: "\(supplier.supplier) back to \(supplier.load)/\(capacity)"))
                     }
                 }
             }

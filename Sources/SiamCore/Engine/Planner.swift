@@ -312,7 +312,8 @@ struct IncidentPlanner {
         })
         for escalation in snapshot.escalations
         where escalation.isOpen && escalation.acknowledgedAt == nil && !closing.contains(escalation.id) {
-            guard let every = rules[escalation.rule]?.repeatEvery, every > 0 else { continue }
+            // A disabled rule stops notifying; its open escalations still close with their cause.
+            guard let rule = rules[escalation.rule], rule.enabled, let every = rule.repeatEvery, every > 0 else { continue }
             let next = Instant(seconds: escalation.lastNotifiedAt.seconds + every)
             if next <= now {
                 decide(.repeatEscalation(escalation: escalation.id),

@@ -156,7 +156,10 @@ public struct EngineStore {
                    (SELECT count(*) FROM siam.incident AS i
                     WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS load
             FROM siam.supplier AS s
+            -- Also those whose capacity was lifted while a capacity escalation is open: it must close.
             WHERE s.capacity IS NOT NULL
+               OR EXISTS (SELECT 1 FROM siam.escalation AS e
+                          WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
             ORDER BY s.code
             \(lock ? "FOR UPDATE SKIP LOCKED" : "")
             """).rows
@@ -165,7 +168,7 @@ public struct EngineStore {
         let open = Dictionary(grouping: try store.escalations(openOnly: true, suppliersWithoutIncident: codes), by: { $0.supplier ?? "" })
         return try rows.map { row in
             let code = try row.string("code")
-            return SupplierLoad(supplier: code, capacity: try row.int("capacity"), load: try row.int("load"),
+            return SupplierLoad(supplier: code, capacity: try row.optionalInt("capacity"), load: try row.int("load"),
                                 openEscalations: open[code] ?? [])
         }
     }
