@@ -1968,6 +1968,106 @@ $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
     'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it; one event each; returns the handoffs made. The daemon schedules the incidents itself.';
 
+CREATE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+    ), closed AS (
+        UPDATE siam.escalation AS e
+        SET closed_at = siam.clock(), close_reason = input.reason
+        FROM input
+        WHERE e.id = input.id AND e.closed_at IS NULL
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
+               jsonb_build_object('rule', c.rule, 'level', c.level)
+        FROM closed AS c
+    )
+    SELECT c.id FROM closed AS c;
+END
+$$;
+COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
+    'Closes the open escalations among those given, one event each; returns those it closed.';
+
+CREATE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+    ), repeated AS (
+        UPDATE siam.escalation AS e
+        SET notified_count = e.notified_count + 1, last_notified_at = siam.clock()
+        FROM input
+        WHERE e.id = input.id AND e.closed_at IS NULL AND e.acknowledged_at IS NULL
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, e.notified_count, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT 'escalation.repeated', r.reason, r.incident, r.handoff, r.supplier, r.id,
+               jsonb_build_object('rule', r.rule, 'level', r.level, 'notified_count', r.notified_count)
+        FROM repeated AS r
+    )
+    SELECT r.id FROM repeated AS r;
+END
+$$;
+COMMENT ON FUNCTION siam.escalations_repeat(bigint[], text[]) IS
+    'Notifies the open, unacknowledged escalations among those given again, one event each; returns those repeated.';
+
+CREATE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Incidents first, then their handoffs: the lock order of every write function.
+    PERFORM 1 FROM siam.incident
+    WHERE id IN (SELECT incident FROM siam.handoff WHERE id = ANY (p_handoffs))
+    ORDER BY id FOR UPDATE;
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
+    ), cancelled AS (
+        UPDATE siam.handoff AS h
+        SET state = 'cancelled', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
+        FROM input
+        WHERE h.id = input.id AND h.state = 'offered'
+        RETURNING h.id, h.incident, h.to_supplier, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier)
+        SELECT 'handoff.cancelled', c.reason, c.incident, c.id, c.to_supplier FROM cancelled AS c
+    )
+    SELECT c.id FROM cancelled AS c;
+END
+$$;
+COMMENT ON FUNCTION siam.handoffs_cancel(bigint[], text[]) IS
+    'Withdraws the offered handoffs among those given, one event each; returns those cancelled.';
+
+CREATE FUNCTION siam.incidents_stop_routing(p_incidents bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_incidents, p_reasons) AS t (id, reason)
+    ), stopped AS (
+        UPDATE siam.incident AS i
+        SET routing_stopped = true, updated_at = siam.clock()
+        FROM input
+        WHERE i.id = input.id AND NOT i.routing_stopped
+        RETURNING i.id, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident)
+        SELECT 'incident.routing_stopped', s.reason, s.id FROM stopped AS s
+    )
+    SELECT s.id FROM stopped AS s;
+END
+$$;
+COMMENT ON FUNCTION siam.incidents_stop_routing(bigint[], text[]) IS
+    'Stops automatic reassignment of the incidents given (ping-pong), one event each; returns those stopped.';
+
 -- The daemon's actions ----------------------------------------------------------------
 -- Each re-checks its precondition under the row lock, so a decision made on a stale view
 -- changes nothing (and writes no event) instead of doing something twice.
@@ -1993,19 +2093,15 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_handoff siam.handoff;
+    v_id bigint;
 BEGIN
     v_handoff := siam.lock_handoff(p_handoff);
     PERFORM siam.check_name(p_reason, 'a reason for the cancellation', 2000);
-    IF v_handoff.state <> 'offered' THEN
-        RETURN NULL;
+    SELECT c INTO v_id FROM siam.handoffs_cancel(ARRAY[p_handoff], ARRAY[p_reason]) AS c;
+    IF v_id IS NOT NULL THEN
+        PERFORM siam.wake(v_handoff.incident);
     END IF;
-    UPDATE siam.handoff
-    SET state = 'cancelled', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = p_reason
-    WHERE id = p_handoff;
-    PERFORM siam.wake(v_handoff.incident);
-    PERFORM siam.record_event('handoff.cancelled', p_reason,
-        p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier);
-    RETURN p_handoff;
+    RETURN v_id;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_cancel(bigint, text) IS
@@ -2037,46 +2133,17 @@ COMMENT ON FUNCTION siam.escalation_raise(text, integer, bigint, bigint, text, t
     'Raises an escalation once per rule x level x subject; returns its id, or NULL when it was raised before.';
 
 CREATE FUNCTION siam.escalation_repeat(p_escalation bigint, p_reason text) RETURNS bigint
-LANGUAGE plpgsql
+LANGUAGE sql
 AS $$
-DECLARE
-    v_escalation siam.escalation;
-BEGIN
-    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
-    IF NOT FOUND OR v_escalation.closed_at IS NOT NULL OR v_escalation.acknowledged_at IS NOT NULL THEN
-        RETURN NULL;
-    END IF;
-    UPDATE siam.escalation
-    SET notified_count = notified_count + 1, last_notified_at = siam.clock()
-    WHERE id = p_escalation;
-    PERFORM siam.record_event('escalation.repeated', p_reason,
-        p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
-        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
-        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level,
-                                     'notified_count', v_escalation.notified_count + 1));
-    RETURN p_escalation;
-END
+    SELECT r FROM siam.escalations_repeat(ARRAY[p_escalation], ARRAY[p_reason]) AS r
 $$;
 COMMENT ON FUNCTION siam.escalation_repeat(bigint, text) IS
     'Notifies an open, unacknowledged escalation again; does nothing (returns NULL) otherwise.';
 
 CREATE FUNCTION siam.escalation_close(p_escalation bigint, p_reason text) RETURNS bigint
-LANGUAGE plpgsql
+LANGUAGE sql
 AS $$
-DECLARE
-    v_escalation siam.escalation;
-BEGIN
-    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
-    IF NOT FOUND OR v_escalation.closed_at IS NOT NULL THEN
-        RETURN NULL;
-    END IF;
-    UPDATE siam.escalation SET closed_at = siam.clock(), close_reason = p_reason WHERE id = p_escalation;
-    PERFORM siam.record_event('escalation.closed', p_reason,
-        p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
-        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
-        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level));
-    RETURN p_escalation;
-END
+    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_reason]) AS c
 $$;
 COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
     'Closes an open escalation because its cause ended; does nothing (returns NULL) when it is closed already.';
@@ -2085,15 +2152,11 @@ CREATE FUNCTION siam.incident_stop_routing(p_incident bigint, p_reason text) RET
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_incident siam.incident;
+    v_id bigint;
 BEGIN
-    v_incident := siam.lock_incident(p_incident);
-    IF v_incident.routing_stopped THEN
-        RETURN NULL;
-    END IF;
-    UPDATE siam.incident SET routing_stopped = true, updated_at = siam.clock() WHERE id = p_incident;
-    PERFORM siam.record_event('incident.routing_stopped', p_reason, p_incident => p_incident);
-    RETURN p_incident;
+    PERFORM siam.lock_incident(p_incident);
+    SELECT s INTO v_id FROM siam.incidents_stop_routing(ARRAY[p_incident], ARRAY[p_reason]) AS s;
+    RETURN v_id;
 END
 $$;
 COMMENT ON FUNCTION siam.incident_stop_routing(bigint, text) IS

@@ -38,9 +38,9 @@ extension EngineStore {
             changed += try count("SELECT count(*) AS n FROM siam.handoffs_expire($1::bigint[], $2::text[])",
                                  [expire.map { String($0.0) }, expire.map(\.1)])
         }
-        changed += try run("siam.handoff_cancel(t.a, t.r)", ids: cancel)
-        changed += try run("siam.escalation_close(t.a, t.r)", ids: close)
-        changed += try run("siam.incident_stop_routing(t.a, t.r)", ids: stop)
+        changed += try run("siam.handoffs_cancel", ids: cancel)
+        changed += try run("siam.escalations_close", ids: close)
+        changed += try run("siam.incidents_stop_routing", ids: stop)
         if !offer.isEmpty {
             changed += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",
                                  [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
@@ -52,17 +52,15 @@ extension EngineStore {
                 """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
                       raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)])
         }
-        changed += try run("siam.escalation_repeat(t.a, t.r)", ids: repeats)
+        changed += try run("siam.escalations_repeat", ids: repeats)
         return changed
     }
 
-    /// Calls a function of (id, reason) once per pair, in order, in one statement.
-    private func run(_ call: String, ids: [(Int64, String)]) throws -> Int {
+    /// Calls a set-based action function of (ids, reasons) for a whole batch.
+    private func run(_ function: String, ids: [(Int64, String)]) throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try count("""
-            SELECT count(\(call)) AS n
-            FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t (a, r, n) ORDER BY n) AS t
-            """, [ids.map { String($0.0) }, ids.map(\.1)])
+        return try count("SELECT count(*) AS n FROM \(function)($1::bigint[], $2::text[])",
+                         [ids.map { String($0.0) }, ids.map(\.1)])
     }
 
     /// Runs a statement that returns how many decisions changed something.
