@@ -1847,10 +1847,14 @@ COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escala
 -- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
 -- same re-checks in their WHERE clauses. The single-row functions above and below call them.
 
-CREATE FUNCTION siam.handoffs_expire(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
+CREATE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    IF p_state NOT IN ('expired', 'cancelled') THEN
+        RAISE EXCEPTION 'a handoff is ended as expired or cancelled, not %', p_state
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     -- Incidents first, then their handoffs: the lock order of every write function.
     PERFORM 1 FROM siam.incident
     WHERE id IN (SELECT incident FROM siam.handoff WHERE id = ANY (p_handoffs))
@@ -1858,19 +1862,30 @@ BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
-    ), expired AS (
+    ), ended AS (
         UPDATE siam.handoff AS h
-        SET state = 'expired', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
+        SET state = p_state, answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
         FROM input
-        WHERE h.id = input.id AND h.state = 'offered' AND h.accept_due <= siam.clock()
+        -- Still offered; and an expiry only once its deadline has passed.
+        WHERE h.id = input.id AND h.state = 'offered'
+          AND (p_state <> 'expired' OR h.accept_due <= siam.clock())
         RETURNING h.id, h.incident, h.to_supplier, h.accept_due, input.reason
     ), events AS (
         INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
-        SELECT 'handoff.expired', e.reason, e.incident, e.id, e.to_supplier, jsonb_build_object('accept_due', e.accept_due)
-        FROM expired AS e
+        SELECT 'handoff.' || p_state, e.reason, e.incident, e.id, e.to_supplier,
+               CASE WHEN p_state = 'expired' THEN jsonb_build_object('accept_due', e.accept_due) ELSE '{}' END
+        FROM ended AS e
     )
-    SELECT e.id FROM expired AS e;
+    SELECT e.id FROM ended AS e;
 END
+$$;
+COMMENT ON FUNCTION siam.handoffs_end(bigint[], text[], text) IS
+    'Ends the offered handoffs among those given as expired (only those past their accept deadline) or cancelled, one event each; returns those it ended.';
+
+CREATE FUNCTION siam.handoffs_expire(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE sql
+AS $$
+    SELECT siam.handoffs_end(p_handoffs, p_reasons, 'expired')
 $$;
 COMMENT ON FUNCTION siam.handoffs_expire(bigint[], text[]) IS
     'Expires the offered handoffs whose accept deadline has passed, one event each; returns those it expired.';
@@ -2019,28 +2034,9 @@ COMMENT ON FUNCTION siam.escalations_repeat(bigint[], text[]) IS
     'Notifies the open, unacknowledged escalations among those given again, one event each; returns those repeated.';
 
 CREATE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
-LANGUAGE plpgsql
+LANGUAGE sql
 AS $$
-BEGIN
-    -- Incidents first, then their handoffs: the lock order of every write function.
-    PERFORM 1 FROM siam.incident
-    WHERE id IN (SELECT incident FROM siam.handoff WHERE id = ANY (p_handoffs))
-    ORDER BY id FOR UPDATE;
-    RETURN QUERY
-    WITH input AS (
-        SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
-    ), cancelled AS (
-        UPDATE siam.handoff AS h
-        SET state = 'cancelled', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
-        FROM input
-        WHERE h.id = input.id AND h.state = 'offered'
-        RETURNING h.id, h.incident, h.to_supplier, input.reason
-    ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier)
-        SELECT 'handoff.cancelled', c.reason, c.incident, c.id, c.to_supplier FROM cancelled AS c
-    )
-    SELECT c.id FROM cancelled AS c;
-END
+    SELECT siam.handoffs_end(p_handoffs, p_reasons, 'cancelled')
 $$;
 COMMENT ON FUNCTION siam.handoffs_cancel(bigint[], text[]) IS
     'Withdraws the offered handoffs among those given, one event each; returns those cancelled.';

@@ -24,7 +24,7 @@ import Testing
         let store = try database.store()
         let calendar = try BusinessCalendar(zone: setup.zone, hours: setup.hours, holidays: setup.holidays)
         try store.addCalendar(name: "c", calendar: calendar)
-        var random = SplitMix(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         // Around DST changes of both hemispheres, 2025-2027.
         let start = try Instant(parsing: "2025-01-01T00:00:00Z").seconds
         for _ in 0..<150 {
@@ -42,18 +42,5 @@ import Testing
             #expect(try row.instant("deadline") == expected, "from \(from.iso8601) + \(duration), pause \(pause)")
             #expect(try row.int64("elapsed") == duration.seconds, "from \(from.iso8601) to \(expected.iso8601)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -208,22 +208,5 @@ extension Decision.Action {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the engine's property tests, named apart
-/// from the calendar tests' `SplitMix64`.
-struct EngineRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-}
+/// The engine's property tests use the core's seeded generator.
+typealias EngineRandom = SplitMix64
