@@ -12,6 +12,7 @@
 // edge, not in the pure core, and the clock is injectable for tests.
 
 import Foundation
+import SiamCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -235,7 +236,7 @@ public final class Logger: Sendable {
     /// Whether `scalar` is a control character (C0, DEL, C1) or a line or paragraph separator,
     /// any of which a log viewer may show as a line break or not at all.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+        isEscapedControl(scalar)
     }
 
     /// A logfmt key: anything that would end the key or start a value becomes `_`.
@@ -256,51 +257,12 @@ public final class Logger: Sendable {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
             scalar == " " || scalar == "=" || scalar == "\"" || isControl(scalar) || scalar.properties.isWhitespace
         }
-        guard needsQuotes else { return value }
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if isControl(scalar) {
-                    result += unicodeEscape(scalar)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        // logfmt's quoted values use JSON's escapes.
+        return needsQuotes ? jsonQuoted(value) : value
     }
 
-    /// `\u001b`: four hex digits, valid in both logfmt and JSON strings (controls are all in the BMP).
-    private static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
-
-    /// A JSON string literal, escaped as RFC 8259 requires (plus U+2028 and U+2029, which some
-    /// JavaScript-based viewers would take as line breaks).
+    /// A JSON string literal (see ``jsonQuoted(_:)``).
     static func jsonString(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if isControl(scalar) {
-                    result += unicodeEscape(scalar)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        jsonQuoted(value)
     }
 }
