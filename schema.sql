@@ -65,10 +65,16 @@ LANGUAGE sql STABLE
 AS $$
     -- Whole seconds: business durations and the daemon's arithmetic are in seconds, so every
     -- instant the schema writes is comparable with them exactly.
-    SELECT date_trunc('second', coalesce(nullif(current_setting('siam.now', true), '')::timestamptz, now()))
+    -- Only a superuser's session (tests) may fix the clock: no integration can backdate.
+    SELECT date_trunc('second', CASE
+        WHEN coalesce(current_setting('siam.now', true), '') <> ''
+             AND (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user)
+        THEN current_setting('siam.now', true)::timestamptz
+        ELSE now()
+    END)
 $$;
 COMMENT ON FUNCTION siam.clock() IS
-    'Now, for the schema, in whole seconds: the transaction timestamp, or the instant in setting siam.now when set (tests).';
+    'Now, for the schema, in whole seconds: the transaction timestamp, or the instant in setting siam.now when a superuser''s session sets it (tests).';
 
 CREATE FUNCTION siam.current_actor() RETURNS text
 LANGUAGE sql STABLE
@@ -984,7 +990,8 @@ BEGIN
         RAISE EXCEPTION 'incident is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     SELECT * INTO v_incident FROM siam.incident WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
+    -- A supplier's session is told the same of what it may not see as of what does not exist.
+    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND NOT siam.takes_part(p_id, siam.caller_supplier())) THEN
         RAISE EXCEPTION 'unknown incident %', p_id USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_incident;
@@ -1004,7 +1011,9 @@ BEGIN
     -- the two never wait for each other in a circle.
     PERFORM 1 FROM siam.incident WHERE id = (SELECT incident FROM siam.handoff WHERE id = p_id) FOR UPDATE;
     SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL
+                     AND siam.caller_supplier() IS DISTINCT FROM v_handoff.to_supplier
+                     AND siam.caller_supplier() IS DISTINCT FROM v_handoff.from_supplier) THEN
         RAISE EXCEPTION 'unknown handoff %', p_id USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_handoff;
@@ -1394,6 +1403,7 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_sla siam.target;
 BEGIN
+    PERFORM siam.require_integrator();
     IF p_service IS NULL THEN
         RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
@@ -1478,6 +1488,10 @@ DECLARE
     v_resolve_due timestamptz;
 BEGIN
     v_incident := siam.lock_incident(p_incident);
+    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_incident.owner THEN
+        RAISE EXCEPTION 'only the owner of incident % can change its state', p_incident
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF p_state IS NULL OR p_state NOT IN ('new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled') THEN
         RAISE EXCEPTION 'invalid incident state ''%'': use in_progress, pending, resolved, closed or cancelled', p_state
             USING ERRCODE = 'invalid_parameter_value';
@@ -1569,6 +1583,7 @@ DECLARE
     v_resolve_due timestamptz;
     v_now timestamptz := siam.clock();
 BEGIN
+    PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     PERFORM siam.check_priority(p_priority);
     IF p_priority = v_incident.priority THEN
@@ -1646,6 +1661,7 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_id bigint;
 BEGIN
+    PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     IF p_to_supplier IS NULL THEN
         RAISE EXCEPTION 'the supplier to offer it to is required' USING ERRCODE = 'null_value_not_allowed';
@@ -1735,6 +1751,10 @@ DECLARE
 BEGIN
     v_handoff := siam.lock_handoff(p_handoff);
     v_incident := siam.lock_incident(v_handoff.incident);
+    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+        RAISE EXCEPTION 'handoff % is offered to another supplier: only it can accept it', p_handoff
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF v_handoff.state <> 'offered' THEN
         RAISE EXCEPTION 'handoff % is %, not offered: it cannot be accepted', p_handoff, v_handoff.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -1797,6 +1817,10 @@ DECLARE
 BEGIN
     v_handoff := siam.lock_handoff(p_handoff);
     PERFORM siam.check_name(p_reason, 'a reason for the rejection', 2000);
+    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+        RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF v_handoff.state <> 'offered' THEN
         RAISE EXCEPTION 'handoff % is %, not offered: it cannot be rejected', p_handoff, v_handoff.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -1828,7 +1852,7 @@ BEGIN
     END IF;
     PERFORM siam.check_name(p_by, 'who acknowledges it');
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
@@ -2091,6 +2115,7 @@ DECLARE
     v_handoff siam.handoff;
     v_id bigint;
 BEGIN
+    PERFORM siam.require_integrator();
     v_handoff := siam.lock_handoff(p_handoff);
     PERFORM siam.check_name(p_reason, 'a reason for the cancellation', 2000);
     SELECT c INTO v_id FROM siam.handoffs_cancel(ARRAY[p_handoff], ARRAY[p_reason]) AS c;
@@ -2182,6 +2207,7 @@ DECLARE
     v_id bigint;
     v_incident siam.incident;
 BEGIN
+    PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     IF p_source IS NULL OR p_source NOT IN ('user', 'customer') THEN
         RAISE EXCEPTION 'invalid complaint source ''%'': use user or customer', p_source
@@ -2200,5 +2226,338 @@ END
 $$;
 COMMENT ON FUNCTION siam.complaint_record(bigint, text, text) IS
     'Records a complaint about an incident from the user or the customer (a customer complaint weighs 2, a user''s 1).';
+
+------------------------------------------------------------------------------------------
+-- Database-level integration: supplier roles, row-level security, external references,
+-- feedback, and the event feed
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.supplier_role (
+    role_name name PRIMARY KEY,
+    supplier siam.code NOT NULL REFERENCES siam.supplier ON UPDATE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT siam.clock()
+);
+COMMENT ON TABLE siam.supplier_role IS
+    'Which database login role acts for which supplier (siamd supplier grant). A session whose login role is listed here sees and changes only that supplier''s work.';
+
+CREATE FUNCTION siam.supplier_of(p_role name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT supplier FROM siam.supplier_role WHERE role_name = p_role
+$$;
+COMMENT ON FUNCTION siam.supplier_of(name) IS 'The supplier a login role acts for; NULL for the integrator''s own roles.';
+
+CREATE FUNCTION siam.caller_supplier() RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    -- The login role (session_user), so that SECURITY DEFINER functions see their caller too.
+    SELECT siam.supplier_of(session_user)
+$$;
+COMMENT ON FUNCTION siam.caller_supplier() IS
+    'The supplier the calling session acts for (by its login role), or NULL for the integrator, the daemon and reporting.';
+
+CREATE FUNCTION siam.takes_part(p_incident bigint, p_supplier text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- Owns it, holds or held a part of it, or was offered it.
+    SELECT EXISTS (SELECT 1 FROM siam.incident WHERE id = p_incident AND owner = p_supplier)
+        OR EXISTS (SELECT 1 FROM siam.assignment WHERE incident = p_incident AND supplier = p_supplier)
+        OR EXISTS (SELECT 1 FROM siam.handoff WHERE incident = p_incident AND to_supplier = p_supplier)
+$$;
+COMMENT ON FUNCTION siam.takes_part(bigint, text) IS
+    'True when the supplier owns the incident, took part in it, or was offered it.';
+
+CREATE FUNCTION siam.require_integrator() RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF siam.caller_supplier() IS NOT NULL THEN
+        RAISE EXCEPTION 'only the service integrator may do this'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION siam.supplier_grant(p_supplier text, p_role text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_previous text;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.lock_supplier(p_supplier);
+    IF p_role IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role) THEN
+        RAISE EXCEPTION 'unknown database role ''%'': create it first (CREATE ROLE ... LOGIN)', p_role
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role AND (rolsuper OR rolbypassrls)) THEN
+        RAISE EXCEPTION 'role ''%'' is a superuser or bypasses row-level security: it cannot act for a supplier', p_role
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT supplier INTO v_previous FROM siam.supplier_role WHERE role_name = p_role FOR UPDATE;
+    IF v_previous = p_supplier THEN
+        RETURN p_role;
+    ELSIF v_previous IS NOT NULL THEN
+        RAISE EXCEPTION 'role ''%'' acts for supplier ''%'' already', p_role, v_previous
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.supplier_role (role_name, supplier) VALUES (p_role, p_supplier);
+    -- Its privileges come from the group role of deploy/roles.sql, when it exists.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'siam_supplier') THEN
+        EXECUTE format('GRANT siam_supplier TO %I', p_role);
+    END IF;
+    PERFORM siam.record_event('supplier.role_granted', format('role %s acts for %s', p_role, p_supplier),
+        p_supplier => p_supplier, p_data => jsonb_build_object('role', p_role));
+    RETURN p_role;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_grant(text, text) IS
+    'Maps a login role to a supplier: sessions of that role see and change only that supplier''s work (and get the group role siam_supplier when it exists).';
+
+CREATE FUNCTION siam.external_ref_attach(p_incident bigint, p_ticket text, p_supplier text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_supplier text := coalesce(siam.caller_supplier(), p_supplier);
+    v_existing bigint;
+BEGIN
+    PERFORM siam.lock_incident(p_incident);
+    IF siam.caller_supplier() IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> siam.caller_supplier() THEN
+        RAISE EXCEPTION 'you act for supplier ''%'': you can attach only its own ticket numbers', siam.caller_supplier()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v_supplier IS NULL THEN
+        RAISE EXCEPTION 'the supplier whose ticket number it is is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.lock_supplier(v_supplier);
+    PERFORM siam.check_name(p_ticket, 'ticket number', 200);
+    IF NOT siam.takes_part(p_incident, v_supplier) THEN
+        RAISE EXCEPTION 'supplier ''%'' takes no part in incident %', v_supplier, p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT incident INTO v_existing FROM siam.external_ref WHERE supplier = v_supplier AND ticket = p_ticket;
+    IF v_existing = p_incident THEN
+        RETURN p_incident;
+    ELSIF v_existing IS NOT NULL THEN
+        RAISE EXCEPTION 'ticket ''%'' of supplier ''%'' is attached to another incident already', p_ticket, v_supplier
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.external_ref WHERE supplier = v_supplier AND incident = p_incident) THEN
+        RAISE EXCEPTION 'supplier ''%'' has a ticket number for incident % already', v_supplier, p_incident
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.external_ref (supplier, ticket, incident) VALUES (v_supplier, p_ticket, p_incident);
+    PERFORM siam.record_event('incident.ref_attached', format('%s ticket %s', v_supplier, p_ticket),
+        p_incident => p_incident, p_supplier => v_supplier, p_data => jsonb_build_object('ticket', p_ticket));
+    RETURN p_incident;
+END
+$$;
+COMMENT ON FUNCTION siam.external_ref_attach(bigint, text, text) IS
+    'Attaches a supplier''s own ticket number to an incident it takes part in. A supplier''s role attaches its own (p_supplier may be left out); the integrator names the supplier.';
+
+CREATE FUNCTION siam.incident_by_ref(p_supplier text, p_ticket text) RETURNS bigint
+LANGUAGE sql STABLE
+AS $$
+    -- Row-level security applies: a supplier finds only its own ticket numbers.
+    SELECT incident FROM siam.external_ref WHERE supplier = p_supplier AND ticket = p_ticket
+$$;
+COMMENT ON FUNCTION siam.incident_by_ref(text, text) IS
+    'The incident a supplier''s ticket number is attached to, or NULL.';
+
+CREATE TABLE siam.feedback (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    incident bigint NOT NULL REFERENCES siam.incident,
+    score smallint NOT NULL
+        CONSTRAINT feedback_score_valid CHECK (score BETWEEN 1 AND 5),
+    comment text
+        CONSTRAINT feedback_comment_length CHECK (length(comment) <= 10000),
+    received_at timestamptz NOT NULL DEFAULT siam.clock(),
+    recorded_by text NOT NULL DEFAULT siam.current_actor()
+);
+COMMENT ON TABLE siam.feedback IS 'Customer satisfaction with a resolved incident, 1 (poor) to 5 (excellent), for the scorecards.';
+CREATE INDEX feedback_incident ON siam.feedback (incident);
+
+CREATE FUNCTION siam.feedback_record(p_incident bigint, p_score integer, p_comment text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+    v_id bigint;
+BEGIN
+    PERFORM siam.require_integrator();
+    v_incident := siam.lock_incident(p_incident);
+    IF p_score IS NULL OR p_score NOT BETWEEN 1 AND 5 THEN
+        RAISE EXCEPTION 'invalid satisfaction score %: use 1 (poor) to 5 (excellent)', p_score
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF length(p_comment) > 10000 THEN
+        RAISE EXCEPTION 'the comment is too long: % characters, at most 10000', length(p_comment)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO siam.feedback (incident, score, comment) VALUES (p_incident, p_score, p_comment) RETURNING id INTO v_id;
+    PERFORM siam.record_event('feedback.recorded', format('satisfaction %s/5', p_score),
+        p_incident => p_incident, p_supplier => v_incident.owner,
+        p_data => jsonb_build_object('feedback', v_id, 'score', p_score));
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.feedback_record(bigint, integer, text) IS
+    'Records the customer''s satisfaction with an incident, 1 to 5, with an optional comment.';
+
+-- The feed ----------------------------------------------------------------------------
+
+CREATE INDEX event_feed_order ON siam.event (xact_id, id);
+
+CREATE FUNCTION siam.events_after(p_cursor text DEFAULT NULL, p_limit integer DEFAULT 100)
+RETURNS TABLE (
+    cursor text,
+    id bigint,
+    at timestamptz,
+    actor text,
+    kind text,
+    incident bigint,
+    handoff bigint,
+    supplier text,
+    escalation bigint,
+    reason text,
+    data jsonb
+)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_xact xid8 := '0';
+    v_id bigint := 0;
+BEGIN
+    IF p_cursor IS NOT NULL AND p_cursor <> '' THEN
+        IF p_cursor !~ '^\d{1,20}:\d{1,19}$' THEN
+            RAISE EXCEPTION 'invalid feed cursor ''%'': use a cursor returned by siam.events_after, or none to start at the beginning', p_cursor
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_xact := split_part(p_cursor, ':', 1)::xid8;
+        v_id := split_part(p_cursor, ':', 2)::bigint;
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'invalid limit %: use 1 to 10000', p_limit USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Events in the order of their transactions, and only of transactions older than every
+    -- one still running: a transaction that commits late, with smaller event ids, is
+    -- delivered when it commits, after the cursor, never skipped and never twice.
+    -- Row-level security applies: a supplier gets the events about its own work.
+    RETURN QUERY
+    SELECT e.xact_id::text || ':' || e.id, e.id, e.at, e.actor, e.kind, e.incident, e.handoff, e.supplier,
+           e.escalation, e.reason, e.data
+    FROM siam.event AS e
+    WHERE (e.xact_id, e.id) > (v_xact, v_id)
+      AND e.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY e.xact_id, e.id
+    LIMIT p_limit;
+END
+$$;
+COMMENT ON FUNCTION siam.events_after(text, integer) IS
+    'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended, so none is ever skipped or repeated.';
+
+-- Row-level security --------------------------------------------------------------------
+-- A session whose login role acts for a supplier (siam.supplier_role) sees only its work;
+-- every other session (integrator, daemon, reporting) sees everything its privileges allow.
+-- Writes happen only through the siam.* functions (SECURITY DEFINER), never by supplier roles
+-- directly: the policies' WITH CHECK admits writes from the integrator's roles only.
+
+ALTER TABLE siam.incident ENABLE ROW LEVEL SECURITY;
+CREATE POLICY incident_visible ON siam.incident
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(id, (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.handoff ENABLE ROW LEVEL SECURITY;
+CREATE POLICY handoff_visible ON siam.handoff
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR to_supplier = (SELECT siam.caller_supplier()) OR from_supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.assignment ENABLE ROW LEVEL SECURITY;
+CREATE POLICY assignment_visible ON siam.assignment
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.external_ref ENABLE ROW LEVEL SECURITY;
+CREATE POLICY external_ref_visible ON siam.external_ref
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.event ENABLE ROW LEVEL SECURITY;
+CREATE POLICY event_visible ON siam.event
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.escalation ENABLE ROW LEVEL SECURITY;
+CREATE POLICY escalation_visible ON siam.escalation
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.incident_pause ENABLE ROW LEVEL SECURITY;
+CREATE POLICY incident_pause_visible ON siam.incident_pause
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(incident, (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.complaint ENABLE ROW LEVEL SECURITY;
+CREATE POLICY complaint_visible ON siam.complaint
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.feedback ENABLE ROW LEVEL SECURITY;
+CREATE POLICY feedback_visible ON siam.feedback
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.supplier ENABLE ROW LEVEL SECURITY;
+CREATE POLICY supplier_visible ON siam.supplier
+    USING ((SELECT siam.caller_supplier()) IS NULL OR code = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.supplier_service ENABLE ROW LEVEL SECURITY;
+CREATE POLICY supplier_service_visible ON siam.supplier_service
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.target ENABLE ROW LEVEL SECURITY;
+CREATE POLICY target_visible ON siam.target
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR (kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.caller_supplier()))))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+ALTER TABLE siam.supplier_role ENABLE ROW LEVEL SECURITY;
+CREATE POLICY supplier_role_visible ON siam.supplier_role
+    USING ((SELECT siam.caller_supplier()) IS NULL OR role_name = session_user)
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+
+-- Functions run with their owner's rights (so that callers need no table privileges) and a
+-- fixed search_path (so that no caller can shadow what they use). Who may call which is
+-- granted in deploy/roles.sql; nobody may by default.
+DO $do$
+DECLARE
+    v_function regprocedure;
+BEGIN
+    FOR v_function IN
+        SELECT p.oid::regprocedure
+        FROM pg_catalog.pg_proc AS p
+        WHERE p.pronamespace = 'siam'::regnamespace
+          AND p.prokind = 'f'
+          AND p.proname NOT IN ('caller_supplier', 'require_integrator', 'incident_by_ref', 'events_after',
+                                'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
+                                'seconds', 'supplier_of', 'takes_part')
+          AND p.prorettype <> 'trigger'::regtype
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', v_function);
+    END LOOP;
+END
+$do$;
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC;
+
+-- The helpers the row-level security policies call run as the querying role.
+GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
 
 COMMIT;

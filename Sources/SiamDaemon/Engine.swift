@@ -144,7 +144,7 @@ public final class Engine {
                 logger.error("incident failed; looking again in a minute", [("incident", String(id)), ("error", error.description)])
                 try connection.transaction(actor: settings.actor) {
                     try connection.query(
-                        "UPDATE siam.incident SET next_check_at = siam.clock() + interval '1 minute' WHERE id = $1::bigint", [id])
+                        "SELECT siam.incident_schedule(ARRAY[$1::bigint], ARRAY[siam.clock() + interval '1 minute'])", [id])
                 }
             }
         }
