@@ -2088,6 +2088,49 @@ $$;
 COMMENT ON FUNCTION siam.incidents_stop_routing(bigint[], text[]) IS
     'Stops automatic reassignment of the incidents given (ping-pong), one event each; returns those stopped.';
 
+-- The daemon's claims --------------------------------------------------------------------
+
+CREATE FUNCTION siam.incidents_claim_due(p_limit integer) RETURNS SETOF bigint
+LANGUAGE sql
+AS $$
+    -- Locks (for the caller's transaction) up to p_limit incidents that are due for a look,
+    -- skipping any another daemon holds, so that no two daemons plan the same incident.
+    SELECT id FROM siam.incident
+    WHERE next_check_at <= siam.clock()
+    ORDER BY next_check_at
+    LIMIT p_limit
+    FOR UPDATE SKIP LOCKED
+$$;
+COMMENT ON FUNCTION siam.incidents_claim_due(integer) IS
+    'The daemon''s claim: locks up to p_limit due incidents for the calling transaction (FOR UPDATE SKIP LOCKED) and returns their ids.';
+
+CREATE FUNCTION siam.incident_claim(p_incident bigint) RETURNS bigint
+LANGUAGE sql
+AS $$
+    SELECT id FROM siam.incident WHERE id = p_incident AND next_check_at <= siam.clock() FOR UPDATE SKIP LOCKED
+$$;
+COMMENT ON FUNCTION siam.incident_claim(bigint) IS
+    'Locks one incident for the calling transaction if it is due and nobody holds it; returns its id or NULL.';
+
+CREATE FUNCTION siam.suppliers_claim_loads()
+RETURNS TABLE (code text, capacity integer, load bigint)
+LANGUAGE sql
+AS $$
+    -- Suppliers with a capacity (or an open capacity escalation), locked for the calling
+    -- transaction, skipping any another daemon holds, with their open owned incidents.
+    SELECT s.code, s.capacity,
+           (SELECT count(*) FROM siam.incident AS i
+            WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending'))
+    FROM siam.supplier AS s
+    WHERE s.capacity IS NOT NULL
+       OR EXISTS (SELECT 1 FROM siam.escalation AS e
+                  WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
+    ORDER BY s.code
+    FOR UPDATE OF s SKIP LOCKED
+$$;
+COMMENT ON FUNCTION siam.suppliers_claim_loads() IS
+    'The daemon''s claim on suppliers with a capacity: locks them for the calling transaction and returns their load.';
+
 -- The daemon's actions ----------------------------------------------------------------
 -- Each re-checks its precondition under the row lock, so a decision made on a stale view
 -- changes nothing (and writes no event) instead of doing something twice.

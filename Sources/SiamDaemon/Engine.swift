@@ -128,10 +128,8 @@ public final class Engine {
             do {
                 let result = try connection.transaction(actor: settings.actor) { () -> ([Decision], Int) in
                     let store = EngineStore(connection: connection)
-                    guard try connection.query("""
-                        SELECT id FROM siam.incident WHERE id = $1::bigint AND next_check_at <= siam.clock()
-                        FOR UPDATE SKIP LOCKED
-                        """, [id]).first != nil else { return ([], 0) }
+                    guard try connection.query("SELECT siam.incident_claim($1::bigint) AS id", [id])
+                        .first?.optionalInt("id") != nil else { return ([], 0) }
                     let (plans, _) = try plan([id], store: store)
                     try store.schedule(plans)
                     let decisions = plans.flatMap(\.decisions)

@@ -22,6 +22,7 @@ struct Siamd: AsyncParsableCommand {
             IncidentCommand.self,
             HandoffCommand.self,
             EscalationCommand.self,
+            EventsCommand.self,
             RunCommand.self,
         ]
     )

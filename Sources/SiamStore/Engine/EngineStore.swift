@@ -18,13 +18,8 @@ public struct EngineStore {
 
     /// Locks up to `limit` incidents that are due for a look, skipping any another daemon holds.
     public func claimDueIncidents(limit: Int) throws -> [Int64] {
-        try connection.query("""
-            SELECT id FROM siam.incident
-            WHERE next_check_at <= siam.clock()
-            ORDER BY next_check_at
-            LIMIT $1::integer
-            FOR UPDATE SKIP LOCKED
-            """, [limit]).rows.map { Int64(try $0.int("id")) }
+        try connection.query("SELECT id FROM siam.incidents_claim_due($1::integer) AS id", [limit])
+            .rows.map { Int64(try $0.int("id")) }
     }
 
     /// Due incidents without locking them (for `--dry-run`).
@@ -151,17 +146,16 @@ public struct EngineStore {
     /// Suppliers with a capacity, with their load and open capacity escalations; with `lock`,
     /// locked (skipping any another daemon holds), for deciding on them.
     public func supplierLoads(lock: Bool) throws -> [SupplierLoad] {
-        let rows = try connection.query("""
+        // Also those whose capacity was lifted while a capacity escalation is open: it must close.
+        let rows = try connection.query(lock ? "SELECT code, capacity, load FROM siam.suppliers_claim_loads()" : """
             SELECT s.code, s.capacity,
                    (SELECT count(*) FROM siam.incident AS i
                     WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS load
             FROM siam.supplier AS s
-            -- Also those whose capacity was lifted while a capacity escalation is open: it must close.
             WHERE s.capacity IS NOT NULL
                OR EXISTS (SELECT 1 FROM siam.escalation AS e
                           WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
             ORDER BY s.code
-            \(lock ? "FOR UPDATE SKIP LOCKED" : "")
             """).rows
         let codes = try rows.map { try $0.string("code") }
         let store = Store(connection: connection, actor: "siamd")

@@ -23,4 +23,25 @@ extension Store {
                     data: try row.string("data"))
             }
     }
+
+    /// The feed: events after a cursor (nil: from the start), each with its own cursor, in
+    /// an order that never skips a late-committing transaction (see `siam.events_after`).
+    public func feed(after cursor: String?, limit: Int) throws -> [(cursor: String, event: Event)] {
+        try connection.query("""
+            SELECT cursor, id, at, actor, kind, incident, handoff, supplier, escalation, reason, data::text AS data
+            FROM siam.events_after($1, $2::integer)
+            """, [cursor, limit]).rows.map { row in
+                (try row.string("cursor"), Event(
+                    id: Int64(try row.int("id")),
+                    at: try row.instant("at"),
+                    actor: try row.string("actor"),
+                    kind: try row.string("kind"),
+                    incident: try row.optionalInt("incident").map(Int64.init),
+                    handoff: try row.optionalInt("handoff").map(Int64.init),
+                    supplier: try row.optionalString("supplier"),
+                    escalation: try row.optionalInt("escalation").map(Int64.init),
+                    reason: try row.string("reason"),
+                    data: try row.string("data")))
+            }
+    }
 }

@@ -22,6 +22,11 @@ extension Store {
         _ = try call("SELECT siam.supplier_serve($1, $2, $3::integer) AS rank", [supplier, service, rank])
     }
 
+    /// Maps a database login role to a supplier (its integration).
+    public func grant(supplier: String, role: String) throws {
+        _ = try call("SELECT siam.supplier_grant($1, $2) AS role", [supplier, role])
+    }
+
     public func suppliers() throws -> [Supplier] {
         try connection.query("SELECT \(Self.supplierColumns) FROM siam.supplier AS s ORDER BY s.code")
             .rows.map(Self.supplier)

@@ -6,7 +6,7 @@ struct SupplierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supplier",
         abstract: "Register suppliers, change their lifecycle status, and say what they serve.",
-        subcommands: [Add.self, List.self, Show.self, SetStatus.self, Serve.self])
+        subcommands: [Add.self, List.self, Show.self, SetStatus.self, Serve.self, Grant.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a supplier (status onboarding).")
@@ -108,6 +108,29 @@ struct SupplierCommand: ParsableCommand {
             Output(json: options.json).done(
                 "supplier \(code) serves \(service) at rank \(rank)",
                 record: SupplierService(supplier: code, service: service, rank: rank).json)
+        }
+    }
+
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a database login role act for a supplier (its integration).",
+            discussion: """
+                The role must exist (CREATE ROLE name LOGIN). Sessions of that role then see, through \
+                row-level security, only the supplier's own work, and can accept or reject only what is \
+                offered to it. It also gets the group role siam_supplier of deploy/roles.sql, when that exists.
+                """)
+        @Argument(help: "The supplier's code.")
+        var code: String
+        @Option(help: "The database login role of its integration.")
+        var role: String
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.grant(supplier: code, role: role)
+            Output(json: options.json).done(
+                "role \(role) acts for supplier \(code)",
+                record: .object([("role_name", .string(role)), ("supplier", .string(code))]))
         }
     }
 }

@@ -21,11 +21,22 @@ enum TestCluster {
                 let template = try PostgresConnection.connect(cluster.conninfo(database: templateName))
                 try template.applySchema()
             }()
+            // The deployment's roles, applied as an operator would (psql), once per cluster.
+            let psql = try ChildProcess.run(try LocalCluster.findBinaries() + "/psql", [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.directory, "-U", cluster.superuser,
+                "-d", templateName, "-f", rolesFile,
+            ])
+            guard psql.status == 0 else { throw TestClusterError("deploy/roles.sql failed: \(psql.stderr)") }
             return cluster
         }
     }()
 
     private static let running = Mutex<LocalCluster?>(nil)
+
+    /// The repository's `deploy/roles.sql`.
+    static let rolesFile = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("deploy/roles.sql").path
     private static let counter = Atomic<Int>(0)
 
     /// The cluster, starting it on first use.
@@ -88,4 +99,9 @@ struct TestDatabase {
         precondition(table.allSatisfy { $0.isLetter || $0 == "." || $0 == "_" })
         return try connect().query("SELECT count(*) AS n FROM \(table)").first!.int("n")
     }
+}
+
+struct TestClusterError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
