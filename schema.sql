@@ -1815,8 +1815,9 @@ DECLARE
     v_handoff siam.handoff;
     v_now timestamptz := siam.clock();
 BEGIN
-    v_handoff := siam.lock_handoff(p_handoff);
+    -- The arguments first: a blank reason is refused before anything is looked up.
     PERFORM siam.check_name(p_reason, 'a reason for the rejection', 2000);
+    v_handoff := siam.lock_handoff(p_handoff);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
             USING ERRCODE = 'insufficient_privilege';
