@@ -2500,7 +2500,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.events_after(text, integer) IS
-    'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended, so none is ever skipped or repeated.';
+    'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended (in the whole cluster: a long transaction anywhere delays the feed, never skips it), so none is ever skipped or repeated.';
 
 -- Row-level security --------------------------------------------------------------------
 -- A session whose login role acts for a supplier (siam.supplier_role) sees only its work;
