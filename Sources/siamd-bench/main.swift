@@ -7,6 +7,7 @@ import Foundation
 
 /// The benchmarks by subcommand name.
 let benchmarks: [String: (_ arguments: [String]) throws -> Void] = [
+    "api": ApiBenchmark.run,
     "calendar": CalendarBenchmark.run,
     "engine": EngineBenchmark.run,
 ]
