@@ -2,6 +2,7 @@ import CLibPQ
 
 extension PostgresConnection {
     /// Runs body in a transaction: commits when it returns, rolls back when it throws.
+    @discardableResult
     ///
     /// - Parameter actor: recorded as `siam.actor` for the transaction, so every event
     ///   row written in it names who acted.

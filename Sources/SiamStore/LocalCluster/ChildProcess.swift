@@ -109,7 +109,7 @@ public enum ChildProcess {
             throw ChildProcessError("cannot create a temporary file: \(String(cString: strerror(errno)))")
         }
         close(descriptor)
-        return String(cString: template)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

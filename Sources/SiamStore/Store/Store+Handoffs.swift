@@ -21,6 +21,7 @@ public struct HandoffFilter: Sendable {
 
 extension Store {
     /// Offers an incident (or a part of it) to a supplier; returns the handoff id.
+    @discardableResult
     public func offer(incident: Int64, to supplier: String, part: String?, reason: String?) throws -> Int64 {
         Int64(try call("SELECT siam.handoff_offer($1::bigint, $2, $3, $4) AS id", [incident, supplier, part, reason])
             .int("id"))
