@@ -15,7 +15,8 @@
 --     short lower-case code (domain siam.code); references hold that code, so a row reads
 --     as it is meant (incident.owner = 'acme').
 --   * Every change made through siamd (CLI, daemon, or the SQL functions below) writes one
---     row to siam.event in the same transaction, with the actor and the reason.
+--     row to siam.event per change in the same transaction, with the actor and the reason
+--     (the daemon's bookkeeping of when to look next, siam.incident_schedule, is no change).
 --   * The functions siam.* are the write path for people and integrations; they validate
 --     their input and raise an error with a SQLSTATE, writing nothing, on bad input:
 --       22023 invalid_parameter_value       malformed or out-of-range argument
@@ -23,11 +24,15 @@
 --       P0002 no_data_found                 the referenced supplier/incident/... does not exist
 --       23505 unique_violation              it exists already
 --       55000 object_not_in_prerequisite_state  not allowed in the current state
+--       42501 insufficient_privilege        not the caller's to do (integrator only, another
+--                                           supplier's row it can see)
 --     Rows written directly are held to named CHECK constraints and triggers
---     (23514 check_violation, 23P01 exclusion_violation, with the constraint's name).
+--     (23514 check_violation, 23P01 exclusion_violation, with the constraint's name); the
+--     event log refuses updates and deletes (42501), and no role but the owner may write
+--     tables directly at all (deploy/roles.sql).
 --   * Time: siam.clock() is the one source of "now" for the schema, in whole seconds. It is
---     the transaction timestamp, unless the setting siam.now holds an instant (used by tests
---     to control time, e.g. ALTER DATABASE ... SET siam.now = '2026-01-05T09:00:00Z').
+--     the transaction timestamp, unless a superuser's session has the setting siam.now (used
+--     by tests to control time, e.g. ALTER DATABASE ... SET siam.now = '2026-01-05T09:00:00Z').
 --
 
 BEGIN;
@@ -284,14 +289,14 @@ CREATE TABLE siam.target (
     CONSTRAINT target_unique UNIQUE NULLS NOT DISTINCT (kind, priority, service, supplier)
 );
 COMMENT ON TABLE siam.target IS
-    'SLA (integrator <-> customer) and OLA (integrator <-> supplier) targets per priority, optionally per service and per supplier. For each clock the most specific target that sets it wins: supplier and service, then supplier, then service, then neither.';
+    'SLA (integrator <-> customer) and OLA (integrator <-> supplier) targets per priority, optionally per service and per supplier. The most specific matching target applies as a whole: supplier and service, then supplier, then service, then neither.';
 COMMENT ON COLUMN siam.target.kind IS 'sla or ola.';
 COMMENT ON COLUMN siam.target.priority IS 'P1 (highest) to P4.';
 COMMENT ON COLUMN siam.target.service IS 'Only for incidents of this service; NULL = any.';
 COMMENT ON COLUMN siam.target.supplier IS 'Only for this supplier (OLA only); NULL = any.';
 COMMENT ON COLUMN siam.target.calendar IS 'Calendar the durations count on; NULL = the supplier''s calendar for an OLA, else 24x7.';
 COMMENT ON COLUMN siam.target.accept_within IS 'Business time a supplier has to accept a handoff (OLA only).';
-COMMENT ON COLUMN siam.target.acknowledge_within IS 'Business time until work starts (the incident first goes in_progress).';
+COMMENT ON COLUMN siam.target.acknowledge_within IS 'Business time until work starts (the incident first goes in_progress, or resolved directly).';
 COMMENT ON COLUMN siam.target.resolve_within IS 'Business time until the incident is resolved.';
 
 ------------------------------------------------------------------------------------------
@@ -347,7 +352,7 @@ COMMENT ON COLUMN siam.incident.customer IS 'The customer the incident is for, i
 COMMENT ON COLUMN siam.incident.user_tier IS 'Tier of the affected user, e.g. vip; NULL = standard.';
 COMMENT ON COLUMN siam.incident.owner IS 'The supplier accountable now; NULL while new.';
 COMMENT ON COLUMN siam.incident.on_hold IS 'Held by the integrator: the daemon does not route it automatically.';
-COMMENT ON COLUMN siam.incident.acknowledged_at IS 'When work first started (first entry into in_progress).';
+COMMENT ON COLUMN siam.incident.acknowledged_at IS 'When work first started (first entry into in_progress, or into resolved directly).';
 COMMENT ON COLUMN siam.incident.acknowledge_due IS 'SLA due instant of acknowledgement; NULL when no target sets one.';
 COMMENT ON COLUMN siam.incident.resolve_due IS 'SLA due instant of resolution; NULL when no target sets one.';
 COMMENT ON COLUMN siam.incident.sla_calendar IS 'Calendar the SLA clocks count on; NULL = 24x7.';
@@ -355,7 +360,7 @@ COMMENT ON COLUMN siam.incident.paused_since IS 'Set while pending: since when t
 COMMENT ON COLUMN siam.incident.handoff_count IS 'Handoffs of the whole incident offered so far.';
 COMMENT ON COLUMN siam.incident.complaint_count IS 'Complaints recorded so far.';
 COMMENT ON COLUMN siam.incident.routing_stopped IS 'Handed off too often (ping-pong): the daemon no longer reassigns it until a person offers it.';
-COMMENT ON COLUMN siam.incident.next_check_at IS 'When the daemon next looks at it (a threshold, a deadline, a change); NULL = nothing scheduled. Every siam.* function that changes the incident sets it to now.';
+COMMENT ON COLUMN siam.incident.next_check_at IS 'When the daemon next looks at it (a threshold, a deadline, a change); NULL = nothing scheduled. Every siam.* function for people and integrations that changes the incident sets it to now; the daemon schedules it itself.';
 
 CREATE INDEX incident_unrouted ON siam.incident (opened_at)
     WHERE state = 'new' AND NOT on_hold;
@@ -721,7 +726,7 @@ AS $$
     RETURNING id
 $$;
 COMMENT ON FUNCTION siam.record_event(text, text, bigint, bigint, text, bigint, jsonb) IS
-    'Appends one event (actor and time filled in). Used by every siam.* function that changes data.';
+    'Appends one event (actor and time filled in). Used by the single-row siam.* functions; the daemon''s set-based ones insert their events in the same statement as their change.';
 
 ------------------------------------------------------------------------------------------
 -- Business time (see PRODUCT.md "SLA clock semantics"; the same rules as the Swift core)
@@ -1802,7 +1807,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_accept(bigint, text) IS
-    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned) on its own OLA resolve clock; for a part it becomes a contributor.';
+    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor.';
 
 CREATE FUNCTION siam.handoff_reject(
     p_handoff bigint,
@@ -2420,7 +2425,7 @@ CREATE TABLE siam.feedback (
     received_at timestamptz NOT NULL DEFAULT siam.clock(),
     recorded_by text NOT NULL DEFAULT siam.current_actor()
 );
-COMMENT ON TABLE siam.feedback IS 'Customer satisfaction with a resolved incident, 1 (poor) to 5 (excellent), for the scorecards.';
+COMMENT ON TABLE siam.feedback IS 'Customer satisfaction with an incident, 1 (poor) to 5 (excellent), for the scorecards.';
 CREATE INDEX feedback_incident ON siam.feedback (incident);
 
 CREATE FUNCTION siam.feedback_record(p_incident bigint, p_score integer, p_comment text DEFAULT NULL) RETURNS bigint
@@ -2601,7 +2606,7 @@ $do$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC;
 
--- The helpers the row-level security policies call run as the querying role.
+-- The helpers the row-level security policies call must be executable by every querying role.
 GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
 
 COMMIT;

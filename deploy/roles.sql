@@ -133,7 +133,8 @@ TO siam_reporting;
 -- part in or was offered, the handoffs to or from it, its own ticket numbers, escalations,
 -- events and OLA targets, and no other supplier. The functions it may call check, under the
 -- row lock, that the row is its own: it accepts or rejects only what is offered to it,
--- changes the state only of what it owns, and is told "unknown" of anything else.
+-- changes the state only of what it owns; rows it cannot see are "unknown" to it (P0002),
+-- rows it sees but may not change are refused (42501).
 
 GRANT SELECT ON
     siam.incident,

@@ -12,9 +12,9 @@ struct EventsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print events after a cursor, in feed order; --follow waits for more.",
             discussion: """
-                Follows the same recipe as an integration: siam.events_after(cursor) in batches, and \\
-                with --follow LISTEN siam_event between them. Each line (and each JSON object) carries \\
-                the cursor to resume from with --since. Events appear once every older transaction has \\
+                Follows the same recipe as an integration: siam.events_after(cursor) in batches, and \
+                with --follow LISTEN siam_event between them. Each line (and each JSON object) carries \
+                the cursor to resume from with --since. Events appear once every older transaction has \
                 ended, so none is skipped or printed twice.
                 """)
         @Option(help: "Resume after this cursor (as printed); default: from the beginning.")

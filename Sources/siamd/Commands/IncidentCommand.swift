@@ -52,7 +52,7 @@ struct IncidentCommand: ParsableCommand {
         var state: [IncidentState] = []
         @Option(help: "Only incidents this supplier owns.")
         var owner: String?
-        @Flag(help: "Only open incidents (new, assigned, in_progress, pending).")
+        @Flag(help: "Also all open incidents (new, assigned, in_progress, pending), besides any --state.")
         var open = false
         @Option(help: "At most this many.")
         var limit = 1000

@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
             (Type=notify) and feeds its watchdog after each successful pass. One log line per decision \
             at info (logfmt or JSON on stderr).
             --config FILE holds lines 'key = value' with keys poll-interval, batch-size, log-level.
+            Its events are recorded with actor 'siamd' unless --actor says otherwise.
             """)
 
     @Flag(help: "Run one pass, then exit.")

@@ -11,8 +11,20 @@ extension TargetKind: ExpressibleByArgument {
 }
 
 extension HandoffState: ExpressibleByArgument {}
-extension IncidentState: ExpressibleByArgument {}
-extension SupplierStatus: ExpressibleByArgument {}
+
+extension IncidentState: ExpressibleByArgument {
+    /// `new` and `assigned` are reached otherwise (opening, a supplier accepting), never set.
+    public static var allValueStrings: [String] {
+        allCases.filter { $0 != .new && $0 != .assigned }.map(\.rawValue)
+    }
+}
+
+extension SupplierStatus: ExpressibleByArgument {
+    /// A supplier starts in onboarding and never goes back to it.
+    public static var allValueStrings: [String] {
+        allCases.filter { $0 != .onboarding }.map(\.rawValue)
+    }
+}
 
 /// Parses a business duration (`90s`, `15m`, `4h`, `3d`, `3h30m`) for `@Option(transform:)`.
 func parseDuration(_ text: String) throws -> BusinessDuration {
