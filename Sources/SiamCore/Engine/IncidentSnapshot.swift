@@ -40,7 +40,11 @@ public struct IncidentSnapshot: Sendable {
 /// What is shared by all incidents of a pass: rules, calendars and the suppliers that can
 /// take work, with their load (kept current as the pass plans offers).
 public struct WorldSnapshot: Sendable {
-    public var rules: [EscalationRule]
+    public var rules: [EscalationRule] {
+        didSet { rulesByCode = Self.index(rules) }
+    }
+    /// The rules by code, built once per world rather than once per incident planned.
+    public private(set) var rulesByCode: [String: EscalationRule]
     public var calendars: [String: BusinessCalendar]
     /// Candidates by service code.
     public var candidates: [String: [Candidate]]
@@ -50,9 +54,14 @@ public struct WorldSnapshot: Sendable {
     public init(rules: [EscalationRule], calendars: [String: BusinessCalendar], candidates: [String: [Candidate]],
                 supplierStatus: [String: SupplierStatus]) {
         self.rules = rules
+        rulesByCode = Self.index(rules)
         self.calendars = calendars
         self.candidates = candidates
         self.supplierStatus = supplierStatus
+    }
+
+    private static func index(_ rules: [EscalationRule]) -> [String: EscalationRule] {
+        Dictionary(rules.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A stored calendar by name; nil (or an unknown name) is 24×7.

@@ -49,8 +49,8 @@ struct IncidentPlanner {
     var expiredOffers: Set<Int64> = []
     /// Escalation keys raised by this plan (rule, level, handoff, supplier).
     var raised: Set<String> = []
-    /// Each rule's repeat interval in seconds, for scheduling the first repeat of a new escalation.
-    var repeatIntervals: [String: Int64] = [:]
+    /// The world's rules by code (for repeat intervals and measures of escalations).
+    var rules: [String: EscalationRule] = [:]
 
     var incident: Incident { snapshot.incident }
 
@@ -73,8 +73,7 @@ struct IncidentPlanner {
     }
 
     mutating func run(world: inout WorldSnapshot) {
-        repeatIntervals = Dictionary(world.rules.compactMap { rule in rule.repeatEvery.map { (rule.code, $0) } },
-                                     uniquingKeysWith: { a, _ in a })
+        rules = world.rulesByCode
         settleOffers(world: world)
         closeEndedEscalations(world: world)
         guard incident.state.isOpen else { return }
@@ -113,10 +112,9 @@ struct IncidentPlanner {
     // MARK: 2. Closing
 
     mutating func closeEndedEscalations(world: WorldSnapshot) {
-        let measures = Dictionary(world.rules.map { ($0.code, $0.measure) }, uniquingKeysWith: { a, _ in a })
         let open = incident.state.isOpen
         for escalation in snapshot.escalations where escalation.isOpen {
-            guard let measure = measures[escalation.rule] else { continue }
+            guard let measure = rules[escalation.rule]?.measure else { continue }
             var ended: String?
             switch measure {
             case .slaAcknowledge:
@@ -222,7 +220,7 @@ struct IncidentPlanner {
         raised.insert(key(rule, level, handoff, supplier))
         decide(.raiseEscalation(rule: rule, level: level, handoff: handoff, supplier: supplier), reason)
         // Its first repeat is due one interval from now.
-        if let every = repeatIntervals[rule], every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
+        if let every = rules[rule]?.repeatEvery, every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
     }
 
     // MARK: 4. Counts
@@ -305,7 +303,6 @@ struct IncidentPlanner {
     // MARK: 6. Repeats
 
     mutating func repeatEscalations(world: WorldSnapshot) {
-        let rules = Dictionary(world.rules.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let closing = Set(decisions.compactMap { decision -> Int64? in
             if case .closeEscalation(let id) = decision.action { return id }
             return nil
