@@ -1459,20 +1459,10 @@ CREATE FUNCTION siam.cancel_open_handoffs(p_incident bigint, p_reason text) RETU
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_handoff siam.handoff;
-    v_count integer := 0;
+    v_offers bigint[] := ARRAY(SELECT id FROM siam.handoff WHERE incident = p_incident AND state = 'offered' ORDER BY id);
 BEGIN
-    FOR v_handoff IN
-        SELECT * FROM siam.handoff WHERE incident = p_incident AND state = 'offered' ORDER BY id FOR UPDATE
-    LOOP
-        UPDATE siam.handoff
-        SET state = 'cancelled', answered_at = siam.clock(), answered_by = siam.current_actor(), reason = p_reason
-        WHERE id = v_handoff.id;
-        PERFORM siam.record_event('handoff.cancelled', p_reason, p_incident => p_incident,
-            p_handoff => v_handoff.id, p_supplier => v_handoff.to_supplier);
-        v_count := v_count + 1;
-    END LOOP;
-    RETURN v_count;
+    RETURN (SELECT count(*)
+            FROM siam.handoffs_end(v_offers, array_fill(p_reason, ARRAY[cardinality(v_offers)]), 'cancelled'));
 END
 $$;
 COMMENT ON FUNCTION siam.cancel_open_handoffs(bigint, text) IS 'Cancels the open offers of an incident, one event each. Returns how many.';
