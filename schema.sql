@@ -2108,24 +2108,29 @@ $$;
 COMMENT ON FUNCTION siam.incident_claim(bigint) IS
     'Locks one incident for the calling transaction if it is due and nobody holds it; returns its id or NULL.';
 
-CREATE FUNCTION siam.suppliers_claim_loads()
+CREATE FUNCTION siam.supplier_loads(p_lock boolean)
 RETURNS TABLE (code text, capacity integer, load bigint)
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
-    -- Suppliers with a capacity (or an open capacity escalation), locked for the calling
-    -- transaction, skipping any another daemon holds, with their open owned incidents.
-    SELECT s.code, s.capacity,
-           (SELECT count(*) FROM siam.incident AS i
-            WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending'))
-    FROM siam.supplier AS s
-    WHERE s.capacity IS NOT NULL
-       OR EXISTS (SELECT 1 FROM siam.escalation AS e
-                  WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
-    ORDER BY s.code
-    FOR UPDATE OF s SKIP LOCKED
+BEGIN
+    -- Suppliers with a capacity (or an open capacity escalation, which must close when the
+    -- capacity was lifted), with their open owned incidents. With p_lock, they are locked for
+    -- the calling transaction, skipping any another daemon holds. The query is siamd's own
+    -- text; only the locking clause is appended.
+    RETURN QUERY EXECUTE
+        'SELECT s.code::text, s.capacity,
+                (SELECT count(*) FROM siam.incident AS i
+                 WHERE i.owner = s.code AND i.state IN (''assigned'', ''in_progress'', ''pending''))
+         FROM siam.supplier AS s
+         WHERE s.capacity IS NOT NULL
+            OR EXISTS (SELECT 1 FROM siam.escalation AS e
+                       WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
+         ORDER BY s.code'
+        || CASE WHEN p_lock THEN ' FOR UPDATE OF s SKIP LOCKED' ELSE '' END;
+END
 $$;
-COMMENT ON FUNCTION siam.suppliers_claim_loads() IS
-    'The daemon''s claim on suppliers with a capacity: locks them for the calling transaction and returns their load.';
+COMMENT ON FUNCTION siam.supplier_loads(boolean) IS
+    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR UPDATE SKIP LOCKED).';
 
 -- The daemon's actions ----------------------------------------------------------------
 -- Each re-checks its precondition under the row lock, so a decision made on a stale view

@@ -93,7 +93,7 @@ GRANT USAGE ON SCHEMA siam TO siam_admin, siam_daemon, siam_reporting, siam_supp
 -- (SECURITY DEFINER, fixed search_path), validate their input and write the matching
 -- siam.event row in the same transaction; so these roles need EXECUTE and SELECT, and no
 -- table may be written by anyone directly. (The daemon's row locks, too, are taken inside
--- definer functions: siam.incidents_claim_due, siam.suppliers_claim_loads.)
+-- definer functions: siam.incidents_claim_due, siam.supplier_loads.)
 --
 -- The daemon gets its rights granted directly rather than by membership in siam_admin, so
 -- that either set can be narrowed alone.

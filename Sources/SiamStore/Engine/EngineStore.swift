@@ -146,17 +146,7 @@ public struct EngineStore {
     /// Suppliers with a capacity, with their load and open capacity escalations; with `lock`,
     /// locked (skipping any another daemon holds), for deciding on them.
     public func supplierLoads(lock: Bool) throws -> [SupplierLoad] {
-        // Also those whose capacity was lifted while a capacity escalation is open: it must close.
-        let rows = try connection.query(lock ? "SELECT code, capacity, load FROM siam.suppliers_claim_loads()" : """
-            SELECT s.code, s.capacity,
-                   (SELECT count(*) FROM siam.incident AS i
-                    WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS load
-            FROM siam.supplier AS s
-            WHERE s.capacity IS NOT NULL
-               OR EXISTS (SELECT 1 FROM siam.escalation AS e
-                          WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
-            ORDER BY s.code
-            """).rows
+        let rows = try connection.query("SELECT code, capacity, load FROM siam.supplier_loads($1::boolean)", [lock]).rows
         let codes = try rows.map { try $0.string("code") }
         let store = Store(connection: connection, actor: "siamd")
         let open = Dictionary(grouping: try store.escalations(openOnly: true, suppliersWithoutIncident: codes), by: { $0.supplier ?? "" })
