@@ -115,7 +115,7 @@ enum ApiBenchmark {
         print("  pgbench sessions: " + states(loaded.pgbench.waits))
         print("  daemon session busy \(percent(loaded.pgbench.daemonBusy)): " + states(loaded.pgbench.daemonWaits))
         print("  tps by 5 s: " + loaded.pgbench.progress.map { String(Int($0)) }.joined(separator: " "))
-        print("daemon: \(loaded.eventsDuring) events during the run, \(loaded.eventsAfter) once settled; CPU \(format(loaded.cpuSeconds)) s; peak RSS \(loaded.peakRSSKiB / 1024) MiB")
+        print("daemon: \(loaded.eventsDuring) events during the run, \(loaded.eventsAfter) once settled; CPU \(BenchmarkSupport.twoDecimals(loaded.cpuSeconds)) s; peak RSS \(loaded.peakRSSKiB / 1024) MiB")
         for (name, windows) in [("rejection -> reassignment", loaded.rejection), ("opened -> routed", loaded.routing)] {
             print("  \(name): " + windows.map { "\($0.label): p50 \($0.p.p50) ms p99 \($0.p.p99) ms (\($0.p.count))" }.joined(separator: "; "))
         }
@@ -536,9 +536,9 @@ enum ApiBenchmark {
             | transactions / failed / retried (deadlocks) | \(g(Double(b.transactions))) / \(b.failed) / \(b.retried) | \(g(Double(d.transactions))) / \(d.failed) / \(d.retried) | 0 failed |
             | write transactions in the cluster during the run (pgbench and daemon) / WAL flushes | \(g(Double(b.writeTransactions))) / \(g(Double(b.walSyncs))) | \(g(Double(d.writeTransactions))) / \(g(Double(d.walSyncs))) | |
             | pgbench sessions, sampled every 50 ms | \(states(b.waits)) | \(states(d.waits)) | |
-            | daemon events (`actor = 'siamd'`) during the run / once caught up (\(format(loaded.settleSeconds)) s later) | — | \(g(Double(loaded.eventsDuring))) / \(g(Double(loaded.eventsAfter))) | |
+            | daemon events (`actor = 'siamd'`) during the run / once caught up (\(BenchmarkSupport.twoDecimals(loaded.settleSeconds)) s later) | — | \(g(Double(loaded.eventsDuring))) / \(g(Double(loaded.eventsAfter))) | |
             | daemon's database session: busy share of the samples; its states | — | \(percent(d.daemonBusy)); \(states(d.daemonWaits)) | |
-            | daemon process CPU time during the run | — | \(format(loaded.cpuSeconds)) s of \(seconds) s | |
+            | daemon process CPU time during the run | — | \(BenchmarkSupport.twoDecimals(loaded.cpuSeconds)) s of \(seconds) s | |
             | daemon resident memory: peak (VmHWM) / at the end | — | \(loaded.peakRSSKiB / 1024) MiB / \(loaded.rssKiB / 1024) MiB | ≤ 50 MB |
             | rejection committed → reassignment committed, p50 / p99 (samples), over the run and by thirds | — | \(windows(loaded.rejection)) | no growth |
             | unrouted incident committed → daemon's offer committed, p50 / p99 (samples) | — | \(windows(loaded.routing)) | no growth |
@@ -573,9 +573,5 @@ enum ApiBenchmark {
             Reproduce: `swift build -c release && .build/release/siamd-bench api` (options: `--seconds`, `--clients`,
             `--threads`, `--mode prepared|extended|simple`, `--open`, `--closed`, `--siamd PATH`).
             """
-    }
-
-    static func format(_ value: Double) -> String {
-        String(format: "%.2f", value)
     }
 }

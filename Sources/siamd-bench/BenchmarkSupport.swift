@@ -16,6 +16,11 @@ enum BenchmarkSupport {
     }
 
     /// `1,234,567`.
+    /// A figure with two decimals: `2.72`.
+    static func twoDecimals(_ value: Double) -> String {
+        String(format: "%.2f", value)
+    }
+
     static func grouped(_ value: Double) -> String {
         let digits = String(Int(value.rounded()))
         var out = ""

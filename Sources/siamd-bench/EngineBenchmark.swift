@@ -38,9 +38,9 @@ enum EngineBenchmark {
         try admin.query("CREATE DATABASE burst_sql TEMPLATE bench")
         try admin.query("CREATE DATABASE latency TEMPLATE bench")
         let engineRun = try burstByEngine(cluster.conninfo(database: "burst_engine"))
-        print("engine: \(engineRun.actions) actions in \(format(engineRun.seconds)) s = \(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds))/s")
+        print("engine: \(engineRun.actions) actions in \(BenchmarkSupport.twoDecimals(engineRun.seconds)) s = \(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds))/s")
         let sqlRun = try burstBySQL(cluster.conninfo(database: "burst_sql"))
-        print("set-based statement: \(sqlRun.actions) actions in \(format(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds))/s")
+        print("set-based statement: \(sqlRun.actions) actions in \(BenchmarkSupport.twoDecimals(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds))/s")
 
         // (b) + (d) The real daemon under steady writes.
         print("reaction latency of \(siamd) with \(rate) changes/s for \(seconds) s …")
@@ -59,9 +59,9 @@ enum EngineBenchmark {
 
             | measure | figure | target |
             | --- | ---: | --- |
-            | (a) burst: \(BenchmarkSupport.grouped(Double(burst))) offers past their deadline, each expired, re-offered and its SLA acknowledge clock escalated at 4 levels — engine (batches of 500, one daemon) | \(BenchmarkSupport.grouped(Double(engineRun.actions))) actions in \(format(engineRun.seconds)) s = **\(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds)) actions/s** | ≥ 20,000 actions/s |
-            | (a) the same work as one hand-written set-based statement | \(BenchmarkSupport.grouped(Double(sqlRun.actions))) actions in \(format(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds)) actions/s | |
-            | (a) engine time / set-based time | **\(format(ratio))×** | ≤ 3× |
+            | (a) burst: \(BenchmarkSupport.grouped(Double(burst))) offers past their deadline, each expired, re-offered and its SLA acknowledge clock escalated at 4 levels — engine (batches of 500, one daemon) | \(BenchmarkSupport.grouped(Double(engineRun.actions))) actions in \(BenchmarkSupport.twoDecimals(engineRun.seconds)) s = **\(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds)) actions/s** | ≥ 20,000 actions/s |
+            | (a) the same work as one hand-written set-based statement | \(BenchmarkSupport.grouped(Double(sqlRun.actions))) actions in \(BenchmarkSupport.twoDecimals(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds)) actions/s | |
+            | (a) engine time / set-based time | **\(BenchmarkSupport.twoDecimals(ratio))×** | ≤ 3× |
             | (b) rejection committed → reassignment committed, p50 / p99 (\(latency.rejection.count) samples, \(rate) changes/s) | \(latency.rejection.p50) ms / **\(latency.rejection.p99) ms** | p99 ≤ 50 ms |
             | (b) accept deadline passed → expiry committed, p50 / p99 (\(latency.deadline.count) samples) | \(latency.deadline.p50) ms / **\(latency.deadline.p99) ms** | p99 ≤ 50 ms |
             | (c) pass with nothing due, \(BenchmarkSupport.grouped(Double(open))) incidents: median / p99 | \(idleSmall.median) µs / \(idleSmall.p99) µs | flat |
@@ -369,9 +369,5 @@ enum EngineBenchmark {
                 .flatMap { Int($0) } ?? 0
         }
         return (field("VmHWM"), field("VmRSS"))
-    }
-
-    static func format(_ value: Double) -> String {
-        String(format: "%.2f", value)
     }
 }
