@@ -22,10 +22,12 @@ let package = Package(
         /// Database access over libpq, and the private PostgreSQL cluster used by tests.
         .target(
             name: "SiamStore",
-            dependencies: ["CLibPQ", "SiamCore"],
+            dependencies: ["CLibPQ", "SiamCore", "SiamReport"],
             exclude: [],
             resources: [.embedInCode("Schema/schema.sql")]
         ),
+        /// Governance reports: the scorecard model and its self-contained HTML page. Pure.
+        .target(name: "SiamReport", dependencies: ["SiamCore"]),
         /// The daemon's services: the coordination loop, systemd notification, logs, signals.
         .target(name: "SiamDaemon", dependencies: ["SiamCore", "SiamStore"]),
         /// The admin CLI and daemon binary.
@@ -35,13 +37,14 @@ let package = Package(
                 "SiamCore",
                 "SiamStore",
                 "SiamDaemon",
+                "SiamReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         /// Benchmarks: print figures and write them to BENCHMARKS.md.
         .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore", "SiamDaemon"]),
         .testTarget(name: "SiamCoreTests", dependencies: ["SiamCore"]),
-        .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "SiamDaemon", "siamd"]),
+        .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "SiamDaemon", "SiamReport", "siamd"]),
     ],
     swiftLanguageModes: [.v6]
 )
