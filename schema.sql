@@ -1,5 +1,5 @@
 --
--- siamd schema, version 1
+-- siamd schema, version 2
 --
 -- The whole current schema of siamd, the multi-vendor SIAM coordination daemon.
 -- Apply it to an empty database with
@@ -16,7 +16,8 @@
 --     as it is meant (incident.owner = 'acme').
 --   * Every change made through siamd (CLI, daemon, or the SQL functions below) writes one
 --     row to siam.event per change in the same transaction, with the actor and the reason
---     (the daemon's bookkeeping of when to look next, siam.incident_schedule, is no change).
+--     (the daemon's bookkeeping of when to look next, siam.incident_schedule, and of its
+--     liveness, siam.daemon_passed, is no change).
 --   * The functions siam.* are the write path for people and integrations; they validate
 --     their input and raise an error with a SQLSTATE, writing nothing, on bad input:
 --       22023 invalid_parameter_value       malformed or out-of-range argument
@@ -54,7 +55,7 @@ CREATE TABLE siam.schema_version (
 COMMENT ON TABLE siam.schema_version IS
     'The version of this schema (one row). siamd refuses to work on a database of another version.';
 
-INSERT INTO siam.schema_version (version) VALUES (1);
+INSERT INTO siam.schema_version (version) VALUES (2);
 
 ------------------------------------------------------------------------------------------
 -- Basics: codes, clock, actor
@@ -2502,6 +2503,423 @@ $$;
 COMMENT ON FUNCTION siam.events_after(text, integer) IS
     'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended (in the whole cluster: a long transaction anywhere delays the feed, never skips it), so none is ever skipped or repeated.';
 
+------------------------------------------------------------------------------------------
+-- Daemons: which `siamd run` instances are alive, and their last pass
+------------------------------------------------------------------------------------------
+
+CREATE TABLE siam.daemon (
+    instance uuid PRIMARY KEY,
+    host text NOT NULL
+        CONSTRAINT daemon_host_present CHECK (btrim(host) <> '' AND length(host) <= 255),
+    pid integer NOT NULL
+        CONSTRAINT daemon_pid_positive CHECK (pid > 0),
+    version text NOT NULL
+        CONSTRAINT daemon_version_length CHECK (length(version) <= 100),
+    backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
+    poll_interval interval NOT NULL
+        CONSTRAINT daemon_poll_interval_positive CHECK (poll_interval > interval '0'),
+    started_at timestamptz NOT NULL DEFAULT siam.clock(),
+    last_pass_at timestamptz,
+    last_pass_seconds double precision
+        CONSTRAINT daemon_last_pass_seconds_nonnegative CHECK (last_pass_seconds >= 0),
+    passes bigint NOT NULL DEFAULT 0,
+    actions bigint NOT NULL DEFAULT 0,
+    stopped_at timestamptz
+);
+COMMENT ON TABLE siam.daemon IS
+    'One row per siamd run process: registered when it connects (event daemon.started), its last pass recorded at most once a second (liveness only: no event, so idle daemons do not fill the log or wake each other), stopped_at set when it stops (event daemon.stopped). Rows not seen for 7 days are removed when a daemon starts.';
+COMMENT ON COLUMN siam.daemon.instance IS 'A random id the process chose when it started.';
+COMMENT ON COLUMN siam.daemon.host IS 'Host name the process runs on.';
+COMMENT ON COLUMN siam.daemon.pid IS 'Its operating-system process id on that host.';
+COMMENT ON COLUMN siam.daemon.backend_pid IS 'The PostgreSQL backend of its connection (pg_stat_activity.pid).';
+COMMENT ON COLUMN siam.daemon.poll_interval IS 'Its --poll-interval: it passes at least this often while alive.';
+COMMENT ON COLUMN siam.daemon.last_pass_at IS 'When its last pass ended (siam.clock()); NULL before the first.';
+COMMENT ON COLUMN siam.daemon.last_pass_seconds IS 'How long that pass took.';
+COMMENT ON COLUMN siam.daemon.passes IS 'Passes recorded (at most one a second is written; the count includes the others).';
+COMMENT ON COLUMN siam.daemon.actions IS 'Actions that changed something, over all its passes.';
+COMMENT ON COLUMN siam.daemon.stopped_at IS 'When it stopped gracefully; NULL while running (or after a crash).';
+
+CREATE FUNCTION siam.daemon_started(
+    p_instance uuid,
+    p_host text,
+    p_pid integer,
+    p_version text,
+    p_poll_interval interval
+) RETURNS uuid
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_forgotten integer;
+    v_known boolean;
+BEGIN
+    IF p_instance IS NULL OR p_host IS NULL OR p_pid IS NULL OR p_version IS NULL OR p_poll_interval IS NULL THEN
+        RAISE EXCEPTION 'a daemon registers with its instance, host, pid, version and poll interval'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF btrim(p_host) = '' OR length(p_host) > 255 OR p_pid <= 0 OR length(p_version) > 100
+       OR p_poll_interval <= interval '0' THEN
+        RAISE EXCEPTION 'invalid daemon registration (host %, pid %, poll interval %)', p_host, p_pid, p_poll_interval
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    DELETE FROM siam.daemon
+    WHERE coalesce(stopped_at, last_pass_at, started_at) < siam.clock() - interval '7 days';
+    GET DIAGNOSTICS v_forgotten = ROW_COUNT;
+    v_known := EXISTS (SELECT 1 FROM siam.daemon WHERE instance = p_instance);
+    INSERT INTO siam.daemon (instance, host, pid, version, poll_interval)
+    VALUES (p_instance, p_host, p_pid, p_version, p_poll_interval)
+    ON CONFLICT (instance) DO UPDATE
+        SET backend_pid = pg_backend_pid(), poll_interval = EXCLUDED.poll_interval, stopped_at = NULL;
+    PERFORM siam.record_event('daemon.started',
+        format('siamd run %s on %s (pid %s)', CASE WHEN v_known THEN 'reconnected' ELSE 'started' END, p_host, p_pid),
+        p_data => jsonb_build_object('instance', p_instance, 'host', p_host, 'pid', p_pid, 'version', p_version,
+                                     'reconnected', v_known, 'forgotten', v_forgotten));
+    RETURN p_instance;
+END
+$$;
+COMMENT ON FUNCTION siam.daemon_started(uuid, text, integer, text, interval) IS
+    'Registers a siamd run process (again after a reconnect), with event daemon.started; forgets daemons not seen for 7 days.';
+
+CREATE FUNCTION siam.daemon_passed(p_instance uuid, p_seconds double precision, p_passes integer, p_actions integer)
+RETURNS boolean
+LANGUAGE sql
+AS $$
+    -- Liveness only: no event (see the table's comment).
+    UPDATE siam.daemon
+    SET last_pass_at = siam.clock(),
+        last_pass_seconds = greatest(p_seconds, 0),
+        passes = passes + greatest(p_passes, 0),
+        actions = actions + greatest(p_actions, 0)
+    WHERE instance = p_instance AND stopped_at IS NULL
+    RETURNING true
+$$;
+COMMENT ON FUNCTION siam.daemon_passed(uuid, double precision, integer, integer) IS
+    'Records a daemon''s last pass (its duration) and adds the passes and actions since the previous record. NULL when the instance is not registered (it then registers again).';
+
+CREATE FUNCTION siam.daemon_stopped(p_instance uuid) RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_daemon siam.daemon;
+BEGIN
+    UPDATE siam.daemon SET stopped_at = siam.clock()
+    WHERE instance = p_instance AND stopped_at IS NULL
+    RETURNING * INTO v_daemon;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    PERFORM siam.record_event('daemon.stopped',
+        format('siamd run stopped on %s (pid %s) after %s %s', v_daemon.host, v_daemon.pid, v_daemon.passes,
+               CASE v_daemon.passes WHEN 1 THEN 'pass' ELSE 'passes' END),
+        p_data => jsonb_build_object('instance', p_instance, 'host', v_daemon.host, 'pid', v_daemon.pid,
+                                     'passes', v_daemon.passes, 'actions', v_daemon.actions));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION siam.daemon_stopped(uuid) IS
+    'Marks a daemon stopped (a graceful stop), with event daemon.stopped; false when it was not running.';
+
+CREATE VIEW siam.daemon_status WITH (security_invoker = true) AS
+SELECT
+    d.instance,
+    d.host,
+    d.pid,
+    d.version,
+    d.started_at,
+    d.last_pass_at,
+    d.last_pass_seconds,
+    d.passes,
+    d.actions,
+    d.stopped_at,
+    -- A running daemon passes at least every poll interval; allow twice that, plus slack
+    -- for a long pass, before calling it gone.
+    d.stopped_at IS NULL
+        AND coalesce(d.last_pass_at, d.started_at) >= siam.clock() - 2 * d.poll_interval - interval '10 seconds'
+        AS alive,
+    EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity AS a WHERE a.pid = d.backend_pid)
+        AND d.stopped_at IS NULL AS connected
+FROM siam.daemon AS d;
+COMMENT ON VIEW siam.daemon_status IS
+    'The daemons with liveness: alive = not stopped and seen within twice its poll interval plus 10 s; connected = its database session still exists.';
+
+------------------------------------------------------------------------------------------
+-- Reports: scorecards for supplier governance (siamd report scorecard | html)
+------------------------------------------------------------------------------------------
+-- These read only, with the caller's rights (SECURITY INVOKER): row-level security applies,
+-- so a supplier's role gets its own figures and nobody else's.
+
+CREATE FUNCTION siam.owner_at(p_incident bigint, p_at timestamptz) RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    -- Spans are [started_at, ended_at]: the supplier that resolves an incident still holds it
+    -- at the instant of resolution.
+    SELECT supplier
+    FROM siam.assignment
+    WHERE incident = p_incident
+      AND role = 'owner'
+      AND started_at <= p_at
+      AND (ended_at IS NULL OR ended_at >= p_at)
+    ORDER BY started_at DESC
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION siam.owner_at(bigint, timestamptz) IS
+    'The supplier that owned the incident at an instant (by its assignment spans), or NULL.';
+
+CREATE FUNCTION siam.check_period(p_since timestamptz, p_until timestamptz) RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_since IS NULL OR p_until IS NULL THEN
+        RAISE EXCEPTION 'a report needs the start and the end of its period' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_since >= p_until THEN
+        RAISE EXCEPTION 'invalid period: % is not before %', p_since, p_until USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION siam.sla_outcomes(p_since timestamptz, p_until timestamptz)
+RETURNS TABLE (
+    incident bigint,
+    service text,
+    priority text,
+    clock text,
+    due timestamptz,
+    done_at timestamptz,
+    decided_at timestamptz,
+    met boolean,
+    holder text
+)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    PERFORM siam.check_period(p_since, p_until);
+    RETURN QUERY
+    WITH clocks AS (
+        SELECT i.id, i.service::text AS service, i.priority, 'acknowledge'::text AS clock,
+               i.acknowledge_due AS due, i.acknowledged_at AS done_at, i.paused_since
+        FROM siam.incident AS i
+        WHERE i.acknowledge_due IS NOT NULL AND i.state <> 'cancelled'
+        UNION ALL
+        SELECT i.id, i.service::text, i.priority, 'resolve', i.resolve_due, i.resolved_at, i.paused_since
+        FROM siam.incident AS i
+        WHERE i.resolve_due IS NOT NULL AND i.state <> 'cancelled'
+    ),
+    decided AS (
+        SELECT c.*,
+               (c.done_at IS NOT NULL AND c.done_at <= c.due) AS met,
+               CASE
+                   WHEN c.done_at IS NOT NULL AND c.done_at <= c.due THEN c.done_at
+                   -- Breached when the due instant passed undone, unless the clock was paused
+                   -- (pending) before then: leaving pending moves the due instant later.
+                   WHEN c.due <= siam.clock() AND (c.paused_since IS NULL OR c.paused_since >= c.due) THEN c.due
+               END AS decided_at
+        FROM clocks AS c
+    )
+    SELECT d.id, d.service, d.priority, d.clock, d.due, d.done_at, d.decided_at, d.met,
+           siam.owner_at(d.id, d.decided_at)
+    FROM decided AS d
+    WHERE d.decided_at >= p_since AND d.decided_at < p_until;
+END
+$$;
+COMMENT ON FUNCTION siam.sla_outcomes(timestamptz, timestamptz) IS
+    'Every SLA clock (acknowledge, resolve) decided in [p_since, p_until): met when done by its due instant (decided then), breached when its due instant passed undone (decided at the due instant), with the supplier that owned the incident at that instant (holder; NULL = nobody: not yet routed or accepted). Clocks of cancelled incidents are left out.';
+
+CREATE FUNCTION siam.ola_outcomes(p_since timestamptz, p_until timestamptz)
+RETURNS TABLE (
+    supplier text,
+    incident bigint,
+    handoff bigint,
+    clock text,
+    due timestamptz,
+    decided_at timestamptz,
+    met boolean
+)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    PERFORM siam.check_period(p_since, p_until);
+    RETURN QUERY
+    WITH outcomes AS (
+        -- Accept clocks: accepted in time (met), or not accepted by the deadline (missed).
+        -- A rejection or a withdrawn offer decides nothing about the supplier's speed.
+        SELECT h.to_supplier::text AS supplier, h.incident, h.id AS handoff, 'accept'::text AS clock,
+               h.accept_due AS due,
+               CASE WHEN h.state = 'accepted' AND h.answered_at <= h.accept_due THEN h.answered_at
+                    ELSE h.accept_due END AS decided_at,
+               (h.state = 'accepted' AND h.answered_at <= h.accept_due) AS met
+        FROM siam.handoff AS h
+        WHERE h.accept_due IS NOT NULL
+          AND (h.state IN ('accepted', 'expired') OR (h.state = 'offered' AND h.accept_due <= siam.clock()))
+        UNION ALL
+        -- Resolve clocks of the owner: its span ended by the due instant (met), or the due
+        -- instant passed while it still held the incident (missed).
+        SELECT a.supplier::text, a.incident, a.handoff, 'resolve',
+               a.resolve_due,
+               CASE WHEN a.ended_at <= a.resolve_due THEN a.ended_at ELSE a.resolve_due END,
+               coalesce(a.ended_at <= a.resolve_due, false)
+        FROM siam.assignment AS a
+        WHERE a.role = 'owner'
+          AND a.resolve_due IS NOT NULL
+          AND (a.ended_at <= a.resolve_due OR a.resolve_due <= coalesce(a.ended_at, siam.clock()))
+    )
+    SELECT o.supplier, o.incident, o.handoff, o.clock, o.due, o.decided_at, o.met
+    FROM outcomes AS o
+    WHERE o.decided_at >= p_since AND o.decided_at < p_until;
+END
+$$;
+COMMENT ON FUNCTION siam.ola_outcomes(timestamptz, timestamptz) IS
+    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: the span ended by resolve_due, as in siamd incident show; missed: resolve_due passed while it held the incident).';
+
+CREATE FUNCTION siam.scorecard(p_since timestamptz, p_until timestamptz)
+RETURNS TABLE (
+    supplier text,
+    name text,
+    status text,
+    offered bigint,
+    accepted bigint,
+    rejected bigint,
+    expired bigint,
+    cancelled bigint,
+    acceptance_rate double precision,
+    median_seconds_to_accept double precision,
+    ola_clocks bigint,
+    ola_met bigint,
+    sla_breaches bigint,
+    bounces bigint,
+    out_of_scope bigint,
+    escalations bigint,
+    complaints bigint,
+    satisfaction double precision,
+    feedback_count bigint
+)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    PERFORM siam.check_period(p_since, p_until);
+    RETURN QUERY
+    WITH offers AS (
+        SELECT h.to_supplier::text AS supplier,
+               count(*) AS offered,
+               count(*) FILTER (WHERE h.state = 'accepted') AS accepted,
+               count(*) FILTER (WHERE h.state = 'rejected') AS rejected,
+               count(*) FILTER (WHERE h.state = 'expired') AS expired,
+               count(*) FILTER (WHERE h.state = 'cancelled') AS cancelled,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.answered_at - h.offered_at))
+                   FILTER (WHERE h.state = 'accepted') AS median_seconds
+        FROM siam.handoff AS h
+        WHERE h.offered_at >= p_since AND h.offered_at < p_until
+        GROUP BY 1
+    ),
+    disputes AS (
+        SELECT h.to_supplier::text AS supplier, count(*) AS n
+        FROM siam.handoff AS h
+        WHERE h.state = 'rejected' AND h.out_of_scope AND h.answered_at >= p_since AND h.answered_at < p_until
+        GROUP BY 1
+    ),
+    ola AS (
+        SELECT o.supplier, count(*) AS clocks, count(*) FILTER (WHERE o.met) AS met
+        FROM siam.ola_outcomes(p_since, p_until) AS o
+        GROUP BY 1
+    ),
+    breaches AS (
+        SELECT s.holder AS supplier, count(*) AS n
+        FROM siam.sla_outcomes(p_since, p_until) AS s
+        WHERE NOT s.met AND s.holder IS NOT NULL
+        GROUP BY 1
+    ),
+    bounced AS (
+        -- Incidents escalated as ping-pong, counted once for every supplier in their round.
+        SELECT h.to_supplier::text AS supplier, count(DISTINCT e.incident) AS n
+        FROM siam.escalation AS e
+        JOIN siam.escalation_rule AS r ON r.code = e.rule AND r.measure = 'bounces'
+        JOIN siam.handoff AS h ON h.incident = e.incident AND h.part IS NULL AND h.offered_at <= e.raised_at
+        WHERE e.raised_at >= p_since AND e.raised_at < p_until
+        GROUP BY 1
+    ),
+    escalated AS (
+        SELECT coalesce(e.supplier::text, siam.owner_at(e.incident, e.raised_at)) AS supplier, count(*) AS n
+        FROM siam.escalation AS e
+        WHERE e.raised_at >= p_since AND e.raised_at < p_until
+        GROUP BY 1
+    ),
+    complained AS (
+        SELECT coalesce(siam.owner_at(c.incident, c.received_at), i.owner::text) AS supplier, count(*) AS n
+        FROM siam.complaint AS c
+        JOIN siam.incident AS i ON i.id = c.incident
+        WHERE c.received_at >= p_since AND c.received_at < p_until
+        GROUP BY 1
+    ),
+    rated AS (
+        SELECT coalesce(siam.owner_at(f.incident, f.received_at), i.owner::text) AS supplier,
+               avg(f.score)::double precision AS mean, count(*) AS n
+        FROM siam.feedback AS f
+        JOIN siam.incident AS i ON i.id = f.incident
+        WHERE f.received_at >= p_since AND f.received_at < p_until
+        GROUP BY 1
+    )
+    SELECT s.code::text, s.name, s.status,
+           coalesce(o.offered, 0), coalesce(o.accepted, 0), coalesce(o.rejected, 0),
+           coalesce(o.expired, 0), coalesce(o.cancelled, 0),
+           o.accepted::double precision / nullif(o.accepted + o.rejected + o.expired, 0),
+           o.median_seconds,
+           coalesce(ola.clocks, 0), coalesce(ola.met, 0),
+           coalesce(b.n, 0), coalesce(bo.n, 0), coalesce(d.n, 0), coalesce(e.n, 0), coalesce(c.n, 0),
+           r.mean, coalesce(r.n, 0)
+    FROM siam.supplier AS s
+    LEFT JOIN offers AS o ON o.supplier = s.code
+    LEFT JOIN disputes AS d ON d.supplier = s.code
+    LEFT JOIN ola ON ola.supplier = s.code
+    LEFT JOIN breaches AS b ON b.supplier = s.code
+    LEFT JOIN bounced AS bo ON bo.supplier = s.code
+    LEFT JOIN escalated AS e ON e.supplier = s.code
+    LEFT JOIN complained AS c ON c.supplier = s.code
+    LEFT JOIN rated AS r ON r.supplier = s.code
+    -- Retired suppliers only when they still did something in the period.
+    WHERE s.status <> 'retired' OR o.offered IS NOT NULL OR ola.clocks IS NOT NULL OR b.n IS NOT NULL
+    ORDER BY s.code;
+END
+$$;
+COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in (or last owned, after resolution).';
+
+CREATE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
+RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    PERFORM siam.check_period(p_since, p_until);
+    IF p_bucket IS NULL OR p_bucket <= interval '0' OR NOT siam.is_exact_interval(p_bucket) THEN
+        RAISE EXCEPTION 'invalid bucket %: use a positive length in days, hours, minutes or seconds', p_bucket
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF extract(epoch FROM p_until - p_since) / extract(epoch FROM p_bucket) > 1000 THEN
+        RAISE EXCEPTION 'too many buckets: % in % makes more than 1000', p_bucket, p_until - p_since
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT o.holder, date_bin(p_bucket, o.decided_at, p_since), count(*), count(*) FILTER (WHERE o.met)
+    FROM siam.sla_outcomes(p_since, p_until) AS o
+    WHERE o.holder IS NOT NULL
+    GROUP BY 1, 2
+    ORDER BY 1, 2;
+END
+$$;
+COMMENT ON FUNCTION siam.sla_compliance(timestamptz, timestamptz, interval) IS
+    'SLA clocks decided per supplier (the holder) and time bucket of p_bucket from p_since, and how many were met: SLA compliance over time. At most 1000 buckets.';
+
+CREATE FUNCTION siam.sla_breaches(p_since timestamptz, p_until timestamptz)
+RETURNS TABLE (supplier text, service text, priority text, breaches bigint)
+LANGUAGE sql STABLE
+AS $$
+    SELECT o.holder, o.service, o.priority, count(*)
+    FROM siam.sla_outcomes(p_since, p_until) AS o
+    WHERE NOT o.met
+    GROUP BY 1, 2, 3
+    ORDER BY 1 NULLS FIRST, 2, 3
+$$;
+COMMENT ON FUNCTION siam.sla_breaches(timestamptz, timestamptz) IS
+    'Where the SLA breaches of [p_since, p_until) happened: counts per holder (NULL = nobody owned it), service and priority.';
+
 -- Row-level security --------------------------------------------------------------------
 -- A session whose login role acts for a supplier (siam.supplier_role) sees only its work;
 -- every other session (integrator, daemon, reporting) sees everything its privileges allow.
@@ -2591,7 +3009,10 @@ BEGIN
           AND p.prokind = 'f'
           AND p.proname NOT IN ('caller_supplier', 'require_integrator', 'incident_by_ref', 'events_after',
                                 'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
-                                'seconds', 'supplier_of', 'takes_part')
+                                'seconds', 'supplier_of', 'takes_part',
+                                -- Reports read with the caller's rights: row-level security applies.
+                                'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
+                                'sla_compliance', 'sla_breaches')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
         EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', v_function);

@@ -124,7 +124,14 @@ GRANT EXECUTE ON FUNCTION
     siam.is_ascending,
     siam.seconds,
     siam.events_after,
-    siam.incident_by_ref
+    siam.incident_by_ref,
+    siam.owner_at,
+    siam.check_period,
+    siam.sla_outcomes,
+    siam.ola_outcomes,
+    siam.scorecard,
+    siam.sla_compliance,
+    siam.sla_breaches
 TO siam_reporting;
 
 -- Suppliers' integrations ------------------------------------------------------------------

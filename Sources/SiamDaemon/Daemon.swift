@@ -44,13 +44,19 @@ public final class Daemon: @unchecked Sendable {
     let signals: SignalWatcher?
     /// Called on SIGHUP; returns the new settings.
     let reload: (DaemonSettings) -> DaemonSettings
+    /// Fed after every pass when `--http` serves them; nil otherwise.
+    let metrics: DaemonMetrics?
+    /// Its row in siam.daemon (not in a dry run, which changes nothing).
+    var registration = DaemonRegistration()
 
     public init(settings: DaemonSettings, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
-                signals: SignalWatcher?, reload: @escaping (DaemonSettings) -> DaemonSettings = { $0 }) {
+                signals: SignalWatcher?, metrics: DaemonMetrics? = nil,
+                reload: @escaping (DaemonSettings) -> DaemonSettings = { $0 }) {
         self.settings = settings
         self.logger = logger
         self.notifier = notifier
         self.signals = signals
+        self.metrics = metrics
         self.reload = reload
         var descriptors: [Int32] = [-1, -1]
         if pipe(&descriptors) == 0 {
@@ -98,15 +104,21 @@ public final class Daemon: @unchecked Sendable {
                     if !settings.once { try fresh.listen("siam_event") }
                     connection = fresh
                     engine = Engine(connection: fresh, settings: settings.engine, logger: logger)
+                    if !settings.engine.dryRun {
+                        try registration.register(on: fresh, pollInterval: settings.pollInterval, actor: settings.engine.actor)
+                    }
+                    metrics?.setDatabaseConnected(true)
                     logger.info("connected", [("backend", String(fresh.backendPID))])
                 }
                 let started = ContinuousClock.now
                 let report = try engine!.pass(shouldStop: { stopRequested })
+                let elapsed = ContinuousClock.now - started
                 onPass(report)
+                try recordPass(report, elapsed: elapsed, on: connection!)
                 logger.log(report.decisions.isEmpty ? .debug : .info, report.decisions.isEmpty ? "nothing to do" : "pass",
                            [("incidents", String(report.incidents)), ("decisions", String(report.decisions.count)),
                             ("changed", String(report.changed)),
-                            ("ms", String(Int((ContinuousClock.now - started) / .milliseconds(1))))])
+                            ("ms", String(Int(elapsed / .milliseconds(1))))])
                 if !ready {
                     ready = true
                     send { try notifier.ready(status: "coordinating") }
@@ -126,13 +138,40 @@ public final class Daemon: @unchecked Sendable {
                 signals?.drainWakeups()
             } catch let error as DatabaseError where error.kind == .connectionLost || error.kind == .connectionFailed {
                 logger.warning("database connection lost; reconnecting", [("error", error.description)])
+                metrics?.passFailed()
+                metrics?.setDatabaseConnected(false)
                 connection = nil
                 if settings.once { throw error }
             }
         }
         send { try notifier.stopping() }
+        if let connection, connection.isConnected, !settings.engine.dryRun {
+            do {
+                try registration.stopped(on: connection, actor: settings.engine.actor)
+            } catch {
+                logger.warning("cannot record the stop in siam.daemon", [("error", "\(error)")])
+            }
+        }
         logger.info("stopped")
         return 0
+    }
+
+    /// Feeds the metrics and records the pass in siam.daemon (liveness for `siamd status`).
+    func recordPass(_ report: PassReport, elapsed: Duration, on connection: PostgresConnection) throws {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if let metrics {
+            metrics.passCompleted(durationSeconds: seconds, endedAtUnix: Date().timeIntervalSince1970, incidents: report.incidents)
+            metrics.actionsApplied(report.applied.byKind)
+            for lag in report.lags { metrics.observeLag(action: lag.kind, seconds: lag.seconds) }
+            metrics.setDueItems(try EngineStore(connection: connection).dueCount())
+        }
+        guard !settings.engine.dryRun else { return }
+        do {
+            try registration.passed(on: connection, seconds: seconds, actions: report.changed,
+                                    pollInterval: settings.pollInterval, actor: settings.engine.actor)
+        } catch let error as DatabaseError where error.kind != .connectionLost {
+            logger.warning("cannot record the pass in siam.daemon", [("error", error.description)])
+        }
     }
 
     /// How long to sleep: until the next check the database knows of, capped by the poll

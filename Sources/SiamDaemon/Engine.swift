@@ -23,8 +23,14 @@ public struct PassReport: Sendable {
     public var incidents = 0
     /// Decisions made (in a dry run: that would have been made).
     public var decisions: [Decision] = []
-    /// Decisions that changed something (the others found it done already).
-    public var changed = 0
+    /// Decisions that changed something (the others found it done already), by kind.
+    public var applied = ActionCounts()
+    /// How late each decision carried out was against its due instant (seconds, by kind),
+    /// for the decisions whose due instant the planner knows.
+    public var lags: [(kind: String, seconds: Double)] = []
+
+    /// Decisions that changed something, all kinds together.
+    public var changed: Int { applied.total }
     /// The earliest supplier-level instant to look again (capacity repeats).
     public var supplierNextCheck: Instant?
 }
@@ -75,12 +81,14 @@ public final class Engine {
             let batch = try claimPlanApply(world: &world)
             report.incidents += batch.incidents
             report.decisions += batch.decisions
-            report.changed += batch.changed
+            report.applied += batch.changed
+            report.lags += batch.lags
             if batch.incidents < settings.batchSize { break }
         }
         let capacity = try withRetry { try capacityStep() }
         report.decisions += capacity.decisions
-        report.changed += capacity.changed
+        report.applied += capacity.changed
+        report.lags += capacity.lags
         report.supplierNextCheck = capacity.next
         for decision in report.decisions {
             logger.info("decision", decision.fields)
@@ -90,19 +98,29 @@ public final class Engine {
 
     /// Supplier capacity: looked at without locks first; only when there is something to
     /// decide are the suppliers locked and looked at again (so an idle pass writes nothing).
-    func capacityStep() throws -> (decisions: [Decision], changed: Int, next: Instant?) {
+    func capacityStep() throws -> (decisions: [Decision], changed: ActionCounts, lags: [(kind: String, seconds: Double)], next: Instant?) {
         let store = EngineStore(connection: connection)
         let rules = try store.escalationRules()
         let glance = CapacityPlanner.plan(try store.supplierLoads(lock: false), rules: rules, now: try store.now())
-        guard !glance.decisions.isEmpty else { return (glance.decisions, 0, glance.nextCheck) }
+        guard !glance.decisions.isEmpty else { return (glance.decisions, ActionCounts(), [], glance.nextCheck) }
         return try connection.transaction(actor: settings.actor) {
             let (decisions, next) = CapacityPlanner.plan(try store.supplierLoads(lock: true), rules: rules, now: try store.now())
-            return (decisions, try store.apply(decisions), next)
+            let applied = try store.apply(decisions)
+            return (decisions, applied, try lags(of: decisions, store: store), next)
         }
     }
 
+    /// How late each decision is against its due instant, measured now (real time).
+    func lags(of decisions: [Decision], store: EngineStore) throws -> [(kind: String, seconds: Double)] {
+        let due = decisions.filter { $0.due != nil }
+        guard !due.isEmpty else { return [] }
+        let now = try store.realNowUnix()
+        return due.map { ($0.kind, max(0, now - Double($0.due!.seconds))) }
+    }
+
     /// Claims one batch, plans it and carries it out in one transaction.
-    func claimPlanApply(world: inout WorldSnapshot?) throws -> (incidents: Int, decisions: [Decision], changed: Int) {
+    func claimPlanApply(world: inout WorldSnapshot?) throws
+        -> (incidents: Int, decisions: [Decision], changed: ActionCounts, lags: [(kind: String, seconds: Double)]) {
         do {
             return try withRetry {
                 try connection.transaction(actor: settings.actor) {
@@ -111,7 +129,8 @@ public final class Engine {
                     let (plans, _) = try plan(ids, store: store, world: &world)
                     try store.schedule(plans)
                     let decisions = plans.flatMap(\.decisions)
-                    return (ids.count, decisions, try store.apply(decisions))
+                    let applied = try store.apply(decisions)
+                    return (ids.count, decisions, applied, try lags(of: decisions, store: store))
                 }
             }
         } catch let error as DatabaseError where !error.isTransient {
@@ -121,23 +140,26 @@ public final class Engine {
     }
 
     /// The slow path after a failed batch: each due incident in its own transaction.
-    func oneByOne() throws -> (incidents: Int, decisions: [Decision], changed: Int) {
-        var total = (incidents: 0, decisions: [Decision](), changed: 0)
+    func oneByOne() throws -> (incidents: Int, decisions: [Decision], changed: ActionCounts, lags: [(kind: String, seconds: Double)]) {
+        var total = (incidents: 0, decisions: [Decision](), changed: ActionCounts(), lags: [(kind: String, seconds: Double)]())
         let ids = try EngineStore(connection: connection).peekDueIncidents(limit: settings.batchSize)
         for id in ids {
             do {
-                let result = try connection.transaction(actor: settings.actor) { () -> ([Decision], Int) in
+                let result = try connection.transaction(actor: settings.actor) {
+                    () -> ([Decision], ActionCounts, [(kind: String, seconds: Double)]) in
                     let store = EngineStore(connection: connection)
                     guard try connection.query("SELECT siam.incident_claim($1::bigint) AS id", [id])
-                        .first?.optionalInt("id") != nil else { return ([], 0) }
+                        .first?.optionalInt("id") != nil else { return ([], ActionCounts(), []) }
                     let (plans, _) = try plan([id], store: store)
                     try store.schedule(plans)
                     let decisions = plans.flatMap(\.decisions)
-                    return (decisions, try store.apply(decisions))
+                    let applied = try store.apply(decisions)
+                    return (decisions, applied, try lags(of: decisions, store: store))
                 }
                 total.incidents += 1
                 total.decisions += result.0
                 total.changed += result.1
+                total.lags += result.2
             } catch let error as DatabaseError where error.kind != .connectionLost {
                 logger.error("incident failed; looking again in a minute", [("incident", String(id)), ("error", error.description)])
                 try connection.transaction(actor: settings.actor) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SiamDaemon
 
 /// The `siamd` command: the admin CLI and the daemon (`siamd run`).
 struct Siamd: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct Siamd: AsyncParsableCommand {
             change: nothing changed), 2 bad usage (options, durations, instants, calendar specs), \
             3 database unreachable, 4 schema missing or of another version, 70 internal error.
             """,
-        version: "0.1.0",
+        version: SiamdVersion.current,
         subcommands: [
             DbCommand.self,
             SupplierCommand.self,

@@ -39,10 +39,10 @@ import Testing
         #expect(missing.stderr == "siamd: error: the database has no siamd schema: run 'siamd db init' first\n")
         let commands = try CLI.run(["supplier", "list"], database: database.conninfo)
         #expect(commands.status == 4)
-        #expect(try ok(["db", "init"], database) == "created schema siam, version 1\n")
-        #expect(try ok(["db", "init"], database) == "schema version 1 is installed already; nothing to do\n")
+        #expect(try ok(["db", "init"], database) == "created schema siam, version 2\n")
+        #expect(try ok(["db", "init"], database) == "schema version 2 is installed already; nothing to do\n")
         let status = try JSONSerialization.jsonObject(with: Data(try ok(["db", "status", "--json"], database).utf8)) as! [String: Any]
-        #expect(status["schema_version"] as? Int == 1)
+        #expect(status["schema_version"] as? Int == 2)
         #expect(status["ok"] as? Bool == true)
     }
 
@@ -51,7 +51,7 @@ import Testing
         try database.connect().query("UPDATE siam.schema_version SET version = 99")
         let result = try CLI.run(["incident", "list"], database: database.conninfo)
         #expect(result.status == 4)
-        #expect(result.stderr == "siamd: error: the database holds siamd schema version 99, but this siamd works on version 1\n")
+        #expect(result.stderr == "siamd: error: the database holds siamd schema version 99, but this siamd works on version 2\n")
     }
 
     @Test func unreachableDatabaseExits3() throws {

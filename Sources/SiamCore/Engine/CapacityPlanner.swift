@@ -37,7 +37,8 @@ public enum CapacityPlanner {
                             let next = Instant(seconds: open.lastNotifiedAt.seconds + every)
                             if next <= now {
                                 decisions.append(Decision(incident: nil, action: .repeatEscalation(escalation: open.id),
-                                                          reason: "\(supplier.supplier) still at \(supplier.load)/\(capacity)"))
+                                                          reason: "\(supplier.supplier) still at \(supplier.load)/\(capacity)",
+                                                          due: next))
                                 nextCheck = min(nextCheck ?? Instant(seconds: now.seconds + every), Instant(seconds: now.seconds + every))
                             } else {
                                 nextCheck = min(nextCheck ?? next, next)

@@ -24,27 +24,50 @@ public struct Decision: Sendable, Equatable, CustomStringConvertible {
     public let incident: Int64?
     public let action: Action
     public let reason: String
+    /// The instant it became due (a deadline, a threshold, a repeat, the change that made it
+    /// routable), when the planner knows one: how late the daemon acted is measured from it.
+    public let due: Instant?
 
-    public init(incident: Int64?, action: Action, reason: String) {
+    public init(incident: Int64?, action: Action, reason: String, due: Instant? = nil) {
         self.incident = incident
         self.action = action
         self.reason = reason
+        self.due = due
+    }
+
+    /// The same action for the same reason. When it was due is a measurement, not part of
+    /// what was decided (tables of expected decisions leave it out).
+    public static func == (lhs: Decision, rhs: Decision) -> Bool {
+        lhs.incident == rhs.incident && lhs.action == rhs.action && lhs.reason == rhs.reason
+    }
+
+    /// The action's kind as metrics and logs name it: offer, expire, cancel, escalate,
+    /// repeat, close, stop-routing.
+    public var kind: String {
+        switch action {
+        case .expireHandoff: return "expire"
+        case .cancelHandoff: return "cancel"
+        case .offer: return "offer"
+        case .raiseEscalation: return "escalate"
+        case .repeatEscalation: return "repeat"
+        case .closeEscalation: return "close"
+        case .stopRouting: return "stop-routing"
+        }
     }
 
     /// Stable keys first, for logs and `--dry-run`: `action=offer incident=5 supplier=beta reason="..."`.
     public var fields: [(String, String)] {
-        var fields: [(String, String)] = []
+        var fields: [(String, String)] = [("action", kind)]
         switch action {
-        case .expireHandoff(let handoff): fields = [("action", "expire"), ("handoff", String(handoff))]
-        case .cancelHandoff(let handoff): fields = [("action", "cancel"), ("handoff", String(handoff))]
-        case .offer(let supplier): fields = [("action", "offer"), ("supplier", supplier)]
+        case .expireHandoff(let handoff), .cancelHandoff(let handoff): fields.append(("handoff", String(handoff)))
+        case .offer(let supplier): fields.append(("supplier", supplier))
         case .raiseEscalation(let rule, let level, let handoff, let supplier):
-            fields = [("action", "escalate"), ("rule", rule), ("escalation_level", String(level))]
+            fields += [("rule", rule), ("escalation_level", String(level))]
             if let handoff { fields.append(("handoff", String(handoff))) }
             if let supplier { fields.append(("supplier", supplier)) }
-        case .repeatEscalation(let escalation): fields = [("action", "repeat"), ("escalation", String(escalation))]
-        case .closeEscalation(let escalation): fields = [("action", "close"), ("escalation", String(escalation))]
-        case .stopRouting: fields = [("action", "stop-routing")]
+        case .repeatEscalation(let escalation), .closeEscalation(let escalation):
+            fields.append(("escalation", String(escalation)))
+        case .stopRouting: break
         }
         if let incident { fields.insert(("incident", String(incident)), at: 1) }
         fields.append(("reason", reason))

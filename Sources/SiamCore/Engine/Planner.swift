@@ -59,8 +59,8 @@ struct IncidentPlanner {
         self.now = now
     }
 
-    mutating func decide(_ action: Decision.Action, _ reason: String) {
-        decisions.append(Decision(incident: incident.id, action: action, reason: reason))
+    mutating func decide(_ action: Decision.Action, _ reason: String, due: Instant? = nil) {
+        decisions.append(Decision(incident: incident.id, action: action, reason: reason, due: due))
     }
 
     mutating func checkAt(_ instant: Instant) {
@@ -99,7 +99,7 @@ struct IncidentPlanner {
                 endedOffers.insert(offer.id)
             } else if let due = offer.acceptDue {
                 if due <= now {
-                    decide(.expireHandoff(handoff: offer.id), "not accepted by \(offer.toSupplier) by \(due.iso8601)")
+                    decide(.expireHandoff(handoff: offer.id), "not accepted by \(offer.toSupplier) by \(due.iso8601)", due: due)
                     endedOffers.insert(offer.id)
                     expiredOffers.insert(offer.id)
                 } else {
@@ -186,7 +186,7 @@ struct IncidentPlanner {
                     let at = clock.instant(atPercent: percent)
                     if at <= now {
                         raise(rule: rule.code, level: level, handoff: clock.handoff, supplier: clock.supplier,
-                              reason: "\(label(clock)) \(format(percent)) % elapsed (due \(clock.due.iso8601))")
+                              reason: "\(label(clock)) \(format(percent)) % elapsed (due \(clock.due.iso8601))", due: at)
                     } else {
                         checkAt(at)
                     }
@@ -216,9 +216,10 @@ struct IncidentPlanner {
         "\(rule)|\(level)|\(handoff.map(String.init) ?? "")|\(supplier ?? "")"
     }
 
-    mutating func raise(rule: String, level: Int, handoff: Int64? = nil, supplier: String? = nil, reason: String) {
+    mutating func raise(rule: String, level: Int, handoff: Int64? = nil, supplier: String? = nil, reason: String,
+                        due: Instant? = nil) {
         raised.insert(key(rule, level, handoff, supplier))
-        decide(.raiseEscalation(rule: rule, level: level, handoff: handoff, supplier: supplier), reason)
+        decide(.raiseEscalation(rule: rule, level: level, handoff: handoff, supplier: supplier), reason, due: due)
         // Its first repeat is due one interval from now.
         if let every = rules[rule]?.repeatEvery, every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
     }
@@ -290,7 +291,8 @@ struct IncidentPlanner {
                 why = "new incident"
             }
             let capacity = best.capacity.map(String.init) ?? "unlimited"
-            decide(.offer(to: best.supplier), "\(why): best eligible supplier (rank \(best.rank), load \(best.load)/\(capacity))")
+            decide(.offer(to: best.supplier), "\(why): best eligible supplier (rank \(best.rank), load \(best.load)/\(capacity))",
+                   due: moving ? nil : routableSince())
             world.addLoad(to: best.supplier)
         case .none(let reason):
             for rule in world.rules where rule.measure == .unroutable && rule.applies(to: incident, supplier: nil) {
@@ -298,6 +300,15 @@ struct IncidentPlanner {
                 raise(rule: rule.code, level: 1, reason: "cannot route \(incident.service) incident: \(reason)")
             }
         }
+    }
+
+    /// Since when an unowned incident has been waiting for an offer: the end of its last
+    /// offer (the expiry deadline, or the answer), else its opening. nil when not known.
+    func routableSince() -> Instant? {
+        guard let last = snapshot.handoffs.last(where: { $0.part == nil }) else { return incident.openedAt }
+        if expiredOffers.contains(last.id) { return last.acceptDue }
+        if endedOffers.contains(last.id) { return nil }
+        return last.answeredAt
     }
 
     // MARK: 6. Repeats
@@ -314,7 +325,7 @@ struct IncidentPlanner {
             let next = Instant(seconds: escalation.lastNotifiedAt.seconds + every)
             if next <= now {
                 decide(.repeatEscalation(escalation: escalation.id),
-                       "not acknowledged since \(escalation.lastNotifiedAt.iso8601) (notified \(escalation.notifiedCount)×)")
+                       "not acknowledged since \(escalation.lastNotifiedAt.iso8601) (notified \(escalation.notifiedCount)×)", due: next)
                 checkAt(Instant(seconds: now.seconds + every))
             } else {
                 checkAt(next)

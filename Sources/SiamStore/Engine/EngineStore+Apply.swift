@@ -14,9 +14,10 @@ extension EngineStore {
     /// previous ones: offers end before new ones are made, escalations close before repeats.
     /// Every function re-checks its decision under the row lock and writes its event.
     ///
-    /// - Returns: how many decisions changed something (the others found it done already).
+    /// - Returns: how many decisions changed something (the others found it done already), by
+    ///   kind (``Decision/kind``).
     @discardableResult
-    public func apply(_ decisions: [Decision]) throws -> Int {
+    public func apply(_ decisions: [Decision]) throws -> ActionCounts {
         var expire: [(Int64, String)] = [], cancel: [(Int64, String)] = [], close: [(Int64, String)] = []
         var offer: [(Int64, String, String)] = []
         var raise: [(String, Int, Int64?, Int64?, String?, String)] = []
@@ -33,26 +34,26 @@ extension EngineStore {
             case .stopRouting: stop.append((decision.incident!, decision.reason))
             }
         }
-        var changed = 0
+        var changed = ActionCounts()
         if !expire.isEmpty {
-            changed += try count("SELECT count(*) AS n FROM siam.handoffs_expire($1::bigint[], $2::text[])",
+            changed["expire"] += try count("SELECT count(*) AS n FROM siam.handoffs_expire($1::bigint[], $2::text[])",
                                  [expire.map { String($0.0) }, expire.map(\.1)])
         }
-        changed += try run("siam.handoffs_cancel", ids: cancel)
-        changed += try run("siam.escalations_close", ids: close)
-        changed += try run("siam.incidents_stop_routing", ids: stop)
+        changed["cancel"] += try run("siam.handoffs_cancel", ids: cancel)
+        changed["close"] += try run("siam.escalations_close", ids: close)
+        changed["stop-routing"] += try run("siam.incidents_stop_routing", ids: stop)
         if !offer.isEmpty {
-            changed += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",
+            changed["offer"] += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",
                                  [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
         }
         if !raise.isEmpty {
-            changed += try count("""
+            changed["escalate"] += try count("""
                 SELECT count(*) AS n
                 FROM siam.escalations_raise($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
                 """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
                       raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)])
         }
-        changed += try run("siam.escalations_repeat", ids: repeats)
+        changed["repeat"] += try run("siam.escalations_repeat", ids: repeats)
         return changed
     }
 
@@ -66,5 +67,24 @@ extension EngineStore {
     /// Runs a statement that returns how many decisions changed something.
     private func count(_ sql: String, _ parameters: [any SQLParameter]) throws -> Int {
         try connection.query(sql, parameters).first?.int("n") ?? 0
+    }
+}
+
+/// How many decisions of each kind (``Decision/kind``) changed something.
+public struct ActionCounts: Sendable, Equatable {
+    public private(set) var byKind: [String: Int] = [:]
+
+    public init() {}
+
+    public subscript(kind: String) -> Int {
+        get { byKind[kind, default: 0] }
+        set { byKind[kind] = newValue == 0 ? nil : newValue }
+    }
+
+    /// All kinds together.
+    public var total: Int { byKind.values.reduce(0, +) }
+
+    public static func += (lhs: inout ActionCounts, rhs: ActionCounts) {
+        for (kind, count) in rhs.byKind { lhs[kind] += count }
     }
 }

@@ -37,10 +37,26 @@ public struct EngineStore {
     public func secondsUntilNextCheck() throws -> Double? {
         let row = try connection.query("""
             SELECT extract(epoch FROM (SELECT min(next_check_at) FROM siam.incident WHERE next_check_at IS NOT NULL)
-                                      - CASE WHEN coalesce(current_setting('siam.now', true), '') = '' THEN clock_timestamp()
-                                             ELSE siam.clock() END)::float8 AS seconds
+                                      - \(Self.realNow))::float8 AS seconds
             """).first
         return try row?.text("seconds").flatMap(Double.init)
+    }
+
+    /// The real time now, in fractional Unix seconds (a clock fixed by a test is used as it
+    /// is): what the deadline lag of an action is measured with.
+    public func realNowUnix() throws -> Double {
+        let row = try connection.query("SELECT extract(epoch FROM \(Self.realNow))::float8 AS now").first
+        return try row?.text("now").flatMap(Double.init) ?? 0
+    }
+
+    /// `clock_timestamp()`, unless a test fixed the clock with `siam.now`.
+    static let realNow = """
+        CASE WHEN coalesce(current_setting('siam.now', true), '') = '' THEN clock_timestamp() ELSE siam.clock() END
+        """
+
+    /// Incidents due for a look now (the backlog after a pass).
+    public func dueCount() throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM siam.incident WHERE next_check_at <= siam.clock()").first?.int("n") ?? 0
     }
 
     /// Everything the planner needs about these incidents, in a fixed number of queries.

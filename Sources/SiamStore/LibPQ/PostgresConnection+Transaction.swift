@@ -37,3 +37,13 @@ extension PostgresConnection {
         _ = try? query("ROLLBACK")
     }
 }
+
+extension PostgresConnection {
+    /// Runs body in one read-only, repeatable-read transaction: every query sees the same
+    /// snapshot, so figures read by several queries agree. Always rolled back.
+    public func readOnlySnapshot<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { rollbackIfOpen() }
+        return try body()
+    }
+}

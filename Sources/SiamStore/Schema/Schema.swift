@@ -2,7 +2,7 @@
 /// into the binary at build time so that `siamd db init` needs no files beside it.
 public enum Schema {
     /// The schema version this build of siamd reads and writes.
-    public static let version = 1
+    public static let version = 2
 
     /// The text of `schema.sql`.
     public static let sql = String(decoding: PackageResources.schema_sql, as: UTF8.self)

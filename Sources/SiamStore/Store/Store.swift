@@ -18,6 +18,11 @@ public struct Store {
         try connection.transaction(actor: actor, body)
     }
 
+    /// The database clock (`siam.clock()`).
+    public func now() throws -> Instant {
+        try connection.query("SELECT siam.clock() AS now").first!.instant("now")
+    }
+
     /// Calls a write function that returns one value, in its own transaction.
     func call(_ sql: String, _ parameters: [any SQLParameter]) throws -> Row {
         try write {

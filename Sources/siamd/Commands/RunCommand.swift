@@ -15,7 +15,8 @@ struct RunCommand: ParsableCommand {
             (Type=notify) and feeds its watchdog after each successful pass. One log line per decision \
             at info (logfmt or JSON on stderr).
             --config FILE holds lines 'key = value' with keys poll-interval, batch-size, log-level.
-            Its events are recorded with actor 'siamd' unless --actor says otherwise.
+            Its events are recorded with actor 'siamd' unless --actor says otherwise. It registers in             siam.daemon (events daemon.started, daemon.stopped) and records its last pass there at most             once a second, for siamd status.
+            --http ADDRESS (off unless given; e.g. 127.0.0.1:9464) serves Prometheus metrics at /metrics             (siamd_actions_total, siamd_action_deadline_lag_seconds, siamd_due_items,             siamd_pass_duration_seconds, siamd_database_connected, siamd_last_pass_timestamp_seconds, ...)             and /healthz (200 while connected and the last pass ended within twice the poll interval plus 10 s, else 503).
             """)
 
     @Flag(help: "Run one pass, then exit.")
@@ -32,6 +33,10 @@ struct RunCommand: ParsableCommand {
     var logFormat = "logfmt"
     @Option(help: "Settings file re-read on SIGHUP.")
     var config: String?
+    @Option(help: ArgumentHelp("Serve /metrics and /healthz on this address (e.g. 127.0.0.1:9464; port 0: any free port).",
+                               valueName: "host:port"),
+            transform: { try HTTPAddress(parsing: $0) })
+    var http: HTTPAddress?
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
@@ -55,7 +60,10 @@ struct RunCommand: ParsableCommand {
             settings = try DaemonConfig.load(path: config).applied(to: settings, logger: logger)
         }
         let signals = try SignalWatcher.install()
-        let daemon = Daemon(settings: settings, logger: logger, signals: signals) { current in
+        let metrics = http == nil ? nil : DaemonMetrics()
+        let server = try startMetricsServer(metrics: metrics, pollInterval: settings.pollInterval, logger: logger)
+        defer { server?.stop() }
+        let daemon = Daemon(settings: settings, logger: logger, signals: signals, metrics: metrics) { current in
             guard let config else { return current }
             do {
                 return try DaemonConfig.load(path: config).applied(to: current, logger: logger)
@@ -78,5 +86,22 @@ struct RunCommand: ParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Starts the metrics endpoint when --http asks for it; healthy while passes keep coming.
+    func startMetricsServer(metrics: DaemonMetrics?, pollInterval: Duration, logger: Logger) throws -> MetricsServer? {
+        guard let http, let metrics else { return nil }
+        let window = 2 * Double(pollInterval.components.seconds) + 10
+        let server = try MetricsServer(address: http, metrics: metrics) {
+            guard metrics.databaseConnected else { return (false, "database connection lost") }
+            guard let last = metrics.lastPassUnix else { return (false, "no pass yet") }
+            let age = Date().timeIntervalSince1970 - last
+            return age <= window
+                ? (true, String(format: "last pass %.1f s ago", age))
+                : (false, String(format: "no pass for %.0f s (more than %.0f s)", age, window))
+        }
+        server.start()
+        logger.info("serving metrics", [("address", "\(http.host):\(server.port)")])
+        return server
     }
 }
