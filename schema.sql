@@ -2519,6 +2519,7 @@ CREATE TABLE siam.daemon (
     poll_interval interval NOT NULL
         CONSTRAINT daemon_poll_interval_positive CHECK (poll_interval > interval '0'),
     started_at timestamptz NOT NULL DEFAULT siam.clock(),
+    connected_at timestamptz NOT NULL DEFAULT siam.clock(),
     last_pass_at timestamptz,
     last_pass_seconds double precision
         CONSTRAINT daemon_last_pass_seconds_nonnegative CHECK (last_pass_seconds >= 0),
@@ -2532,6 +2533,7 @@ COMMENT ON COLUMN siam.daemon.instance IS 'A random id the process chose when it
 COMMENT ON COLUMN siam.daemon.host IS 'Host name the process runs on.';
 COMMENT ON COLUMN siam.daemon.pid IS 'Its operating-system process id on that host.';
 COMMENT ON COLUMN siam.daemon.backend_pid IS 'The PostgreSQL backend of its connection (pg_stat_activity.pid).';
+COMMENT ON COLUMN siam.daemon.connected_at IS 'When it last registered: at start, and again after each reconnect.';
 COMMENT ON COLUMN siam.daemon.poll_interval IS 'Its --poll-interval: it passes at least this often while alive.';
 COMMENT ON COLUMN siam.daemon.last_pass_at IS 'When its last pass ended (siam.clock()); NULL before the first.';
 COMMENT ON COLUMN siam.daemon.last_pass_seconds IS 'How long that pass took.';
@@ -2562,13 +2564,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     DELETE FROM siam.daemon
-    WHERE coalesce(stopped_at, last_pass_at, started_at) < siam.clock() - interval '7 days';
+    WHERE coalesce(stopped_at, greatest(last_pass_at, connected_at)) < siam.clock() - interval '7 days';
     GET DIAGNOSTICS v_forgotten = ROW_COUNT;
     v_known := EXISTS (SELECT 1 FROM siam.daemon WHERE instance = p_instance);
     INSERT INTO siam.daemon (instance, host, pid, version, poll_interval)
     VALUES (p_instance, p_host, p_pid, p_version, p_poll_interval)
     ON CONFLICT (instance) DO UPDATE
-        SET backend_pid = pg_backend_pid(), poll_interval = EXCLUDED.poll_interval, stopped_at = NULL;
+        SET backend_pid = pg_backend_pid(), poll_interval = EXCLUDED.poll_interval, connected_at = siam.clock(),
+            stopped_at = NULL;
     PERFORM siam.record_event('daemon.started',
         format('siamd run %s on %s (pid %s)', CASE WHEN v_known THEN 'reconnected' ELSE 'started' END, p_host, p_pid),
         p_data => jsonb_build_object('instance', p_instance, 'host', p_host, 'pid', p_pid, 'version', p_version,
@@ -2625,6 +2628,7 @@ SELECT
     d.pid,
     d.version,
     d.started_at,
+    d.connected_at,
     d.last_pass_at,
     d.last_pass_seconds,
     d.passes,
@@ -2633,19 +2637,20 @@ SELECT
     -- A running daemon passes at least every poll interval; allow twice that, plus slack
     -- for a long pass, before calling it gone.
     d.stopped_at IS NULL
-        AND coalesce(d.last_pass_at, d.started_at) >= siam.clock() - 2 * d.poll_interval - interval '10 seconds'
+        AND greatest(d.last_pass_at, d.connected_at) >= siam.clock() - 2 * d.poll_interval - interval '10 seconds'
         AS alive,
     EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity AS a WHERE a.pid = d.backend_pid)
         AND d.stopped_at IS NULL AS connected
 FROM siam.daemon AS d;
 COMMENT ON VIEW siam.daemon_status IS
-    'The daemons with liveness: alive = not stopped and seen within twice its poll interval plus 10 s; connected = its database session still exists.';
+    'The daemons with liveness: alive = not stopped, and its last pass or (re)registration within twice its poll interval plus 10 s; connected = its database session still exists.';
 
 ------------------------------------------------------------------------------------------
 -- Reports: scorecards for supplier governance (siamd report scorecard | html)
 ------------------------------------------------------------------------------------------
--- These read only, with the caller's rights (SECURITY INVOKER): row-level security applies,
--- so a supplier's role gets its own figures and nobody else's.
+-- These read only, with the caller's rights (SECURITY INVOKER), so row-level security
+-- applies to whoever calls them. deploy/roles.sql grants them to siam_reporting (and, with
+-- every function, to siam_admin and siam_daemon), not to suppliers' roles.
 
 CREATE FUNCTION siam.owner_at(p_incident bigint, p_at timestamptz) RETURNS text
 LANGUAGE sql STABLE
@@ -2663,6 +2668,20 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.owner_at(bigint, timestamptz) IS
     'The supplier that owned the incident at an instant (by its assignment spans), or NULL.';
+
+CREATE FUNCTION siam.held_by_when(p_incident bigint, p_at timestamptz) RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    -- Feedback and late complaints come after the resolution, when nobody holds the incident
+    -- any more: they are about whoever resolved it.
+    SELECT coalesce(
+        siam.owner_at(p_incident, p_at),
+        (SELECT siam.owner_at(i.id, i.resolved_at)
+         FROM siam.incident AS i
+         WHERE i.id = p_incident AND i.resolved_at <= p_at))
+$$;
+COMMENT ON FUNCTION siam.held_by_when(bigint, timestamptz) IS
+    'Who a complaint or feedback received at an instant is about: the owner then, or, once the incident is resolved, the supplier that resolved it; NULL when nobody owned it (not yet accepted).';
 
 CREATE FUNCTION siam.check_period(p_since timestamptz, p_until timestamptz) RETURNS void
 LANGUAGE plpgsql IMMUTABLE
@@ -2843,17 +2862,15 @@ BEGIN
         GROUP BY 1
     ),
     complained AS (
-        SELECT coalesce(siam.owner_at(c.incident, c.received_at), i.owner::text) AS supplier, count(*) AS n
+        SELECT siam.held_by_when(c.incident, c.received_at) AS supplier, count(*) AS n
         FROM siam.complaint AS c
-        JOIN siam.incident AS i ON i.id = c.incident
         WHERE c.received_at >= p_since AND c.received_at < p_until
         GROUP BY 1
     ),
     rated AS (
-        SELECT coalesce(siam.owner_at(f.incident, f.received_at), i.owner::text) AS supplier,
+        SELECT siam.held_by_when(f.incident, f.received_at) AS supplier,
                avg(f.score)::double precision AS mean, count(*) AS n
         FROM siam.feedback AS f
-        JOIN siam.incident AS i ON i.id = f.incident
         WHERE f.received_at >= p_since AND f.received_at < p_until
         GROUP BY 1
     )
@@ -2874,13 +2891,15 @@ BEGIN
     LEFT JOIN escalated AS e ON e.supplier = s.code
     LEFT JOIN complained AS c ON c.supplier = s.code
     LEFT JOIN rated AS r ON r.supplier = s.code
-    -- Retired suppliers only when they still did something in the period.
-    WHERE s.status <> 'retired' OR o.offered IS NOT NULL OR ola.clocks IS NOT NULL OR b.n IS NOT NULL
+    -- Retired suppliers only when there is something about them in the period.
+    WHERE s.status <> 'retired'
+       OR o.offered IS NOT NULL OR d.n IS NOT NULL OR ola.clocks IS NOT NULL OR b.n IS NOT NULL
+       OR bo.n IS NOT NULL OR e.n IS NOT NULL OR c.n IS NOT NULL OR r.n IS NOT NULL
     ORDER BY s.code;
 END
 $$;
 COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
-    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in (or last owned, after resolution).';
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (siam.held_by_when). Retired suppliers appear only when there is something about them in the period.';
 
 CREATE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
 RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)
@@ -3011,7 +3030,7 @@ BEGIN
                                 'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
                                 'seconds', 'supplier_of', 'takes_part',
                                 -- Reports read with the caller's rights: row-level security applies.
-                                'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
+                                'owner_at', 'held_by_when', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
                                 'sla_compliance', 'sla_breaches')
           AND p.prorettype <> 'trigger'::regtype
     LOOP

@@ -105,7 +105,9 @@ public final class Daemon: @unchecked Sendable {
                     connection = fresh
                     engine = Engine(connection: fresh, settings: settings.engine, logger: logger)
                     if !settings.engine.dryRun {
-                        try registration.register(on: fresh, pollInterval: settings.pollInterval, actor: settings.engine.actor)
+                        try bestEffort("cannot register in siam.daemon") {
+                            try registration.register(on: fresh, pollInterval: settings.pollInterval, actor: settings.engine.actor)
+                        }
                     }
                     metrics?.setDatabaseConnected(true)
                     logger.info("connected", [("backend", String(fresh.backendPID))])
@@ -163,14 +165,24 @@ public final class Daemon: @unchecked Sendable {
             metrics.passCompleted(durationSeconds: seconds, endedAtUnix: Date().timeIntervalSince1970, incidents: report.incidents)
             metrics.actionsApplied(report.applied.byKind)
             for lag in report.lags { metrics.observeLag(action: lag.kind, seconds: lag.seconds) }
-            metrics.setDueItems(try EngineStore(connection: connection).dueCount())
+            try bestEffort("cannot count the due items") {
+                metrics.setDueItems(try EngineStore(connection: connection).dueCount())
+            }
         }
         guard !settings.engine.dryRun else { return }
-        do {
+        try bestEffort("cannot record the pass in siam.daemon") {
             try registration.passed(on: connection, seconds: seconds, actions: report.changed,
                                     pollInterval: settings.pollInterval, actor: settings.engine.actor)
-        } catch let error as DatabaseError where error.kind != .connectionLost {
-            logger.warning("cannot record the pass in siam.daemon", [("error", error.description)])
+        }
+    }
+
+    /// Runs bookkeeping that must never stop coordination: a database error is logged, except a
+    /// lost connection, which the loop handles (reconnect and catch up).
+    func bestEffort(_ what: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as DatabaseError where error.kind != .connectionLost && error.kind != .connectionFailed {
+            logger.warning(what, [("error", error.description)])
         }
     }
 

@@ -26,6 +26,8 @@ struct Siamd: AsyncParsableCommand {
             HandoffCommand.self,
             EscalationCommand.self,
             EventsCommand.self,
+            StatusCommand.self,
+            ReportCommand.self,
             RunCommand.self,
         ]
     )

@@ -55,8 +55,8 @@ extension Store {
             let daemons = try connection.query("""
                 SELECT host, pid, version, started_at, last_pass_at, last_pass_seconds, passes, actions, alive, stopped_at
                 FROM siam.daemon_status
-                WHERE alive OR coalesce(stopped_at, last_pass_at, started_at) >= siam.clock() - interval '1 day'
-                ORDER BY alive DESC, coalesce(last_pass_at, started_at) DESC
+                WHERE alive OR coalesce(stopped_at, greatest(last_pass_at, connected_at)) >= siam.clock() - interval '1 day'
+                ORDER BY alive DESC, greatest(last_pass_at, connected_at) DESC
                 """).rows.map { row in
                     DaemonStatus(host: try row.string("host"), pid: try row.int("pid"), version: try row.string("version"),
                                  startedAt: try row.instant("started_at"), lastPassAt: try row.optionalInstant("last_pass_at"),

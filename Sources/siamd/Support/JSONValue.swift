@@ -5,6 +5,8 @@ enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A fraction (rates, means); not finite prints as null.
+    case number(Double)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -25,6 +27,7 @@ enum JSONValue: Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
+        case .number(let value): out += value.isFinite ? String(value) : "null"
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let values):
             out += "["
@@ -55,6 +58,7 @@ enum JSONValue: Equatable {
         case .null: return "-"
         case .bool(let value): return value ? "yes" : "no"
         case .int(let value): return String(value)
+        case .number(let value): return value.isFinite ? String(value) : "-"
         case .string(let value): return value
         case .array(let values): return values.map(\.cellText).joined(separator: ", ")
         case .object: return serialized()
@@ -67,6 +71,7 @@ extension JSONValue {
     init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
     init(_ value: Int64?) { self = value.map(JSONValue.int) ?? .null }
     init(_ value: Bool?) { self = value.map(JSONValue.bool) ?? .null }
+    init(_ value: Double?) { self = value.map(JSONValue.number) ?? .null }
     /// Instants in UTC, seconds precision: `2016-02-01T12:00:00Z`.
     init(_ value: Instant?) { self = value.map { .string($0.iso8601) } ?? .null }
     /// Durations as whole seconds.

@@ -69,7 +69,8 @@ struct Output {
         print(json ? record.serialized() : message)
     }
 
-    private func printTable(header: [String], rows: [[String]], indent: String = "") {
+    /// Columns padded to their widest cell; the last column is not padded.
+    func printTable(header: [String], rows: [[String]], indent: String = "") {
         let cells = ([header] + rows).map { $0.map(singleLine) }
         var widths = Array(repeating: 0, count: header.count)
         for row in cells {
