@@ -16,6 +16,7 @@ struct Siamd: AsyncParsableCommand {
             """,
         version: SiamdVersion.current,
         subcommands: [
+            DemoCommand.self,
             DbCommand.self,
             SupplierCommand.self,
             ServiceCommand.self,

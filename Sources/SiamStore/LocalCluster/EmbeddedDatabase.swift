@@ -10,6 +10,8 @@ import Foundation
 /// it; its database `siam` gets the schema on first use.
 public enum EmbeddedDatabase {
     public static let databaseName = "siam"
+    /// The database `siamd demo` makes afresh on every run, beside `siam`.
+    public static let demoDatabaseName = "siam_demo"
 
     /// True when nothing tells libpq where to connect, so the embedded default applies.
     public static func applies(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
@@ -27,7 +29,12 @@ public enum EmbeddedDatabase {
     }
 
     /// Makes sure the embedded cluster exists, runs and has the schema; returns its connection string.
-    public static func ensureRunning(stateDirectory: String = stateDirectory()) throws -> String {
+    ///
+    /// - Parameters:
+    ///   - database: which database of the cluster (`siam`, or the demo's).
+    ///   - recreate: drop it first, whoever is connected (the demo starts from nothing).
+    public static func ensureRunning(stateDirectory: String = stateDirectory(), database databaseName: String = EmbeddedDatabase.databaseName,
+                                     recreate: Bool = false) throws -> String {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         // Two siamd commands started at once must not both run initdb: a lock serializes them.
         let lock = try FileLock(path: stateDirectory + "/embedded.lock")
@@ -46,6 +53,9 @@ public enum EmbeddedDatabase {
             try cluster.start(durable: true)
         }
         let admin = try PostgresConnection.connect(cluster.conninfo())
+        if recreate {
+            try admin.query("DROP DATABASE IF EXISTS \(try admin.quoteIdentifier(databaseName)) WITH (FORCE)")
+        }
         let exists = try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]).first != nil
         if !exists {
             try admin.query("CREATE DATABASE \(try admin.quoteIdentifier(databaseName))")

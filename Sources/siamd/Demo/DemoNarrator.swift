@@ -1,0 +1,92 @@
+import Foundation
+import SiamCore
+
+/// Tells what happens in the demo, one line per event of the feed that matters to a
+/// newcomer: `00:23  EXPIRE    #5 slowtide did not accept in time`. Counts what it told,
+/// for the closing summary.
+struct DemoNarrator {
+    /// One told line.
+    struct Line: Equatable {
+        let tag: String
+        let incident: Int64?
+        let text: String
+    }
+
+    private(set) var counts: [String: Int] = [:]
+    /// Titles of the incidents opened so far, for lines about them.
+    private var titles: [Int64: String] = [:]
+
+    /// The line for an event, or nil for events not worth telling (set-up, bookkeeping).
+    mutating func line(for event: Event) -> Line? {
+        let data = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
+        let who = event.supplier ?? "?"
+        let line: Line?
+        switch event.kind {
+        case "incident.opened":
+            let title = data["title"] as? String ?? ""
+            if let id = event.incident { titles[id] = title }
+            let vip = (data["user_tier"] as? String) == "vip" ? " (VIP user)" : ""
+            line = Line(tag: "OPEN", incident: event.incident,
+                        text: "\(data["priority"] as? String ?? "") \(data["service"] as? String ?? ""): \(title)\(vip)")
+        case "handoff.offered":
+            let reassignment = event.reason.hasPrefix("after ") || event.reason.hasPrefix("owner ")
+            let byHand = event.actor != "siamd"
+            line = Line(tag: byHand ? "DESK" : reassignment ? "REASSIGN" : "OFFER", incident: event.incident,
+                        text: "offered to \(who): \(event.reason)")
+        case "handoff.accepted":
+            line = Line(tag: "ACCEPT", incident: event.incident, text: "\(who) accepted")
+        case "handoff.rejected":
+            let scope = (data["out_of_scope"] as? Bool) == true ? "out of scope: " : ""
+            line = Line(tag: "REJECT", incident: event.incident, text: "\(who) rejected it, \(scope)\"\(event.reason)\"")
+        case "handoff.expired":
+            line = Line(tag: "EXPIRE", incident: event.incident, text: "\(who) did not accept in time: offer expired")
+        case "handoff.cancelled":
+            line = Line(tag: "CANCEL", incident: event.incident, text: "offer to \(who) withdrawn: \(event.reason)")
+        case "escalation.raised":
+            let rule = data["rule"] as? String ?? "?"
+            let level = data["level"] as? Int ?? 0
+            let notify = data["notify"] as? String ?? "?"
+            let tag = rule == "bounce" ? "BOUNCE" : "ESCALATE"
+            line = Line(tag: tag, incident: event.incident, text: "\(rule) level \(level) to the \(notify): \(event.reason)")
+        case "escalation.repeated":
+            line = Line(tag: "REPEAT", incident: event.incident, text: "escalation \(event.escalation ?? 0) again: \(event.reason)")
+        case "incident.routing_stopped":
+            line = Line(tag: "STOP", incident: event.incident, text: "automatic routing stopped: \(event.reason)")
+        case "incident.state_changed":
+            line = stateLine(event, to: data["to"] as? String ?? "")
+        case "complaint.recorded":
+            line = Line(tag: "COMPLAIN", incident: event.incident, text: "\(event.reason) about \(who)")
+        case "feedback.recorded":
+            line = Line(tag: "RATE", incident: event.incident, text: event.reason)
+        default:
+            line = nil
+        }
+        if let line { counts[line.tag, default: 0] += 1 }
+        return line
+    }
+
+    private func stateLine(_ event: Event, to state: String) -> Line? {
+        let who = event.supplier.map { $0 + " " } ?? ""
+        switch state {
+        case "in_progress": return Line(tag: "WORK", incident: event.incident, text: "\(who)started work")
+        case "pending": return Line(tag: "PENDING", incident: event.incident, text: "\(who)waits on the customer: SLA clock paused")
+        case "resolved": return Line(tag: "RESOLVE", incident: event.incident, text: "\(who)resolved it")
+        default: return nil
+        }
+    }
+
+    /// `00:23  EXPIRE    #5  slowtide did not accept in time`.
+    static func format(_ line: Line, elapsed: Int64, colour: Bool) -> String {
+        let clock = String(format: "%02lld:%02lld", elapsed / 60, elapsed % 60)
+        let tag = line.tag.padding(toLength: 9, withPad: " ", startingAt: 0)
+        let incident = (line.incident.map { "#\($0)" } ?? "").padding(toLength: 5, withPad: " ", startingAt: 0)
+        guard colour, let code = colours[line.tag] else { return "\(clock)  \(tag) \(incident) \(line.text)" }
+        return "\(clock)  \u{1B}[\(code)m\(tag)\u{1B}[0m \(incident) \(line.text)"
+    }
+
+    /// ANSI colours of the tags that matter most.
+    static let colours: [String: String] = [
+        "EXPIRE": "33", "REASSIGN": "36", "REJECT": "35", "ESCALATE": "31", "BOUNCE": "1;31", "STOP": "1;31",
+        "ACCEPT": "32", "RESOLVE": "32", "DESK": "36", "COMPLAIN": "35",
+    ]
+}

@@ -1,0 +1,210 @@
+import Foundation
+import SiamCore
+import SiamStore
+
+/// Plays the people and systems around siamd in the demo: the suppliers' integrations
+/// (answering offers, working incidents, each as it behaves in ``DemoCast``) and the
+/// integrator's service desk (opening incidents, stepping in after a ping-pong, passing on
+/// complaints, recording satisfaction, closing). Everything goes through the same SQL
+/// functions a real integration calls; what the world refuses (an offer that expired
+/// meanwhile) is simply left, as a real integration would.
+struct DemoSimulation {
+    let connection: PostgresConnection
+    let pace: DemoPace
+    var random: SplitMix64
+    let stream: DemoIncidentStream
+    private var scheduled: [(at: ContinuousClock.Instant, step: Step)] = []
+    private var seenOffers: Set<Int64> = []
+    private var complained: Set<Int64> = []
+    private var deskOffered: Set<Int64> = []
+    private var nextArrival: ContinuousClock.Instant
+    private var opened = 0
+
+    /// Something one of the parties does at a planned instant.
+    enum Step {
+        case accept(handoff: Int64, incident: Int64, supplier: String)
+        case reject(handoff: Int64, supplier: String, reason: String)
+        case startWork(incident: Int64, supplier: String)
+        case waitOnCustomer(incident: Int64, supplier: String)
+        case resume(incident: Int64, supplier: String)
+        case resolve(incident: Int64, supplier: String)
+        case feedback(incident: Int64)
+    }
+
+    init(connection: PostgresConnection, pace: DemoPace, seed: UInt64, arrivalEvery: Double, start: ContinuousClock.Instant) {
+        self.connection = connection
+        self.pace = pace
+        self.random = SplitMix64(seed: seed)
+        self.stream = DemoIncidentStream(meanInterval: arrivalEvery)
+        self.nextArrival = start
+    }
+
+    /// When something is next planned (an arrival or a party's step).
+    var nextWake: ContinuousClock.Instant {
+        scheduled.map(\.at).min().map { min($0, nextArrival) } ?? nextArrival
+    }
+
+    /// Does what is due: opens arriving incidents (unless `feeding` stopped), lets suppliers
+    /// see new offers, carries out due steps, and lets the service desk look around.
+    mutating func tick(now: ContinuousClock.Instant, feeding: Bool) throws {
+        if feeding, now >= nextArrival {
+            try openNext()
+            nextArrival = now + pace.delay(stream.nextInterval(&random))
+        }
+        try noticeOffers(now: now)
+        let due = scheduled.filter { $0.at <= now }
+        scheduled.removeAll { $0.at <= now }
+        for entry in due.sorted(by: { $0.at < $1.at }) {
+            try perform(entry.step, now: now)
+        }
+        try serviceDesk(now: now)
+    }
+
+    func store(_ actor: String) -> Store {
+        Store(connection: connection, actor: actor)
+    }
+
+    mutating func schedule(_ step: Step, after seconds: ClosedRange<Int>, from now: ContinuousClock.Instant) {
+        let delay = Double(random.int(seconds)) + Double(random.int(0...999)) / 1000
+        scheduled.append((now + pace.delay(delay), step))
+    }
+
+    mutating func openNext() throws {
+        let incident = opened < DemoCast.opening.count ? DemoCast.opening[opened] : stream.next(&random)
+        opened += 1
+        _ = try store("service-desk").openIncident(NewIncident(
+            service: incident.service, priority: incident.priority, title: incident.title,
+            customer: DemoCast.customer.code, userTier: incident.vip ? "vip" : nil, offerTo: nil, hold: false))
+    }
+
+    /// Each supplier's integration picks up the offers made to it and plans its answer.
+    mutating func noticeOffers(now: ContinuousClock.Instant) throws {
+        for offer in try store("demo").handoffs(HandoffFilter(state: .offered, limit: 10_000))
+        where !seenOffers.contains(offer.id) {
+            seenOffers.insert(offer.id)
+            guard let supplier = DemoCast.suppliers.first(where: { $0.code == offer.toSupplier }) else { continue }
+            let service = try store("demo").incident(id: offer.incident)?.service ?? ""
+            if let reason = supplier.behaviour.outOfScope[service] {
+                schedule(.reject(handoff: offer.id, supplier: supplier.code, reason: reason), after: 2...4, from: now)
+            } else {
+                schedule(.accept(handoff: offer.id, incident: offer.incident, supplier: supplier.code),
+                         after: supplier.behaviour.accept, from: now)
+            }
+        }
+    }
+
+    mutating func perform(_ step: Step, now: ContinuousClock.Instant) throws {
+        do {
+            switch step {
+            case .accept(let handoff, let incident, let supplier):
+                try store(supplier + "-sync").accept(handoff: handoff, reason: nil)
+                schedule(.startWork(incident: incident, supplier: supplier), after: behaviour(supplier).startWork, from: now)
+            case .reject(let handoff, let supplier, let reason):
+                try store(supplier + "-sync").reject(handoff: handoff, reason: reason, outOfScope: true)
+            case .startWork(let incident, let supplier):
+                try store(supplier + "-sync").setIncidentState(id: incident, state: "in_progress", reason: "engineer assigned")
+                let behaviour = behaviour(supplier)
+                if random.chance(behaviour.pendingShare) {
+                    schedule(.waitOnCustomer(incident: incident, supplier: supplier), after: 3...6, from: now)
+                } else {
+                    schedule(.resolve(incident: incident, supplier: supplier), after: behaviour.work, from: now)
+                }
+            case .waitOnCustomer(let incident, let supplier):
+                try store(supplier + "-sync").setIncidentState(id: incident, state: "pending", reason: "waiting for the user to test the fix")
+                schedule(.resume(incident: incident, supplier: supplier), after: behaviour(supplier).pending, from: now)
+            case .resume(let incident, let supplier):
+                try store(supplier + "-sync").setIncidentState(id: incident, state: "in_progress", reason: "the user replied")
+                schedule(.resolve(incident: incident, supplier: supplier), after: behaviour(supplier).work, from: now)
+            case .resolve(let incident, let supplier):
+                try store(supplier + "-sync").setIncidentState(id: incident, state: "resolved", reason: "fixed and confirmed")
+                schedule(.feedback(incident: incident), after: 2...4, from: now)
+            case .feedback(let incident):
+                try recordSatisfaction(incident)
+            }
+        } catch let error as DatabaseError where error.kind != .connectionLost && error.kind != .connectionFailed {
+            // Refused: the world moved on (the offer expired, the incident changed hands). A
+            // real integration would log and carry on; so does the demo.
+        }
+    }
+
+    func behaviour(_ supplier: String) -> DemoBehaviour {
+        DemoCast.suppliers.first { $0.code == supplier }!.behaviour
+    }
+
+    /// The customer rates the resolution: by whether the SLA was met, how often the
+    /// incident bounced, and whether they complained. Then the service desk closes it.
+    func recordSatisfaction(_ id: Int64) throws {
+        guard let incident = try store("demo").incident(id: id), incident.state == .resolved else { return }
+        var met = true
+        if let due = incident.resolveDue, let resolved = incident.resolvedAt { met = resolved <= due }
+        let score = met ? (incident.handoffCount <= 1 ? 5 : 4) : (complained.contains(id) ? 1 : 2)
+        let desk = store("service-desk")
+        try desk.recordFeedback(incident: id, score: score, comment: met ? "thanks" : "took too long")
+        try desk.setIncidentState(id: id, state: "closed", reason: "confirmed by the customer")
+    }
+
+    /// The service desk: passes on complaints about late incidents, and offers by hand an
+    /// incident whose automatic routing stopped (ping-pong) once its last offer ended.
+    mutating func serviceDesk(now: ContinuousClock.Instant) throws {
+        let desk = store("service-desk")
+        let clock = try desk.now()
+        for incident in try desk.incidents(IncidentFilter(states: [.new, .assigned, .inProgress], limit: 10_000)) {
+            if let due = incident.resolveDue, due < clock, !complained.contains(incident.id) {
+                complained.insert(incident.id)
+                try ignoringRefusal {
+                    try desk.recordComplaint(incident: incident.id, source: incident.userTier == "vip" ? "user" : "customer",
+                                             body: "\"\(incident.title)\" is still not fixed, past the agreed time")
+                }
+            }
+            if incident.routingStopped, incident.state == .new, !deskOffered.contains(incident.id) {
+                let handoffs = try desk.handoffs(HandoffFilter(incident: incident.id))
+                guard !handoffs.contains(where: { $0.state == .offered }) else { continue }
+                let tried = Set(handoffs.filter { $0.state == .rejected || $0.state == .expired }.map(\.toSupplier))
+                let candidates = DemoCast.suppliers
+                    .compactMap { supplier in supplier.serves.first { $0.service == incident.service }.map { (supplier.code, $0.rank) } }
+                    .filter { !tried.contains($0.0) }
+                    .sorted { $0.1 < $1.1 }
+                guard let choice = candidates.first else { continue }
+                deskOffered.insert(incident.id)
+                try ignoringRefusal {
+                    try desk.offer(incident: incident.id, to: choice.0, part: nil,
+                                   reason: "service desk decides after the ping-pong")
+                }
+            }
+        }
+    }
+
+    func ignoringRefusal(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as DatabaseError where error.kind != .connectionLost && error.kind != .connectionFailed {}
+    }
+}
+
+/// The random stream of incidents after the opening ones.
+struct DemoIncidentStream {
+    /// Mean seconds between arrivals (at pace 1).
+    let meanInterval: Double
+
+    /// Exponentially distributed, so arrivals come in bursts and lulls like real ones.
+    func nextInterval(_ random: inout SplitMix64) -> Double {
+        let uniform = Double(random.int(1...1_000_000)) / 1_000_001
+        return min(meanInterval * 4, -log(uniform) * meanInterval)
+    }
+
+    func next(_ random: inout SplitMix64) -> DemoIncident {
+        let services: [(String, Int)] = [("network", 35), ("workplace", 25), ("sap-hr", 20), ("cloud", 20)]
+        let priorities: [(Priority, Int)] = [(.p1, 10), (.p2, 25), (.p3, 40), (.p4, 25)]
+        let service = pick(services, &random)
+        let titles = DemoCast.titles[service] ?? ["Something is broken"]
+        return DemoIncident(service: service, priority: pick(priorities, &random),
+                            title: titles[random.int(0...(titles.count - 1))], vip: random.chance(0.15))
+    }
+
+    func pick<T>(_ weighted: [(T, Int)], _ random: inout SplitMix64) -> T {
+        var roll = random.int(1...weighted.reduce(0) { $0 + $1.1 })
+        for (value, weight) in weighted {
+            roll -= weight
+            if roll <= 0 { return value }
+        }
+        return weighted.last!.0
+    }
+}

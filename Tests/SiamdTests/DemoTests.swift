@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `siamd demo` as a newcomer runs it, faster: it must show every behaviour of its cast —
+/// an offer expiring and being reassigned, an out-of-scope rejection, escalations by
+/// threshold and for capacity, a ping-pong — and end with a scorecard that shows them too.
+@Suite struct DemoTests {
+    /// Runs blocking work on a thread of its own and awaits it, so that a long child process
+    /// does not hold one of the test pool's two threads.
+    func inBackground<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    @Test func demoShowsEveryBehaviourAndEndsWithTheScorecard() async throws {
+        let database = try TestDatabase()
+        let conninfo = database.conninfo
+        // Pace 0.3: OLA accept 5 s (P2) or 6 s (P3); the slow supplier needs at least 5.4 s.
+        let result = try await inBackground {
+            try CLI.run(["demo", "--duration", "25s", "--pace", "0.3", "--seed", "7", "--json", "--database", conninfo])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        let lines = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let told = lines.dropLast()
+        func said(_ tag: String, where matches: ([String: Any]) -> Bool = { _ in true }) -> Bool {
+            told.contains { $0["tag"] as? String == tag && matches($0) }
+        }
+        func text(_ line: [String: Any]) -> String { line["text"] as? String ?? "" }
+        #expect(said("OPEN"))
+        #expect(said("OFFER"))
+        #expect(said("EXPIRE") { $0["supplier"] as? String == "slowtide" }, "the slow supplier lets an offer expire")
+        #expect(said("REASSIGN") { text($0).contains("let it expire") }, "expired work is reassigned")
+        #expect(said("REJECT") { $0["supplier"] as? String == "scopeguard" && text($0).contains("out of scope") })
+        #expect(said("ESCALATE") { text($0).hasPrefix("ola-accept level 1") }, "a threshold escalation before the deadline")
+        #expect(said("ESCALATE") { text($0).hasPrefix("capacity level 1") && text($0).contains("tinyops") })
+        #expect(said("BOUNCE"), "a ping-pong")
+        #expect(said("STOP"), "routing stopped after the ping-pong")
+        #expect(said("ACCEPT"))
+
+        let final = try #require(lines.last)
+        let scorecard = try #require(final["scorecard"] as? [String: Any])
+        let suppliers = try #require(scorecard["suppliers"] as? [[String: Any]])
+        func score(_ code: String) throws -> [String: Any] {
+            try #require(suppliers.first { $0["supplier"] as? String == code }, "scorecard of \(code)")
+        }
+        #expect(suppliers.count == 5)
+        #expect(try score("slowtide")["expired"] as? Int ?? 0 >= 1)
+        #expect(try score("slowtide")["escalations"] as? Int ?? 0 >= 1)
+        #expect(try score("scopeguard")["out_of_scope"] as? Int ?? 0 >= 1)
+        #expect(try score("scopeguard")["rejected"] as? Int ?? 0 >= 1)
+        #expect(try score("tinyops")["escalations"] as? Int ?? 0 >= 1, "capacity")
+        #expect(try score("northwind")["accepted"] as? Int ?? 0 >= 1)
+        #expect(try score("northwind")["bounces"] as? Int ?? 0 >= 1, "it took the bounced incident")
+        let summary = try #require(final["summary"] as? [String: Any])
+        #expect(summary["BOUNCE"] as? Int ?? 0 >= 1)
+    }
+
+    @Test func demoRefusesADatabaseThatHoldsSuppliers() throws {
+        let database = try TestDatabase()
+        try World.build(in: database)
+        let events = try database.count("siam.event")
+        let result = try CLI.run(["demo", "--duration", "5s", "--database", database.conninfo])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("siamd: error: the database holds suppliers already"))
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+        #expect(try database.count("siam.event") == events)
+    }
+
+    @Test(arguments: [
+        (["--pace", "0"], "--pace must be from 0.1 to 10"),
+        (["--duration", "0s"], "--duration must be at least 1s"),
+        (["--duration", "soon"], "duration"),
+        (["--incidents-every", "0s"], "--incidents-every must be at least 1s"),
+    ])
+    func demoRefusesBadOptions(_ arguments: [String], _ message: String) throws {
+        let result = try CLI.run(["demo"] + arguments, database: "host=/nonexistent")
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("siamd: error: "))
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+}
