@@ -42,7 +42,7 @@ let package = Package(
             ]
         ),
         /// Benchmarks: print figures and write them to BENCHMARKS.md.
-        .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore", "SiamDaemon"]),
+        .executableTarget(name: "siamd-bench", dependencies: ["SiamCore", "SiamStore", "SiamDaemon", "SiamReport"]),
         .testTarget(name: "SiamCoreTests", dependencies: ["SiamCore"]),
         .testTarget(name: "SiamdTests", dependencies: ["SiamCore", "SiamStore", "SiamDaemon", "SiamReport", "siamd"]),
     ],

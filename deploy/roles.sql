@@ -126,7 +126,6 @@ GRANT EXECUTE ON FUNCTION
     siam.events_after,
     siam.incident_by_ref,
     siam.owner_at,
-    siam.held_by_when,
     siam.check_period,
     siam.sla_outcomes,
     siam.ola_outcomes,

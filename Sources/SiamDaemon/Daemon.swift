@@ -132,6 +132,12 @@ public final class Daemon: @unchecked Sendable {
                     settings = reload(settings)
                     engine!.settings = settings.engine
                     engine!.forgetCalendars()
+                    if !settings.engine.dryRun {
+                        // siamd status judges liveness by the poll interval it registered with.
+                        try bestEffort("cannot register in siam.daemon") {
+                            try registration.register(on: connection!, pollInterval: settings.pollInterval, actor: settings.engine.actor)
+                        }
+                    }
                     logger.info("reloaded", [("poll_interval", "\(settings.pollInterval)"), ("batch_size", String(settings.engine.batchSize))])
                     send { try notifier.ready(status: "coordinating") }
                 }

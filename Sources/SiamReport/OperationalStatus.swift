@@ -24,7 +24,7 @@ public struct OperationalStatus: Sendable, Equatable {
     public var openEscalations: [OpenEscalation]
     /// Each supplier that is not retired, with its load against its capacity.
     public var suppliers: [SupplierLoadStatus]
-    /// Daemons seen within the last day.
+    /// Daemons seen within the last day, alive ones first (at most the status's limit).
     public var daemons: [DaemonStatus]
 
     public init(now: Instant, horizonSeconds: Int64, openIncidents: [StateCount], overdueCount: Int, dueSoonCount: Int,
@@ -160,7 +160,8 @@ public struct DaemonStatus: Sendable, Equatable {
     public var lastPassSeconds: Double?
     public var passes: Int
     public var actions: Int
-    /// Not stopped, and seen within twice its poll interval plus 10 s.
+    /// Not stopped, and seen within twice its poll interval plus 10 s: a lease, so a daemon
+    /// killed outright still counts as alive until its lease runs out.
     public var alive: Bool
     public var stoppedAt: Instant?
 

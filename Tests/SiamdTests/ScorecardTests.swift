@@ -210,6 +210,48 @@ import Testing
         #expect(scores.values.reduce(0) { $0 + $1.slaBreaches } == 3)
     }
 
+    @Test func aSpanHandedOnBeforeItsDueDecidesNoOLAResolveClock() throws {
+        func t(_ time: String) -> String { ReportWorld.june1(time) }
+        let world = try ReportWorld(now: t("08:00:00"), ola: (accept: nil, resolve: 2 * 3600))
+        var step = try world.at(t("08:00:00"))
+        let offered = try step.openOffered(to: "acme")
+        step = try world.at(t("08:05:00"))
+        try step.accept(offered.handoff)                      // acme's OLA resolve due 10:05
+        step = try world.at(t("09:00:00"))
+        let onward = try step.offer(offered.incident, to: "beta")
+        step = try world.at(t("09:10:00"))
+        try step.accept(onward)                               // acme's span ends at 09:10, unresolved
+        step = try world.at(t("09:40:00"))
+        try step.setState(offered.incident, "resolved")       // beta resolves within its own clock
+        let outcomes = try world.database.connect().query("""
+            SELECT supplier, met FROM siam.ola_outcomes($1::timestamptz, $2::timestamptz)
+            WHERE clock = 'resolve' ORDER BY supplier
+            """, [t("00:00:00"), t("23:59:59")]).rows.map { "\(try $0.string("supplier")) \(try $0.bool("met"))" }
+        // Passing the work on is not meeting the OLA: acme's clock decides nothing.
+        #expect(outcomes == ["beta true"])
+    }
+
+    @Test func aBreachAfterReopeningIsTheResolversAndRewritesThePeriod() throws {
+        func t(_ time: String) -> String { ReportWorld.june1(time) }
+        let world = try ReportWorld(now: t("07:00:00"), sla: (acknowledge: 3600, resolve: 2 * 3600))
+        var step = try world.at(t("07:00:00"))
+        let offered = try step.openOffered(to: "acme")        // SLA resolve due 09:00
+        step = try world.at(t("07:05:00"))
+        try step.accept(offered.handoff)
+        step = try world.at(t("07:30:00"))
+        try step.setState(offered.incident, "in_progress")    // acknowledged in time
+        step = try world.at(t("08:30:00"))
+        try step.setState(offered.incident, "resolved")       // met, at 08:30
+        #expect(try world.scorecards(t("00:00:00"), t("12:00:00"))["acme"]?.slaBreaches == 0)
+        step = try world.at(t("10:00:00"))
+        try step.setState(offered.incident, "in_progress")   // reopened: the fix did not hold
+        let breaches = try world.database.connect().query(
+            "SELECT supplier, breaches FROM siam.sla_breaches($1::timestamptz, $2::timestamptz)", [t("00:00:00"), t("12:00:00")]
+        ).rows.map { "\(try $0.optionalString("supplier") ?? "-") \(try $0.int("breaches"))" }
+        #expect(breaches == ["acme 1"])
+        #expect(try world.scorecards(t("00:00:00"), t("12:00:00"))["acme"]?.slaBreaches == 1)
+    }
+
     @Test func slaComplianceBucketsStartAtSince() throws {
         let fixture = try Breaches()
         // Hourly buckets from midnight. Holders only: j3's clocks are in no bucket.

@@ -302,9 +302,12 @@ struct IncidentPlanner {
         }
     }
 
-    /// Since when an unowned incident has been waiting for an offer: the end of its last
-    /// offer (the expiry deadline, or the answer), else its opening. nil when not known.
+    /// Since when an unowned incident has been waiting for this offer: the end of its last
+    /// offer (the expiry deadline, or the answer), else its opening (a held incident is never
+    /// routed automatically). nil when not known: after an `unroutable` escalation it waited
+    /// for an eligible supplier, which says nothing about the daemon's speed.
     func routableSince() -> Instant? {
+        if snapshot.escalations.contains(where: { rules[$0.rule]?.measure == .unroutable }) { return nil }
         guard let last = snapshot.handoffs.last(where: { $0.part == nil }) else { return incident.openedAt }
         if expiredOffers.contains(last.id) { return last.acceptDue }
         if endedOffers.contains(last.id) { return nil }

@@ -1,3 +1,4 @@
+import Foundation
 import SiamCore
 
 /// Chart 1: the share of SLA clocks met per supplier, bucket by bucket, as one line per
@@ -44,7 +45,15 @@ struct ComplianceChart {
             body += "<line class=\"tick-mark\" x1=\"\(f(tx))\" x2=\"\(f(tx))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight + 5))\"/>"
             guard index % every == 0 else { continue }
             let parts = CivilParts(start)
-            let label = report.bucketSeconds % 86_400 == 0 && parts.secondOfDay == 0 ? parts.dayMonth : "\(parts.dayMonth) \(parts.time)"
+            let label: String
+            if report.bucketSeconds % 86_400 == 0 && parts.secondOfDay == 0 {
+                label = parts.dayMonth
+            } else if report.bucketSeconds % 60 == 0 {
+                label = "\(parts.dayMonth) \(parts.time)"
+            } else {
+                // Buckets of seconds (a short period): minutes alone would repeat.
+                label = "\(parts.time):" + String(format: "%02d", parts.secondOfDay % 60)
+            }
             body += "<text class=\"tick\" x=\"\(f(tx))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\">\(htmlEscaped(label))</text>"
             if parts.year != lastYear {
                 body += "<text class=\"tick year\" x=\"\(f(tx))\" y=\"\(f(top + plotHeight + 36))\" text-anchor=\"middle\">\(htmlEscaped(parts.year))</text>"

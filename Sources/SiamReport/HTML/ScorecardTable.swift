@@ -97,7 +97,9 @@ struct ScorecardTable {
                       low: ScorecardThresholds.isLow(totals.olaMetPercent, below: ScorecardThresholds.olaMetPercent),
                       detail: totals.olaClocks > 0 ? "\(ReportFormat.count(totals.olaMet))/\(ReportFormat.count(totals.olaClocks))" : nil)
         out += count(held)
-        out += count(report.suppliers.reduce(0) { $0 + $1.bounces })
+        // A ping-pong incident counts for every supplier in its round: a sum would count it
+        // several times, so the cell stays blank.
+        out += "<td class=\"num\"></td>"
         out += count(report.suppliers.reduce(0) { $0 + $1.outOfScope })
         out += count(totals.escalations)
         out += count(totals.complaints)

@@ -14,7 +14,7 @@ extension Store {
                 GROUP BY state, priority
                 ORDER BY array_position(ARRAY['new', 'assigned', 'in_progress', 'pending'], state), priority
                 """).rows.map { StateCount(state: try $0.string("state"), priority: try $0.string("priority"), count: try $0.int("n")) }
-            let (overdue, soon, atRisk) = try clocksAtRisk(horizon: horizon, limit: limit)
+            let (overdue, soon, atRisk) = try clocksAtRisk(now: now, horizon: horizon, limit: limit)
             let pendingCount = try connection.query("SELECT count(*) AS n FROM siam.handoff WHERE state = 'offered'").first!.int("n")
             let pending = try connection.query("""
                 SELECT id, incident, to_supplier, offered_at, accept_due
@@ -57,7 +57,8 @@ extension Store {
                 FROM siam.daemon_status
                 WHERE alive OR coalesce(stopped_at, greatest(last_pass_at, connected_at)) >= siam.clock() - interval '1 day'
                 ORDER BY alive DESC, greatest(last_pass_at, connected_at) DESC
-                """).rows.map { row in
+                LIMIT $1::integer
+                """, [limit]).rows.map { row in
                     DaemonStatus(host: try row.string("host"), pid: try row.int("pid"), version: try row.string("version"),
                                  startedAt: try row.instant("started_at"), lastPassAt: try row.optionalInstant("last_pass_at"),
                                  lastPassSeconds: try row.text("last_pass_seconds").flatMap(Double.init),
@@ -75,7 +76,9 @@ extension Store {
 
     /// Running clocks past due or due within the horizon: counts, and the first `limit`.
     /// SLA clocks of pending incidents are paused, so left out; OLA clocks do not pause.
-    private func clocksAtRisk(horizon: BusinessDuration, limit: Int) throws -> (overdue: Int, soon: Int, listed: [ClockAtRisk]) {
+    /// `now` is passed in, not asked of `siam.clock()` per row (which looks up the role).
+    private func clocksAtRisk(now: Instant, horizon: BusinessDuration, limit: Int)
+        throws -> (overdue: Int, soon: Int, listed: [ClockAtRisk]) {
         let rows = try connection.query("""
             WITH clocks AS (
                 SELECT i.id AS incident, i.title, i.service, i.priority, i.owner AS supplier,
@@ -94,14 +97,14 @@ extension Store {
                 WHERE a.role = 'owner' AND a.ended_at IS NULL AND a.resolve_due IS NOT NULL
             ),
             at_risk AS (
-                SELECT * FROM clocks WHERE due <= siam.clock() + $1::interval
+                SELECT * FROM clocks WHERE due <= $3::timestamptz + $1::interval
             )
             SELECT r.*, counts.overdue, counts.soon
-            FROM (SELECT count(*) FILTER (WHERE due <= siam.clock()) AS overdue,
-                         count(*) FILTER (WHERE due > siam.clock()) AS soon
+            FROM (SELECT count(*) FILTER (WHERE due <= $3::timestamptz) AS overdue,
+                         count(*) FILTER (WHERE due > $3::timestamptz) AS soon
                   FROM at_risk) AS counts
             LEFT JOIN LATERAL (SELECT * FROM at_risk ORDER BY due, incident, clock LIMIT $2::integer) AS r ON true
-            """, [horizon, limit]).rows
+            """, [horizon, limit, now]).rows
         guard let first = rows.first else { return (0, 0, []) }
         let listed = try rows.filter { try $0.optionalInt("incident") != nil }.map { row in
             ClockAtRisk(incident: try row.int64("incident"), title: try row.string("title"), service: try row.string("service"),

@@ -17,15 +17,16 @@ struct DemoCommand: ParsableCommand {
             integration calls, and tells what happens: offers, expiries, reassignments, escalations, \
             ping-pong. Stops after --duration (or on Ctrl-C/SIGTERM) and prints the run's scorecard.
             Without --database (nor DATABASE_URL, nor PG* variables) it uses the database siam_demo of \
-            siamd's embedded PostgreSQL, made afresh on every run; a given database must hold no \
-            suppliers (the schema is applied when missing). --json prints one JSON object per line.
+            siamd's embedded PostgreSQL, made afresh on every run (a demo still running on it elsewhere \
+            is stopped); a given database must hold no suppliers (the schema is applied when missing). \
+            --json prints one JSON object per line.
             """)
 
     @Option(help: "Stop after this long (default: run until Ctrl-C).", transform: parseDuration)
     var duration: BusinessDuration?
     @Option(help: "Multiply every target, delay and interval by this (0.1 to 10; 0.5 runs twice as fast).")
     var pace = 1.0
-    @Option(name: .customLong("incidents-every"), help: "Mean time between new incidents.", transform: parseDuration)
+    @Option(name: .customLong("incidents-every"), help: "Mean time between new incidents (default: 6s).", transform: parseDuration)
     var incidentsEvery = BusinessDuration(seconds: 6)
     @Option(help: "Seed of the random choices (the same seed, the same incidents and habits).")
     var seed: UInt64 = 1
@@ -39,11 +40,12 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let configured = options.resolvedDatabase
-        let database = EmbeddedDatabase.applies(explicit: configured)
+        let embedded = EmbeddedDatabase.applies(explicit: configured)
+        let database = embedded
             ? try EmbeddedDatabase.ensureRunning(database: EmbeddedDatabase.demoDatabaseName, recreate: true)
             : configured ?? ""
         try DemoRun(
-            database: database, pace: DemoPace(factor: pace), seed: seed,
+            database: database, embedded: embedded, pace: DemoPace(factor: pace), seed: seed,
             duration: duration.map { .seconds($0.seconds) }, arrivalEvery: Double(incidentsEvery.seconds),
             json: options.json, signals: try SignalWatcher.install()
         ).run()

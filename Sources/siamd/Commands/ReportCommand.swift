@@ -35,6 +35,12 @@ struct ReportCommand: ParsableCommand {
         var format: ScorecardFormat?
         @OptionGroup var options: GlobalOptions
 
+        func validate() throws {
+            if options.json, let format, format != .json {
+                throw ValidationError("--json and --format \(format.rawValue) disagree: give one of them")
+            }
+        }
+
         func run() throws {
             let store = try options.openStore()
             let range = try ReportPeriod(since: period.since, until: period.until, now: try store.now())
@@ -54,13 +60,13 @@ struct ReportCommand: ParsableCommand {
             discussion: """
                 The page needs nothing else (no scripts, styles, fonts or images from elsewhere): \
                 headline figures, the scorecard table, SLA compliance per supplier over time (in buckets \
-                of --bucket, default: about 24 over the period), where the SLA breaches happened (holder x \
+                of --bucket, default: at most 24 over the period), where the SLA breaches happened (holder x \
                 service), and acceptance and OLA met per supplier. Written atomically.
                 """)
         @OptionGroup var period: PeriodOptions
         @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write.", valueName: "file"))
         var output: String
-        @Option(help: "Length of a compliance bucket (default: about 24 over the period).", transform: parseDuration)
+        @Option(help: "Length of a compliance bucket (default: a round length giving at most 24 over the period).", transform: parseDuration)
         var bucket: BusinessDuration?
         @Option(help: "The page's title.")
         var title = "Supplier scorecards"
@@ -98,10 +104,11 @@ enum ScorecardFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// About 24 compliance buckets over the period, each a round length (5s ... 7d).
+/// At most 24 compliance buckets over the period, each a round length (5s ... 28d).
 func automaticBucket(_ period: ReportPeriod) -> BusinessDuration {
     let wanted = max(1, (period.until.seconds - period.since.seconds + 23) / 24)
-    let round: [Int64] = [5, 10, 15, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400]
+    let round: [Int64] = [5, 10, 15, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600,
+                          86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400]
     let length = round.first { $0 >= wanted } ?? ((wanted + 86_399) / 86_400 * 86_400)
     return BusinessDuration(seconds: length)
 }

@@ -3,6 +3,7 @@ import Foundation
 import SiamCore
 import SiamDaemon
 import SiamStore
+import Synchronization
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +16,14 @@ struct RunCommand: ParsableCommand {
             (Type=notify) and feeds its watchdog after each successful pass. One log line per decision \
             at info (logfmt or JSON on stderr).
             --config FILE holds lines 'key = value' with keys poll-interval, batch-size, log-level.
-            Its events are recorded with actor 'siamd' unless --actor says otherwise. It registers in             siam.daemon (events daemon.started, daemon.stopped) and records its last pass there at most             once a second, for siamd status.
-            --http ADDRESS (off unless given; e.g. 127.0.0.1:9464) serves Prometheus metrics at /metrics             (siamd_actions_total, siamd_action_deadline_lag_seconds, siamd_due_items,             siamd_pass_duration_seconds, siamd_database_connected, siamd_last_pass_timestamp_seconds, ...)             and /healthz (200 while connected and the last pass ended within twice the poll interval plus 10 s, else 503).
+            Its events are recorded with actor 'siamd' unless --actor says otherwise. It registers in \
+            siam.daemon (events daemon.started, daemon.stopped; again after a reconnect or SIGHUP) and \
+            records its last pass there at most once a second, for siamd status.
+            --http ADDRESS (off unless given; e.g. 127.0.0.1:9464) serves Prometheus metrics at /metrics \
+            (siamd_actions_total, siamd_action_deadline_lag_seconds, siamd_due_items, \
+            siamd_pass_duration_seconds, siamd_database_connected, siamd_last_pass_timestamp_seconds, ...) \
+            and /healthz (200 while connected and the last pass ended within twice the poll interval plus \
+            10 s, else 503).
             """)
 
     @Flag(help: "Run one pass, then exit.")
@@ -61,12 +68,15 @@ struct RunCommand: ParsableCommand {
         }
         let signals = try SignalWatcher.install()
         let metrics = http == nil ? nil : DaemonMetrics()
-        let server = try startMetricsServer(metrics: metrics, pollInterval: settings.pollInterval, logger: logger)
+        let pollInterval = CurrentPollInterval(settings.pollInterval)
+        let server = try startMetricsServer(metrics: metrics, pollInterval: pollInterval, logger: logger)
         defer { server?.stop() }
         let daemon = Daemon(settings: settings, logger: logger, signals: signals, metrics: metrics) { current in
             guard let config else { return current }
             do {
-                return try DaemonConfig.load(path: config).applied(to: current, logger: logger)
+                let reloaded = try DaemonConfig.load(path: config).applied(to: current, logger: logger)
+                pollInterval.value.withLock { $0 = reloaded.pollInterval }
+                return reloaded
             } catch {
                 logger.error("cannot reload settings; keeping the current ones", [("error", "\(error)")])
                 return current
@@ -89,10 +99,10 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Starts the metrics endpoint when --http asks for it; healthy while passes keep coming.
-    func startMetricsServer(metrics: DaemonMetrics?, pollInterval: Duration, logger: Logger) throws -> MetricsServer? {
+    func startMetricsServer(metrics: DaemonMetrics?, pollInterval: CurrentPollInterval, logger: Logger) throws -> MetricsServer? {
         guard let http, let metrics else { return nil }
-        let window = 2 * Double(pollInterval.components.seconds) + 10
         let server = try MetricsServer(address: http, metrics: metrics) {
+            let window = 2 * Double(pollInterval.value.withLock { $0 }.components.seconds) + 10
             guard metrics.databaseConnected else { return (false, "database connection lost") }
             guard let last = metrics.lastPassUnix else { return (false, "no pass yet") }
             let age = Date().timeIntervalSince1970 - last
@@ -103,5 +113,14 @@ struct RunCommand: ParsableCommand {
         server.start()
         logger.info("serving metrics", [("address", "\(http.host):\(server.port)")])
         return server
+    }
+}
+
+/// The poll interval in force (SIGHUP may change it), for /healthz on the server's thread.
+final class CurrentPollInterval: Sendable {
+    let value: Mutex<Duration>
+
+    init(_ interval: Duration) {
+        value = Mutex(interval)
     }
 }

@@ -8,16 +8,18 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "What is open, late or about to be, pending and escalated; supplier load; daemons alive.",
         discussion: """
-            Read in one snapshot: open incidents by state and priority; running SLA and OLA clocks \
-            past due or due within --horizon (SLA clocks of pending incidents are paused and left out); \
-            offers waiting for an answer, earliest deadline first; open escalations, not acknowledged \
-            first; each supplier's open load against its capacity; and the daemons (siamd run) seen \
-            within a day, alive when seen within twice their poll interval plus 10 s.
+            Read in one snapshot: open incidents by state and priority; running SLA clocks and owners' \
+            OLA resolve clocks past due or due within --horizon (SLA clocks of pending incidents are \
+            paused and left out); \
+            offers waiting for an answer (their OLA accept clocks), earliest deadline first; open \
+            escalations, not acknowledged first; each supplier's open load against its capacity; and the \
+            daemons (siamd run) seen within a day, alive when seen within twice their poll interval plus \
+            10 s (a lease: one killed outright counts as alive until it runs out).
             """)
 
-    @Option(help: "Due within this counts as about to be late.", transform: parseDuration)
+    @Option(help: "Due within this counts as about to be late (default: 1h).", transform: parseDuration)
     var horizon = BusinessDuration(seconds: 3600)
-    @Option(help: "Rows shown per list.")
+    @Option(help: "Rows shown per list (daemons included).")
     var limit = 10
     @OptionGroup var options: GlobalOptions
 

@@ -21,7 +21,7 @@ enum DemoCast {
             behaviour: DemoBehaviour(summary: "small and quick to accept, slow to fix: always at capacity",
                                      accept: 1...3, startWork: 2...4, work: 70...110)),
         DemoSupplier(
-            code: "northwind", name: "Northwind Networks", capacity: 8, zone: nil,
+            code: "northwind", name: "Northwind Networks", capacity: 8, zone: "Europe/London",
             serves: [("network", 2), ("workplace", 3), ("cloud", 3)],
             behaviour: DemoBehaviour(summary: "reliable: accepts within seconds, fixes on time",
                                      accept: 2...5, startWork: 2...5, work: 20...50)),

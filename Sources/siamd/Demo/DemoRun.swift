@@ -9,7 +9,10 @@ import Synchronization
 /// daemon in this process, plays the suppliers and the service desk, and tells what happens
 /// until the duration passes or a signal stops it; then the scorecard of the run.
 struct DemoRun {
+    /// A connection string; empty: libpq's defaults (PG* variables).
     let database: String
+    /// On the embedded default (its own siam_demo database), rather than a configured one.
+    let embedded: Bool
     let pace: DemoPace
     let seed: UInt64
     let duration: Duration?
@@ -135,11 +138,15 @@ struct DemoRun {
         print("")
         ScorecardTable(report: report).print()
         print("")
-        print("The demo's database stays until the next demo. Look around:")
-        let option = "--database '\(database)'"
-        print("  siamd status \(option)")
-        print("  siamd report html -o scorecard.html --since \(since.iso8601) \(option)")
-        print("  siamd events tail \(option)")
+        // The embedded connection string holds no secret; a configured one may (a password),
+        // so it is not repeated: the same settings reach the same database.
+        let siamd = CommandLine.arguments.first ?? "siamd"
+        let option = embedded ? " --database " + shellQuoted(database) : ""
+        print(embedded ? "The demo's database stays until the next demo. Look around:"
+                       : "Look around (with the same database settings):")
+        print("  \(siamd) status\(option)")
+        print("  \(siamd) report html -o scorecard.html --since \(since.iso8601)\(option)")
+        print("  \(siamd) events tail\(option)")
     }
 }
 
@@ -185,4 +192,9 @@ final class DaemonThread: Sendable {
 /// Hands what was printed to the terminal (or pipe) now, not when the buffer fills.
 func flushOutput() {
     fflush(nil)  // all output streams (stdout is a C global Swift 6 will not name here)
+}
+
+/// The text as one POSIX shell word: in single quotes, each quote in it written '\''.
+func shellQuoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

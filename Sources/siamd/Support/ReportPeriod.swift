@@ -4,7 +4,7 @@ import SiamCore
 /// One end of a report's period as written on the command line: an ISO-8601 instant
 /// (`2026-11-01T00:00:00+01:00`), a UTC date (`2026-11-01`, its midnight), or a duration
 /// meaning that long before now (`30d`, `12h`).
-enum ReportBound: ExpressibleByArgument {
+enum ReportBound: ExpressibleByArgument, CustomStringConvertible {
     case instant(Instant)
     case ago(BusinessDuration)
 
@@ -21,6 +21,14 @@ enum ReportBound: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// As written on the command line (`--help` shows defaults this way).
+    var description: String {
+        switch self {
+        case .instant(let instant): return instant.iso8601
+        case .ago(let duration): return duration.description
+        }
+    }
 
     /// The instant it names, with durations counted back from `now`.
     func resolved(now: Instant) -> Instant {
