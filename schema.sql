@@ -1870,6 +1870,42 @@ COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escala
 -- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
 -- same re-checks in their WHERE clauses. The single-row functions above and below call them.
 
+CREATE FUNCTION siam.escalation_rule_set_timing(p_rule text, p_repeat_every interval, p_time_window interval)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_repeat_every <= interval '0' OR NOT siam.is_exact_interval(p_repeat_every) THEN
+        RAISE EXCEPTION 'invalid repeat interval %: use a positive length in days, hours, minutes or seconds, or NULL for once', p_repeat_every
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window <= interval '0' OR NOT siam.is_exact_interval(p_time_window) THEN
+        RAISE EXCEPTION 'invalid window %: use a positive length in days, hours, minutes or seconds', p_time_window
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window IS NULL AND v_rule.measure IN ('bounces', 'complaints') THEN
+        RAISE EXCEPTION 'rule ''%'' counts % within a window: give one', p_rule, v_rule.measure
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    UPDATE siam.escalation_rule SET repeat_every = p_repeat_every, time_window = p_time_window WHERE code = p_rule;
+    PERFORM siam.record_event('escalation_rule.changed',
+        format('rule %s: repeat %s, window %s', p_rule, coalesce(p_repeat_every::text, 'never'), coalesce(p_time_window::text, 'none')),
+        p_data => jsonb_build_object('rule', p_rule,
+                                     'before', jsonb_build_object('repeat_every', v_rule.repeat_every, 'time_window', v_rule.time_window),
+                                     'after', jsonb_build_object('repeat_every', p_repeat_every, 'time_window', p_time_window)));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_timing(text, interval, interval) IS
+    'Sets how often an escalation rule repeats its unacknowledged escalations (NULL: once) and the window its counts look back over (bounces, complaints; required for those). Integrator only.';
+
 CREATE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$

@@ -17,6 +17,20 @@ import Testing
         #expect(try database.count("siam.event") == before + 2)
     }
 
+    @Test func escalationRuleTimingChangesWithItsEvent() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        try world.store.setRuleTiming(rule: "bounce", repeatEvery: BusinessDuration(seconds: 90),
+                                      window: BusinessDuration(seconds: 600))
+        let rule = try database.connect().query(
+            "SELECT extract(epoch FROM repeat_every)::int AS r, extract(epoch FROM time_window)::int AS w FROM siam.escalation_rule WHERE code = 'bounce'"
+        ).first!
+        #expect(try rule.int("r") == 90 && rule.int("w") == 600)
+        let event = try #require(try world.store.events().last)
+        #expect(event.kind == "escalation_rule.changed" && event.actor == "world")
+        #expect(event.reason == "rule bounce: repeat 00:01:30, window 00:10:00")
+    }
+
     struct Refusal: CustomTestStringConvertible {
         let sql: String
         let sqlState: String
@@ -38,6 +52,11 @@ import Testing
         Refusal(sql: "SELECT siam.target_set('ola', 'P1', NULL, NULL, NULL, '-5 minutes', NULL, NULL)", sqlState: "22023", message: "invalid accept time"),
         Refusal(sql: "SELECT siam.target_set('ola', 'P1')", sqlState: "22004", message: "a new target needs at least one"),
         Refusal(sql: "SELECT siam.incident_open('nothing', 'P2', 'T')", sqlState: "P0002", message: "unknown service 'nothing'"),
+        Refusal(sql: "SELECT siam.escalation_rule_set_timing('nothing', '1 hour', NULL)", sqlState: "P0002", message: "unknown escalation rule 'nothing'"),
+        Refusal(sql: "SELECT siam.escalation_rule_set_timing('sla-resolve', '0 seconds', NULL)", sqlState: "22023", message: "invalid repeat interval"),
+        Refusal(sql: "SELECT siam.escalation_rule_set_timing('sla-resolve', '1 month', NULL)", sqlState: "22023", message: "invalid repeat interval"),
+        Refusal(sql: "SELECT siam.escalation_rule_set_timing('bounce', NULL, '-1 hour')", sqlState: "22023", message: "invalid window"),
+        Refusal(sql: "SELECT siam.escalation_rule_set_timing('bounce', NULL, NULL)", sqlState: "22004", message: "counts bounces within a window"),
         Refusal(sql: "SELECT siam.incident_open('network', 'P2', '   ')", sqlState: "22004", message: "title is required"),
         Refusal(sql: "SELECT siam.incident_open('network', 'P2', 'T', NULL, NULL, 'acme', true)", sqlState: "22023", message: "cannot also be held"),
         Refusal(sql: "SELECT siam.incident_open('network', 'P2', 'T', NULL, NULL, 'gamma')", sqlState: "55000", message: "supplier 'gamma' is onboarding"),

@@ -48,3 +48,12 @@ extension Store {
         _ = try call("SELECT siam.escalation_ack($1::bigint, $2) AS id", [escalation, who])
     }
 }
+
+extension Store {
+    /// Sets how often a rule repeats its unacknowledged escalations (nil: once) and the
+    /// window its counts look back over (bounces, complaints).
+    public func setRuleTiming(rule: String, repeatEvery: BusinessDuration?, window: BusinessDuration?) throws {
+        _ = try call("SELECT siam.escalation_rule_set_timing($1, $2::interval, $3::interval) AS rule",
+                     [rule, repeatEvery, window])
+    }
+}

@@ -12,7 +12,7 @@ struct DemoCommand: ParsableCommand {
             Builds a multi-vendor world on an empty database — an integrator, its customer, four services, \
             five suppliers with their own calendars, capacities and habits (one slow to accept, one that \
             rejects out-of-scope work, one always at capacity, one often waiting on the customer, one \
-            reliable), SLA/OLA targets scaled to seconds — opens a stream of incidents, runs the daemon in \
+            reliable), SLA/OLA targets and escalation repeats and windows scaled to seconds — opens a stream of incidents, runs the daemon in \
             this process, plays the suppliers and the service desk through the same SQL functions a real \
             integration calls, and tells what happens: offers, expiries, reassignments, escalations, \
             ping-pong. Stops after --duration (or on Ctrl-C/SIGTERM) and prints the run's scorecard.

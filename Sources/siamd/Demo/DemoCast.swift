@@ -53,6 +53,13 @@ enum DemoCast {
         (.p1, 12, 90), (.p2, 15, 120), (.p3, 20, 180), (.p4, 20, 240),
     ]
 
+    /// The default escalation rules' timing scaled to the demo (their thresholds are percents
+    /// of each clock, so they scale by themselves): repeats and count windows, in seconds.
+    static let ruleTimings: [(rule: String, repeatEvery: Int64?, window: Int64?)] = [
+        ("sla-acknowledge", 90, nil), ("sla-resolve", 90, nil), ("ola-accept", 90, nil), ("ola-resolve", 90, nil),
+        ("bounce", nil, 600), ("complaint", nil, 600), ("capacity", 180, nil), ("no-supplier", 90, nil),
+    ]
+
     /// The first incidents, in order, so that every behaviour shows within the first minute;
     /// then a random stream (``DemoIncidentStream``).
     static let opening: [DemoIncident] = [

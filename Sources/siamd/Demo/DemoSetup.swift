@@ -37,6 +37,10 @@ struct DemoSetup {
                 kind: .sla, priority: sla.priority, service: nil, supplier: nil, calendar: nil, accept: nil,
                 acknowledge: pace.duration(sla.acknowledge), resolve: pace.duration(sla.resolve)))
         }
+        for timing in DemoCast.ruleTimings {
+            try store.setRuleTiming(rule: timing.rule, repeatEvery: timing.repeatEvery.map(pace.duration),
+                                    window: timing.window.map(pace.duration))
+        }
         for ola in DemoCast.ola {
             // No calendar: each supplier's own.
             try store.setTarget(TargetChange(
