@@ -60,7 +60,7 @@ enum ReportsBenchmark {
             | --- | ---: | --- |
             | `siamd status` (one snapshot: counts, clocks at risk, offers, escalations, loads, daemons) | **\(status.median) ms** | \(status.runs) |
             | `siam.scorecard` over 30 days | **\(scorecard.median) ms** | \(scorecard.runs) |
-            | the whole 30-day report: scorecards, daily SLA compliance per supplier, breaches (`siamd report scorecard`, `report html`) | **\(full.median) ms** | \(full.runs) |
+            | the whole 30-day report: scorecards, daily SLA compliance per supplier, breaches (`siamd report html`; `report scorecard` reads the scorecards only) | **\(full.median) ms** | \(full.runs) |
             | rendering the HTML page (\(page.utf8.count / 1024) KiB) | \(render.median) ms | \(render.runs) |
 
             \(BenchmarkSupport.grouped(Double(clocks))) SLA clocks were decided in the 30 days. Machine: \(BenchmarkSupport.machine()); measured \(date).

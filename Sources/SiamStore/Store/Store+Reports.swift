@@ -4,8 +4,10 @@ import SiamReport
 extension Store {
     /// The scorecards of `[since, until)` with SLA compliance in buckets of `bucket` and
     /// where the breaches happened, read in one snapshot (one repeatable-read transaction),
-    /// so the figures agree with each other.
-    public func scorecardReport(since: Instant, until: Instant, bucket: BusinessDuration) throws -> ScorecardReport {
+    /// so the figures agree with each other. Without `charts`, only the scorecards (the
+    /// compliance and breaches stay empty: each costs another pass over the SLA clocks).
+    public func scorecardReport(since: Instant, until: Instant, bucket: BusinessDuration, charts: Bool = true) throws
+        -> ScorecardReport {
         try connection.readOnlySnapshot {
             let generatedAt = try connection.query("SELECT siam.clock() AS now").first!.instant("now")
             let suppliers = try connection.query(
@@ -31,6 +33,10 @@ extension Store {
                     complaints: try row.int("complaints"),
                     satisfaction: try row.text("satisfaction").flatMap(Double.init),
                     feedbackCount: try row.int("feedback_count"))
+            }
+            guard charts else {
+                return ScorecardReport(since: since, until: until, generatedAt: generatedAt, suppliers: suppliers,
+                                       compliance: [], bucketSeconds: bucket.seconds, breaches: [])
             }
             let compliance = try connection.query(
                 "SELECT * FROM siam.sla_compliance($1::timestamptz, $2::timestamptz, $3::interval)", [since, until, bucket]

@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             let store = try options.openStore()
             let range = try ReportPeriod(since: period.since, until: period.until, now: try store.now())
-            let report = try store.scorecardReport(since: range.since, until: range.until, bucket: automaticBucket(range))
+            let report = try store.scorecardReport(since: range.since, until: range.until, bucket: automaticBucket(range), charts: false)
             switch format ?? (options.json ? .json : .table) {
             case .json: print(report.json.serialized())
             case .csv: print(ScorecardCSV.render(report.suppliers), terminator: "")

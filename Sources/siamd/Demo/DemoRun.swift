@@ -125,7 +125,7 @@ struct DemoRun {
     /// The summary and the scorecard of the run, and where to look next.
     func finish(_ store: Store, since: Instant, narrator: DemoNarrator) throws {
         let until = try store.now().advanced(by: 1)
-        let report = try store.scorecardReport(since: since, until: until, bucket: BusinessDuration(seconds: 60))
+        let report = try store.scorecardReport(since: since, until: until, bucket: BusinessDuration(seconds: 60), charts: false)
         if json {
             print(JSONValue.object([("summary", .object(narrator.counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue($0.value)) })),
                                     ("scorecard", report.json)]).serialized())
