@@ -14,18 +14,6 @@ import Testing
     static let since = "2026-06-01T00:00:00Z"
     static let until = "2026-06-02T00:00:00Z"
 
-    /// Runs SQL in a transaction; the refusal's SQLSTATE, nil when it succeeded.
-    func sqlState(_ connection: PostgresConnection, _ sql: String, _ parameters: [any SQLParameter] = []) -> String? {
-        do {
-            try connection.transaction { _ = try connection.query(sql, parameters) }
-            return nil
-        } catch let error as DatabaseError {
-            return error.sqlState ?? "no SQLSTATE"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     // MARK: - Handoffs and OLA accept clocks
 
     @Test func handoffOutcomesAcceptanceRateMedianAndAcceptClocks() throws {

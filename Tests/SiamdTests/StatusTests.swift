@@ -18,18 +18,6 @@ import Testing
         try database.store().operationalStatus(horizon: horizon, limit: limit)
     }
 
-    /// Runs SQL in a transaction and returns the refusal's SQLSTATE (nil when it succeeded).
-    func sqlState(_ connection: PostgresConnection, _ sql: String, _ parameters: [any SQLParameter] = []) -> String? {
-        do {
-            try connection.transaction { _ = try connection.query(sql, parameters) }
-            return nil
-        } catch let error as DatabaseError {
-            return error.sqlState ?? "no SQLSTATE"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     // MARK: - Open work
 
     @Test func countsOpenIncidentsByStateAndPriority() throws {

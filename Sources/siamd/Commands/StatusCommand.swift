@@ -72,6 +72,13 @@ struct StatusText {
         Swift.print(title)
     }
 
+    /// A titled list: the title, then the table when there are rows.
+    func section(_ title: String, header: [String], rows: [[String]]) {
+        section(title)
+        guard !rows.isEmpty else { return }
+        output.printTable(header: header, rows: rows, indent: "  ")
+    }
+
     func daemons() {
         let alive = status.daemons.filter(\.alive).count
         section("Daemons: \(alive) alive" + (alive == 0 ? " (no siamd run is coordinating: nothing expires, nothing is reassigned)" : ""))
@@ -105,48 +112,40 @@ struct StatusText {
 
     func clocks() {
         section("Late or due within \(BusinessDuration(seconds: status.horizonSeconds)): "
-                + "\(status.overdueCount) overdue, \(status.dueSoonCount) due soon")
-        guard !status.clocksAtRisk.isEmpty else { return }
-        output.printTable(
+                + "\(status.overdueCount) overdue, \(status.dueSoonCount) due soon",
             header: ["INCIDENT", "PRIORITY", "CLOCK", "DUE", "WHEN", "SUPPLIER", "SERVICE", "TITLE"],
             rows: status.clocksAtRisk.map { clock in
                 [String(clock.incident), clock.priority, clock.clock, clock.due.iso8601, relative(clock.due),
                  clock.supplier ?? "-", clock.service, clock.title]
-            }, indent: "  ")
+            })
     }
 
     func handoffs() {
-        section("Pending handoffs: \(status.pendingHandoffCount)")
-        guard !status.pendingHandoffs.isEmpty else { return }
-        output.printTable(
+        section("Pending handoffs: \(status.pendingHandoffCount)",
             header: ["HANDOFF", "INCIDENT", "TO", "OFFERED", "ACCEPT DUE", "WHEN"],
             rows: status.pendingHandoffs.map { offer in
                 [String(offer.id), String(offer.incident), offer.toSupplier, ago(offer.offeredAt),
                  offer.acceptDue?.iso8601 ?? "-", relative(offer.acceptDue)]
-            }, indent: "  ")
+            })
     }
 
     func escalations() {
-        section("Open escalations: \(status.openEscalationCount) (\(status.unacknowledgedEscalationCount) not acknowledged)")
-        guard !status.openEscalations.isEmpty else { return }
-        output.printTable(
+        section("Open escalations: \(status.openEscalationCount) (\(status.unacknowledgedEscalationCount) not acknowledged)",
             header: ["ID", "RULE", "LEVEL", "INCIDENT", "SUPPLIER", "NOTIFY", "RAISED", "ACK", "REASON"],
             rows: status.openEscalations.map { escalation in
                 [String(escalation.id), escalation.rule, String(escalation.level), escalation.incident.map(String.init) ?? "-",
                  escalation.supplier ?? "-", escalation.notify, ago(escalation.raisedAt), escalation.acknowledged ? "yes" : "no",
                  escalation.reason]
-            }, indent: "  ")
+            })
     }
 
     func suppliers() {
-        section("Suppliers: \(status.suppliers.count)")
-        guard !status.suppliers.isEmpty else { return }
-        output.printTable(
+        section("Suppliers: \(status.suppliers.count)",
             header: ["SUPPLIER", "STATUS", "LOAD", "CAPACITY", "USE", "OFFERS"],
             rows: status.suppliers.map { supplier in
                 [supplier.supplier, supplier.status, String(supplier.load), supplier.capacity.map(String.init) ?? "unlimited",
                  supplier.capacity.map { "\(supplier.load * 100 / max($0, 1)) %" } ?? "-", String(supplier.offers)]
-            }, indent: "  ")
+            })
     }
 }
 
