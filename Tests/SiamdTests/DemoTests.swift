@@ -1,4 +1,5 @@
 import Foundation
+import SiamStore
 import Testing
 
 /// `siamd demo` as a newcomer runs it, faster: it must show every behaviour of its cast —
@@ -57,6 +58,33 @@ import Testing
         #expect(try score("northwind")["bounces"] as? Int ?? 0 >= 1, "it took the bounced incident")
         let summary = try #require(final["summary"] as? [String: Any])
         #expect(summary["BOUNCE"] as? Int ?? 0 >= 1)
+    }
+
+    @Test func ctrlCStopsTheDemoWithItsScorecard() async throws {
+        let database = try TestDatabase()
+        let conninfo = database.conninfo
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = database.conninfo
+        let child = try ChildProcess.start(CLI.binary, ["demo", "--pace", "0.3"], environment: environment)
+        // The first incident's offer means the world is built and the daemon coordinates.
+        try await inBackground {
+            let listener = try PostgresConnection.connect(conninfo)
+            try listener.listen("siam_event")
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while try listener.query("SELECT count(*) AS n FROM siam.handoff").first!.int("n") == 0,
+                  ContinuousClock.now < deadline {
+                _ = try listener.waitForNotifications(timeout: .seconds(1))
+            }
+        }
+        child.signal(SIGINT)
+        let result = try await inBackground { try child.wait() }
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("OFFER"))
+        #expect(result.stdout.contains("Supplier scorecards, "))
+        #expect(result.stdout.contains("Look around (with the same database settings):"))
+        // The daemon it ran stopped cleanly too.
+        #expect(try database.count("siam.daemon") == 1)
+        #expect(try database.connect().query("SELECT stopped_at IS NOT NULL AS stopped FROM siam.daemon").first!.bool("stopped"))
     }
 
     @Test func demoRefusesADatabaseThatHoldsSuppliers() throws {
