@@ -5,26 +5,30 @@ import SiamCore
 /// newcomer: `00:23  EXPIRE    #5 slowtide did not accept in time`. Counts what it told,
 /// for the closing summary.
 struct DemoNarrator {
-    /// One told line.
+    /// One told line; `elapsed`: seconds since the demo started, by the database clock.
     struct Line: Equatable {
         let tag: String
         let incident: Int64?
         let text: String
+        var elapsed: Int64 = 0
     }
 
+    /// When the demo started (the database clock): lines tell times relative to it.
+    let start: Instant
     private(set) var counts: [String: Int] = [:]
-    /// Titles of the incidents opened so far, for lines about them.
-    private var titles: [Int64: String] = [:]
+
+    init(start: Instant) {
+        self.start = start
+    }
 
     /// The line for an event, or nil for events not worth telling (set-up, bookkeeping).
     mutating func line(for event: Event) -> Line? {
         let data = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
         let who = event.supplier ?? "?"
-        let line: Line?
+        var line: Line?
         switch event.kind {
         case "incident.opened":
             let title = data["title"] as? String ?? ""
-            if let id = event.incident { titles[id] = title }
             let vip = (data["user_tier"] as? String) == "vip" ? " (VIP user)" : ""
             line = Line(tag: "OPEN", incident: event.incident,
                         text: "\(data["priority"] as? String ?? "") \(data["service"] as? String ?? ""): \(title)\(vip)")
@@ -51,7 +55,8 @@ struct DemoNarrator {
         case "escalation.repeated":
             line = Line(tag: "REPEAT", incident: event.incident, text: "escalation \(event.escalation ?? 0) again: \(event.reason)")
         case "incident.routing_stopped":
-            line = Line(tag: "STOP", incident: event.incident, text: "automatic routing stopped: \(event.reason)")
+            line = Line(tag: "STOP", incident: event.incident,
+                        text: "no more automatic reassignment (the offer made stands): \(event.reason)")
         case "incident.state_changed":
             line = stateLine(event, to: data["to"] as? String ?? "")
         case "complaint.recorded":
@@ -61,8 +66,28 @@ struct DemoNarrator {
         default:
             line = nil
         }
-        if let line { counts[line.tag, default: 0] += 1 }
-        return line
+        guard let told = line else { return nil }
+        counts[told.tag, default: 0] += 1
+        return Line(tag: told.tag, incident: told.incident, text: relativeTimes(told.text),
+                    elapsed: event.at.seconds - start.seconds)
+    }
+
+    /// The text with each UTC instant in it (`2026-11-22T13:08:23Z`) told as the demo's clock
+    /// (`00:23`), so a line does not mix two ways of telling time.
+    func relativeTimes(_ text: String) -> String {
+        var out = text
+        while let range = out.range(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, options: .regularExpression),
+              let instant = try? Instant(parsing: String(out[range])) {
+            out.replaceSubrange(range, with: Self.clock(instant.seconds - start.seconds))
+        }
+        return out
+    }
+
+    /// `mm:ss` (negative: before the start).
+    static func clock(_ seconds: Int64) -> String {
+        let sign = seconds < 0 ? "-" : ""
+        let magnitude = abs(seconds)
+        return sign + String(format: "%02lld:%02lld", magnitude / 60, magnitude % 60)
     }
 
     private func stateLine(_ event: Event, to state: String) -> Line? {
@@ -76,8 +101,8 @@ struct DemoNarrator {
     }
 
     /// `00:23  EXPIRE    #5  slowtide did not accept in time`.
-    static func format(_ line: Line, elapsed: Int64, colour: Bool) -> String {
-        let clock = String(format: "%02lld:%02lld", elapsed / 60, elapsed % 60)
+    static func format(_ line: Line, colour: Bool) -> String {
+        let clock = clock(line.elapsed)
         let tag = line.tag.padding(toLength: 9, withPad: " ", startingAt: 0)
         let incident = (line.incident.map { "#\($0)" } ?? "").padding(toLength: 5, withPad: " ", startingAt: 0)
         guard colour, let code = colours[line.tag] else { return "\(clock)  \(tag) \(incident) \(line.text)" }

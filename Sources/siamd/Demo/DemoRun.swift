@@ -46,12 +46,12 @@ struct DemoRun {
 
         let start = ContinuousClock.now
         var simulation = DemoSimulation(connection: connection, pace: pace, seed: seed, arrivalEvery: arrivalEvery, start: start)
-        var narrator = DemoNarrator()
+        var narrator = DemoNarrator(start: since)
         let deadline = duration.map { start + $0 }
         while !signals.stopRequested, !daemonThread.hasEnded, deadline.map({ ContinuousClock.now < $0 }) ?? true {
             let now = ContinuousClock.now
             try simulation.tick(now: now, feeding: true)
-            cursor = try narrate(store, after: cursor, narrator: &narrator, start: start)
+            cursor = try narrate(store, after: cursor, narrator: &narrator)
             var wake = min(simulation.nextWake, now + .seconds(1))
             if let deadline { wake = min(wake, deadline) }
             _ = try connection.waitForNotifications(timeout: max(.milliseconds(10), now.duration(to: wake)),
@@ -59,7 +59,7 @@ struct DemoRun {
             signals.drainWakeups()
         }
         if let failure = daemonThread.stop() { throw failure }
-        cursor = try narrate(store, after: cursor, narrator: &narrator, start: start)
+        cursor = try narrate(store, after: cursor, narrator: &narrator)
         try finish(store, since: since, narrator: narrator)
     }
 
@@ -73,20 +73,18 @@ struct DemoRun {
         }
     }
 
-    func narrate(_ store: Store, after cursor: String?, narrator: inout DemoNarrator,
-                 start: ContinuousClock.Instant) throws -> String? {
+    func narrate(_ store: Store, after cursor: String?, narrator: inout DemoNarrator) throws -> String? {
         var cursor = cursor
-        let elapsed = (ContinuousClock.now - start).components.seconds
         for (next, event) in try store.feed(after: cursor, limit: 1000) {
             cursor = next
             guard let line = narrator.line(for: event) else { continue }
             if json {
                 print(JSONValue.object([
-                    ("t", JSONValue(elapsed)), ("tag", .string(line.tag)), ("incident", JSONValue(line.incident)),
+                    ("t", JSONValue(line.elapsed)), ("tag", .string(line.tag)), ("incident", JSONValue(line.incident)),
                     ("kind", .string(event.kind)), ("supplier", JSONValue(event.supplier)), ("text", .string(line.text)),
                 ]).serialized())
             } else {
-                print(DemoNarrator.format(line, elapsed: elapsed, colour: colour))
+                print(DemoNarrator.format(line, colour: colour))
             }
         }
         flushOutput()
