@@ -2746,11 +2746,13 @@ BEGIN
         SELECT i.id, i.service::text AS service, i.priority, 'acknowledge'::text AS clock,
                i.acknowledge_due AS due, i.acknowledged_at AS done_at, i.paused_since
         FROM siam.incident AS i
-        WHERE i.acknowledge_due IS NOT NULL AND i.state <> 'cancelled'
+        -- A clock is decided at its due instant or before it, never after: one due before
+        -- the period cannot be decided in it (a cheap test before the rest).
+        WHERE i.acknowledge_due >= p_since AND i.state <> 'cancelled'
         UNION ALL
         SELECT i.id, i.service::text, i.priority, 'resolve', i.resolve_due, i.resolved_at, i.paused_since
         FROM siam.incident AS i
-        WHERE i.resolve_due IS NOT NULL AND i.state <> 'cancelled'
+        WHERE i.resolve_due >= p_since AND i.state <> 'cancelled'
     ),
     decided AS (
         SELECT c.*,
@@ -2809,7 +2811,8 @@ BEGIN
                     ELSE h.accept_due END AS decided_at,
                (h.state = 'accepted' AND h.answered_at <= h.accept_due) AS met
         FROM siam.handoff AS h
-        WHERE h.accept_due IS NOT NULL
+        -- Decided at the due instant or before it: one due before the period is not in it.
+        WHERE h.accept_due >= p_since
           AND (h.state IN ('accepted', 'expired') OR (h.state = 'offered' AND h.accept_due <= v_now))
         UNION ALL
         -- Resolve clocks of the owner: resolved while it held the incident, by the due
@@ -2823,7 +2826,7 @@ BEGIN
         FROM siam.assignment AS a
         JOIN siam.incident AS i ON i.id = a.incident
         WHERE a.role = 'owner'
-          AND a.resolve_due IS NOT NULL
+          AND a.resolve_due >= p_since
           AND ((a.ended_at <= a.resolve_due AND a.ended_at = i.resolved_at)
                OR a.resolve_due <= coalesce(a.ended_at, v_now))
     )
