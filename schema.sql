@@ -2690,22 +2690,24 @@ COMMENT ON VIEW siam.daemon_status IS
 -- applies to whoever calls them. deploy/roles.sql grants them to siam_reporting (and, with
 -- every function, to siam_admin and siam_daemon), not to suppliers' roles.
 
-CREATE FUNCTION siam.owner_at(p_incident bigint, p_at timestamptz) RETURNS text
+-- A table function in plain SQL, so that a query joining it (LATERAL) gets it inlined: one
+-- index probe a row, where a scalar call would cost a function call a row.
+CREATE FUNCTION siam.owner_at(p_incident bigint, p_at timestamptz) RETURNS TABLE (supplier text)
 LANGUAGE sql STABLE
 AS $$
     -- Spans are [started_at, ended_at]: the supplier that resolves an incident still holds it
     -- at the instant of resolution.
-    SELECT supplier
-    FROM siam.assignment
-    WHERE incident = p_incident
-      AND role = 'owner'
-      AND started_at <= p_at
-      AND (ended_at IS NULL OR ended_at >= p_at)
-    ORDER BY started_at DESC
+    SELECT a.supplier::text
+    FROM siam.assignment AS a
+    WHERE a.incident = p_incident
+      AND a.role = 'owner'
+      AND a.started_at <= p_at
+      AND (a.ended_at IS NULL OR a.ended_at >= p_at)
+    ORDER BY a.started_at DESC
     LIMIT 1
 $$;
 COMMENT ON FUNCTION siam.owner_at(bigint, timestamptz) IS
-    'The supplier that owned the incident at an instant (by its assignment spans), or NULL.';
+    'The supplier that owned the incident at an instant (by its assignment spans): one row, or none. Join it LATERAL for many incidents.';
 
 CREATE FUNCTION siam.check_period(p_since timestamptz, p_until timestamptz) RETURNS void
 LANGUAGE plpgsql IMMUTABLE
@@ -2907,8 +2909,9 @@ BEGIN
         GROUP BY 1
     ),
     escalated AS (
-        SELECT coalesce(e.supplier::text, siam.owner_at(e.incident, e.raised_at)) AS supplier, count(*) AS n
+        SELECT coalesce(e.supplier::text, owner.supplier) AS supplier, count(*) AS n
         FROM siam.escalation AS e
+        LEFT JOIN LATERAL siam.owner_at(e.incident, e.raised_at) AS owner ON e.supplier IS NULL
         WHERE e.raised_at >= p_since AND e.raised_at < p_until
         GROUP BY 1
     ),
@@ -2925,25 +2928,14 @@ BEGIN
     remarked AS (
         -- About the owner when it came in; after the resolution (nobody holds it then), about
         -- the supplier that resolved it; about nobody before anyone accepted it.
-        SELECT coalesce(holder.supplier, resolver.supplier)::text AS supplier,
+        SELECT coalesce(holder.supplier, resolver.supplier) AS supplier,
                count(*) FILTER (WHERE m.score IS NULL) AS complaints,
                avg(m.score)::double precision AS satisfaction,
                count(m.score) AS rated
         FROM remarks AS m
         JOIN siam.incident AS i ON i.id = m.incident
-        LEFT JOIN LATERAL (
-            SELECT a.supplier FROM siam.assignment AS a
-            WHERE a.incident = m.incident AND a.role = 'owner' AND a.started_at <= m.received_at
-              AND (a.ended_at IS NULL OR a.ended_at >= m.received_at)
-            ORDER BY a.started_at DESC LIMIT 1
-        ) AS holder ON true
-        LEFT JOIN LATERAL (
-            SELECT a.supplier FROM siam.assignment AS a
-            WHERE i.resolved_at <= m.received_at
-              AND a.incident = m.incident AND a.role = 'owner' AND a.started_at <= i.resolved_at
-              AND (a.ended_at IS NULL OR a.ended_at >= i.resolved_at)
-            ORDER BY a.started_at DESC LIMIT 1
-        ) AS resolver ON true
+        LEFT JOIN LATERAL siam.owner_at(m.incident, m.received_at) AS holder ON true
+        LEFT JOIN LATERAL siam.owner_at(m.incident, i.resolved_at) AS resolver ON i.resolved_at <= m.received_at
         GROUP BY 1
     )
     SELECT s.code::text, s.name, s.status,
