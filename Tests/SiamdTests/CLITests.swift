@@ -15,14 +15,7 @@ import Testing
     /// Runs siamd, expects the exit status and a one-line error, and that nothing changed.
     func refused(_ arguments: [String], _ database: TestDatabase, status: Int32, contains text: String,
                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let events = try database.count("siam.event")
-        let result = try CLI.run(arguments, database: database.conninfo)
-        #expect(result.status == status, "siamd \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stderr.hasPrefix("siamd: error: "), sourceLocation: sourceLocation)
-        #expect(result.stderr.contains(text), "\(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
-        #expect(try database.count("siam.event") == events, "nothing changed", sourceLocation: sourceLocation)
+        try CLI.expectRefused(arguments, database, status: status, text, atStart: false, sourceLocation: sourceLocation)
     }
 
     /// A database without the schema, for `db` commands.

@@ -16,13 +16,7 @@ import Testing
     /// no change in the database.
     func refused(_ arguments: [String], _ database: TestDatabase, status: Int32, _ message: String,
                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let events = try database.count("siam.event")
-        let result = try CLI.run(arguments, database: database.conninfo)
-        #expect(result.status == status, "siamd \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stderr.hasPrefix("siamd: error: " + message), "\(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stdout.isEmpty, "\(result.stdout)", sourceLocation: sourceLocation)
-        #expect(try database.count("siam.event") == events, "nothing changed", sourceLocation: sourceLocation)
+        try CLI.expectRefused(arguments, database, status: status, message, atStart: true, sourceLocation: sourceLocation)
     }
 
     func object(_ text: String) throws -> [String: Any] {

@@ -1,5 +1,6 @@
 import Foundation
 import SiamStore
+import Testing
 
 /// What one run of the `siamd` binary did.
 struct CLIResult {
@@ -33,5 +34,26 @@ enum CLI {
         environment.merge(extra) { $1 }
         let result = try ChildProcess.run(binary, arguments, environment: environment)
         return CLIResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
+    }
+}
+
+extension CLI {
+    /// Runs siamd against `database` and expects it refused: the exit status, one line on
+    /// stderr that starts `siamd: error: ` and holds `message` (right after that prefix when
+    /// `atStart`), nothing on stdout, and no event written.
+    static func expectRefused(_ arguments: [String], _ database: TestDatabase, status: Int32, _ message: String,
+                              atStart: Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let events = try database.count("siam.event")
+        let result = try run(arguments, database: database.conninfo)
+        #expect(result.status == status, "siamd \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        if atStart {
+            #expect(result.stderr.hasPrefix("siamd: error: " + message), "\(result.stderr)", sourceLocation: sourceLocation)
+        } else {
+            #expect(result.stderr.hasPrefix("siamd: error: "), "\(result.stderr)", sourceLocation: sourceLocation)
+            #expect(result.stderr.contains(message), "\(result.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, "\(result.stdout)", sourceLocation: sourceLocation)
+        #expect(try database.count("siam.event") == events, "nothing changed", sourceLocation: sourceLocation)
     }
 }
