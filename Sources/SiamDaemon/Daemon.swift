@@ -103,7 +103,7 @@ public final class Daemon: @unchecked Sendable {
                     guard let fresh = try connectWithBackoff(firstAttemptFails: !ready && settings.once) else { break }
                     if !settings.once { try fresh.listen("siam_event") }
                     connection = fresh
-                    engine = Engine(connection: fresh, settings: settings.engine, logger: logger)
+                    engine = Engine(connection: fresh, settings: settings.engine, logger: logger, measuresLag: metrics != nil)
                     if !settings.engine.dryRun {
                         try bestEffort("cannot register in siam.daemon") {
                             try registration.register(on: fresh, pollInterval: settings.pollInterval, actor: settings.engine.actor)

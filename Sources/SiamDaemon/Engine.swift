@@ -26,7 +26,8 @@ public struct PassReport: Sendable {
     /// Decisions that changed something (the others found it done already), by kind.
     public var applied = ActionCounts()
     /// How late each decision carried out was against its due instant (seconds, by kind),
-    /// for the decisions whose due instant the planner knows.
+    /// for the decisions whose due instant the planner knows; empty unless the engine
+    /// measures lag.
     public var lags: [(kind: String, seconds: Double)] = []
 
     /// Decisions that changed something, all kinds together.
@@ -45,13 +46,17 @@ public final class Engine {
     public let connection: PostgresConnection
     public var settings: EngineSettings
     let logger: Logger
+    /// Whether to measure how late each decision is (one more query a batch): only when
+    /// metrics are served.
+    let measuresLag: Bool
     /// Calendars rarely change; building one reads its zone file, so keep them between passes.
     var calendars: [String: BusinessCalendar] = [:]
 
-    public init(connection: PostgresConnection, settings: EngineSettings, logger: Logger) {
+    public init(connection: PostgresConnection, settings: EngineSettings, logger: Logger, measuresLag: Bool = false) {
         self.connection = connection
         self.settings = settings
         self.logger = logger
+        self.measuresLag = measuresLag
     }
 
     /// Forgets cached calendars (after SIGHUP, or when a calendar changed).
@@ -110,10 +115,11 @@ public final class Engine {
         }
     }
 
-    /// How late each decision is against its due instant, measured now (real time).
+    /// How late each decision is against its due instant, measured now (real time); nothing
+    /// unless asked to measure.
     func lags(of decisions: [Decision], store: EngineStore) throws -> [(kind: String, seconds: Double)] {
         let due = decisions.filter { $0.due != nil }
-        guard !due.isEmpty else { return [] }
+        guard measuresLag, !due.isEmpty else { return [] }
         let now = try store.realNowUnix()
         return due.map { ($0.kind, max(0, now - Double($0.due!.seconds))) }
     }
