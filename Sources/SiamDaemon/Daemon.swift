@@ -101,7 +101,10 @@ public final class Daemon: @unchecked Sendable {
             do {
                 if connection == nil || connection?.isConnected == false {
                     guard let fresh = try connectWithBackoff(firstAttemptFails: !ready && settings.once) else { break }
-                    if !settings.once { try fresh.listen("siam_event") }
+                    if !settings.once {
+                        try fresh.listen("siam_event")
+                        try fresh.listen(PostgresConnection.schemaChannel)
+                    }
                     connection = fresh
                     engine = Engine(connection: fresh, settings: settings.engine, logger: logger, measuresLag: metrics != nil)
                     if !settings.engine.dryRun {
@@ -142,8 +145,12 @@ public final class Daemon: @unchecked Sendable {
                     send { try notifier.ready(status: "coordinating") }
                 }
                 let wait = try sleepTime(connection!, supplierNextCheck: report.supplierNextCheck)
-                _ = try connection!.waitForNotifications(timeout: wait, alsoWatching: wakeDescriptors)
+                let notifications = try connection!.waitForNotifications(timeout: wait, alsoWatching: wakeDescriptors)
                 signals?.drainWakeups()
+                // `db migrate` notifies; the safety net is every wake that brought no notification.
+                if notifications.isEmpty || notifications.contains(where: { $0.channel == PostgresConnection.schemaChannel }) {
+                    try stopIfSchemaMovedAhead(connection!)
+                }
             } catch let error as DatabaseError where error.kind == .connectionLost || error.kind == .connectionFailed {
                 logger.warning("database connection lost; reconnecting", [("error", error.description)])
                 metrics?.passFailed()
@@ -162,6 +169,18 @@ public final class Daemon: @unchecked Sendable {
         }
         logger.info("stopped")
         return 0
+    }
+
+    /// A newer siamd migrated the database: this one's statements would fail one by one, so it
+    /// stops cleanly instead (exit status 4 and a log line that says why), and its supervisor
+    /// starts the newer binary.
+    func stopIfSchemaMovedAhead(_ connection: PostgresConnection) throws {
+        guard try connection.newestAppliedMigrationID() > Schema.latest.id else { return }
+        let problem = try connection.schemaStatus().problem
+            ?? .newer(database: "a newer migration", known: Schema.latest.name)
+        logger.error("the database schema moved ahead of this siamd; stopping", [("error", problem.description)])
+        send { try notifier.stopping() }
+        throw problem
     }
 
     /// Feeds the metrics and records the pass in siam.daemon (liveness for `siamd status`).

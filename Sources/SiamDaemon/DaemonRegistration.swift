@@ -1,3 +1,4 @@
+import SiamCore
 import Foundation
 import SiamStore
 

@@ -1,3 +1,4 @@
+import SiamCore
 import Foundation
 import SiamStore
 
@@ -146,7 +147,7 @@ enum ApiBenchmark {
     /// open incidents. Its connection ends on return, so that the database can be a template.
     static func prepareBase(_ conninfo: String, open: Int, offered: Int, closed: Int) throws -> (first: Int, last: Int) {
         let base = try PostgresConnection.connect(conninfo, statementTimeout: "0")
-        try base.applySchema()
+        try base.migrate(siamdVersion: SiamdVersion.current)
         try EngineBenchmark.populateWorld(base)
         // Offers waiting to be answered: 10 to 60 minutes left to accept, nothing due during the run.
         if offered > 0 {

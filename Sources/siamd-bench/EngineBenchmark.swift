@@ -93,7 +93,7 @@ enum EngineBenchmark {
     static func prepareBase(_ conninfo: String, total: Int, open: Int, burst: Int) throws
         -> (small: (median: Int, p99: Int), large: (median: Int, p99: Int)) {
         let base = try PostgresConnection.connect(conninfo, statementTimeout: "0")
-        try base.applySchema()
+        try base.migrate(siamdVersion: SiamdVersion.current)
         try populateWorld(base)
         print("inserting \(open) open incidents …")
         try insertIncidents(base, count: open, open: true)

@@ -20,7 +20,7 @@ enum ReportsBenchmark {
         let admin = try PostgresConnection.connect(cluster.conninfo(), statementTimeout: "0")
         try admin.query("CREATE DATABASE reports")
         let connection = try PostgresConnection.connect(cluster.conninfo(database: "reports"), statementTimeout: "0")
-        try connection.applySchema()
+        try connection.migrate(siamdVersion: SiamdVersion.current)
         print("generating 90 days of history: \(total) incidents …")
         let generated = ContinuousClock.now
         try populate(connection, incidents: total)

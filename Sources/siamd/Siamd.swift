@@ -1,3 +1,4 @@
+import SiamCore
 import ArgumentParser
 import SiamDaemon
 

@@ -1,4 +1,5 @@
 import Foundation
+import SiamStore
 import Testing
 
 /// The `siamd` binary as a newcomer uses it: whole outputs and exit codes, error paths included.
@@ -29,22 +30,30 @@ import Testing
         let database = try emptyDatabase()
         let missing = try CLI.run(["db", "status"], database: database.conninfo)
         #expect(missing.status == 4)
-        #expect(missing.stderr == "siamd: error: the database has no siamd schema: run 'siamd db init' first\n")
+        #expect(missing.stderr == "siamd: error: the database has no siamd schema: run 'siamd db migrate' (or 'siamd db init') first\n")
         let commands = try CLI.run(["supplier", "list"], database: database.conninfo)
         #expect(commands.status == 4)
-        #expect(try ok(["db", "init"], database) == "created schema siam, version 2\n")
-        #expect(try ok(["db", "init"], database) == "schema version 2 is installed already; nothing to do\n")
+        let latest = Schema.latest.name
+        let applied = Schema.migrations.map { "  \($0.name)\n" }.joined()
+        #expect(try ok(["db", "init"], database)
+                == "applied, from an empty database:\n\(applied)  definitions (\(Schema.definitions.count) files)\nschema \(latest) is current\n")
+        #expect(try ok(["db", "init"], database) == "schema \(latest) is current; nothing to do\n")
         let status = try JSONSerialization.jsonObject(with: Data(try ok(["db", "status", "--json"], database).utf8)) as! [String: Any]
-        #expect(status["schema_version"] as? Int == 2)
+        #expect(status["schema_version"] as? String == latest)
+        #expect(status["pending"] as? [String] == [])
+        #expect((status["applied"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == Schema.migrations.map(\.name))
         #expect(status["ok"] as? Bool == true)
     }
 
-    @Test func otherSchemaVersionIsRefused() throws {
+    @Test func aDatabaseNewerThanThisSiamdIsRefused() throws {
         let database = try TestDatabase()
-        try database.connect().query("UPDATE siam.schema_version SET version = 99")
+        try database.connect().query("INSERT INTO siam.schema_migration (id, name, checksum) VALUES (9999, '9999_from_the_future', 'x')")
         let result = try CLI.run(["incident", "list"], database: database.conninfo)
         #expect(result.status == 4)
-        #expect(result.stderr == "siamd: error: the database holds siamd schema version 99, but this siamd works on version 2\n")
+        #expect(result.stderr == "siamd: error: the database schema is at 9999_from_the_future, newer than this siamd (which knows up to \(Schema.latest.name)): use a newer siamd\n")
+        let migrate = try CLI.run(["db", "migrate"], database: database.conninfo)
+        #expect(migrate.status == 4)
+        #expect(migrate.stderr == result.stderr)
     }
 
     @Test func unreachableDatabaseExits3() throws {

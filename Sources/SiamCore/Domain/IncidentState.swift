@@ -1,4 +1,7 @@
 /// The state of a shared incident.
+///
+/// The allowed changes are the schema's rule (table `siam.incident_transition`, checked by a
+/// trigger); the notes below describe them, nothing here enforces them.
 public enum IncidentState: String, CaseIterable, Sendable, Codable {
     /// Opened, owned by nobody yet. Can transition to: assigned (by a handoff), cancelled.
     case new
@@ -14,40 +17,6 @@ public enum IncidentState: String, CaseIterable, Sendable, Codable {
     case closed
     /// Withdrawn. Can transition to: nothing.
     case cancelled
-
-    /// One allowed change of state (the schema's `siam.incident_transition`).
-    public struct Transition: Hashable, Sendable {
-        public let from: IncidentState
-        public let to: IncidentState
-        /// Made only by a supplier accepting a handoff of the whole incident.
-        public let byHandoff: Bool
-    }
-
-    /// Every allowed change of state.
-    public static let transitions: Set<Transition> = [
-        Transition(from: .new, to: .assigned, byHandoff: true),
-        Transition(from: .new, to: .cancelled, byHandoff: false),
-        Transition(from: .assigned, to: .inProgress, byHandoff: false),
-        Transition(from: .assigned, to: .pending, byHandoff: false),
-        Transition(from: .assigned, to: .resolved, byHandoff: false),
-        Transition(from: .assigned, to: .cancelled, byHandoff: false),
-        Transition(from: .inProgress, to: .assigned, byHandoff: true),
-        Transition(from: .inProgress, to: .pending, byHandoff: false),
-        Transition(from: .inProgress, to: .resolved, byHandoff: false),
-        Transition(from: .inProgress, to: .cancelled, byHandoff: false),
-        Transition(from: .pending, to: .inProgress, byHandoff: false),
-        Transition(from: .pending, to: .resolved, byHandoff: false),
-        Transition(from: .pending, to: .cancelled, byHandoff: false),
-        Transition(from: .resolved, to: .inProgress, byHandoff: false),
-        Transition(from: .resolved, to: .closed, byHandoff: false),
-    ]
-
-    /// States a person (or integration) may set directly from this one.
-    public var settableNext: [IncidentState] {
-        Self.allCases.filter { next in
-            Self.transitions.contains(Transition(from: self, to: next, byHandoff: false))
-        }
-    }
 
     /// True once nothing more happens to the incident.
     public var isTerminal: Bool { self == .closed || self == .cancelled }

@@ -1,4 +1,7 @@
 /// A supplier's place in its lifecycle.
+///
+/// The allowed changes are the schema's rule (table `siam.supplier_transition`); the notes
+/// below describe them, nothing here enforces them.
 public enum SupplierStatus: String, CaseIterable, Sendable, Codable {
     /// Being set up; gets no work yet. Can transition to: active, retired.
     case onboarding
@@ -10,17 +13,6 @@ public enum SupplierStatus: String, CaseIterable, Sendable, Codable {
     case exiting
     /// Gone. Can transition to: nothing.
     case retired
-
-    /// The statuses this one may change to (the schema's `siam.supplier_transition`).
-    public var allowedNext: Set<SupplierStatus> {
-        switch self {
-        case .onboarding: return [.active, .retired]
-        case .active: return [.suspended, .exiting]
-        case .suspended: return [.active, .exiting]
-        case .exiting: return [.active, .retired]
-        case .retired: return []
-        }
-    }
 
     /// Only active suppliers are offered work.
     public var takesNewWork: Bool { self == .active }

@@ -1,3 +1,4 @@
+import SiamCore
 import Foundation
 
 /// The embedded default: when no database is configured at all (no `--database`, no
@@ -62,9 +63,9 @@ public enum EmbeddedDatabase {
         }
         let conninfo = cluster.conninfo(database: databaseName)
         let database = try PostgresConnection.connect(conninfo)
-        if try database.schemaState() == .missing {
-            try database.applySchema()
-        }
+        // siamd's own private database: kept at this build's schema, as a packaged
+        // application keeps its own store.
+        try database.migrate(siamdVersion: SiamdVersion.current)
         return conninfo
     }
 

@@ -23,7 +23,7 @@ struct DemoRun {
 
     func run() throws {
         let connection = try PostgresConnection.connect(database)
-        if try connection.schemaState() == .missing { try connection.applySchema() }
+        if try connection.schemaStatus().origin == .empty { try connection.migrate(siamdVersion: SiamdVersion.current) }
         try connection.requireCurrentSchema()
         let store = Store(connection: connection, actor: "demo")
         guard try store.suppliers().isEmpty else {

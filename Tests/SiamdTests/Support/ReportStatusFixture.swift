@@ -34,9 +34,11 @@ struct ReportStatusFixture {
     static let aliveDaemon = "6f1c0a52-3d7e-4c1b-9a55-2b8f0e0d1a01"
     static let stoppedDaemon = "6f1c0a52-3d7e-4c1b-9a55-2b8f0e0d1a02"
 
-    init() throws {
+    /// - Parameter database: where to build it (default: a new database with the current schema).
+    init(in database: TestDatabase? = nil) throws {
         func t(_ time: String) -> String { ReportWorld.june1(time) }
-        world = try ReportWorld(now: t("07:00:00"), sla: (acknowledge: 3600, resolve: 4 * 3600), ola: (accept: nil, resolve: 2 * 3600))
+        world = try ReportWorld(now: t("07:00:00"), sla: (acknowledge: 3600, resolve: 4 * 3600),
+                                ola: (accept: nil, resolve: 2 * 3600), in: database)
         var step = try world.at(t("07:00:00"))
         try step.store.addSupplier(code: "delta", name: "Delta plc", capacity: 4, calendar: nil)
         try step.store.setSupplierStatus(code: "delta", status: "active", reason: nil)

@@ -20,10 +20,16 @@ struct ReportWorld {
     ///   - now: the instant the world is built at.
     ///   - sla: P2 SLA durations in seconds (nil: no SLA target).
     ///   - ola: P2 OLA durations in seconds for every supplier (nil: no OLA target).
+    ///   - database: where to build it (default: a new database with the current schema).
     init(now: String, sla: (acknowledge: Int64, resolve: Int64)? = nil,
-         ola: (accept: Int64?, resolve: Int64?)? = nil) throws {
-        database = try TestDatabase(now: now)
-        let store = try database.store(actor: "world")
+         ola: (accept: Int64?, resolve: Int64?)? = nil, in database: TestDatabase? = nil) throws {
+        if let database {
+            self.database = database
+            try database.setClock(now)
+        } else {
+            self.database = try TestDatabase(now: now)
+        }
+        let store = try self.database.store(actor: "world")
         try store.addService(code: "network", name: "Network")
         for (rank, (code, name)) in [("acme", "Acme Ltd"), ("beta", "Beta GmbH"), ("gamma", "Gamma")].enumerated() {
             try store.addSupplier(code: code, name: name, capacity: nil, calendar: nil)

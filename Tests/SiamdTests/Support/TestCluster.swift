@@ -1,3 +1,4 @@
+import SiamCore
 import Foundation
 import SiamStore
 import Synchronization
@@ -19,7 +20,7 @@ enum TestCluster {
             // A closed scope: the template must have no open connection when it is copied.
             try {
                 let template = try PostgresConnection.connect(cluster.conninfo(database: templateName))
-                try template.applySchema()
+                try template.migrate(siamdVersion: SiamdVersion.current)
             }()
             // The deployment's roles, applied as an operator would (psql), once per cluster.
             let psql = try ChildProcess.run(try LocalCluster.findBinaries() + "/psql", [
@@ -59,6 +60,38 @@ enum TestCluster {
         return cluster.conninfo(database: name)
     }
 
+    /// A new database without any schema (from template0); returns its connection string.
+    static func makeEmptyDatabase() throws -> String {
+        let cluster = try cluster()
+        let name = "e_\(getpid())_\(counter.add(1, ordering: .relaxed).newValue)"
+        let admin = try PostgresConnection.connect(cluster.conninfo())
+        try admin.query("CREATE DATABASE \(try admin.quoteIdentifier(name)) TEMPLATE template0")
+        return cluster.conninfo(database: name)
+    }
+
+    /// Runs psql on a database of the cluster as its superuser, stopping at the first error.
+    static func psql(database: String, file: String) throws {
+        let cluster = try cluster()
+        let result = try ChildProcess.run(try LocalCluster.findBinaries() + "/psql", [
+            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.directory, "-U", cluster.superuser,
+            "-d", database, "-f", file,
+        ])
+        guard result.status == 0 else { throw TestClusterError("psql -f \(file) failed: \(result.stderr)") }
+    }
+
+    /// The schema of a database as pg_dump prints it, without the lines that differ on every run.
+    static func catalog(database: String) throws -> String {
+        let cluster = try cluster()
+        let result = try ChildProcess.run(try LocalCluster.findBinaries() + "/pg_dump", [
+            "--schema-only", "--no-owner", "-h", cluster.directory, "-U", cluster.superuser, "-d", database,
+        ])
+        guard result.status == 0 else { throw TestClusterError("pg_dump failed: \(result.stderr)") }
+        // pg_dump 15.14 and later guard the script with a random \\restrict key.
+        return result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
+            .joined(separator: "\n")
+    }
+
     /// Moves a test database's clock: new sessions see `siam.clock()` at that instant.
     static func setClock(database: String, to now: String) throws {
         let admin = try PostgresConnection.connect(try cluster().conninfo())
@@ -79,6 +112,11 @@ struct TestDatabase {
 
     init(now: String? = nil) throws {
         conninfo = try TestCluster.makeDatabase(now: now)
+    }
+
+    /// A database made otherwise (e.g. `TestCluster.makeEmptyDatabase`).
+    init(conninfo: String) {
+        self.conninfo = conninfo
     }
 
     func connect() throws -> PostgresConnection {

@@ -1,0 +1,203 @@
+--
+-- Escalations and escalation rules
+--
+-- Writes siam.escalation and siam.escalation_rule.
+--
+-- A definitions file (docs/schema.md): `siamd db migrate` re-applies all of them, in order,
+-- after the numbered migrations, whenever any of them changed. Everything here is
+-- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
+--
+
+-- Escalations --------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.escalation_ack(p_escalation bigint, p_by text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_escalation siam.escalation;
+BEGIN
+    IF p_escalation IS NULL THEN
+        RAISE EXCEPTION 'escalation is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.check_name(p_by, 'who acknowledges it');
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_escalation.supplier) THEN
+        RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_escalation.acknowledged_at IS NOT NULL THEN
+        RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.escalation SET acknowledged_at = siam.clock(), acknowledged_by = p_by WHERE id = p_escalation;
+    PERFORM siam.record_event('escalation.acknowledged', format('acknowledged by %s', p_by),
+        p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation);
+    RETURN p_escalation;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
+
+-- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
+-- same re-checks in their WHERE clauses. The single-row functions above and below call them.
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_timing(p_rule text, p_repeat_every interval, p_time_window interval)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_repeat_every <= interval '0' OR NOT siam.is_exact_interval(p_repeat_every) THEN
+        RAISE EXCEPTION 'invalid repeat interval %: use a positive length in days, hours, minutes or seconds, or NULL for once', p_repeat_every
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window <= interval '0' OR NOT siam.is_exact_interval(p_time_window) THEN
+        RAISE EXCEPTION 'invalid window %: use a positive length in days, hours, minutes or seconds', p_time_window
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window IS NULL AND v_rule.measure IN ('bounces', 'complaints') THEN
+        RAISE EXCEPTION 'rule ''%'' counts % within a window: give one', p_rule, v_rule.measure
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    UPDATE siam.escalation_rule SET repeat_every = p_repeat_every, time_window = p_time_window WHERE code = p_rule;
+    PERFORM siam.record_event('escalation_rule.changed',
+        format('rule %s: repeat %s, window %s', p_rule, coalesce(p_repeat_every::text, 'never'), coalesce(p_time_window::text, 'none')),
+        p_data => jsonb_build_object('rule', p_rule,
+                                     'before', jsonb_build_object('repeat_every', v_rule.repeat_every, 'time_window', v_rule.time_window),
+                                     'after', jsonb_build_object('repeat_every', p_repeat_every, 'time_window', p_time_window)));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_timing(text, interval, interval) IS
+    'Sets how often an escalation rule repeats its unacknowledged escalations (NULL: once) and the window its counts look back over (bounces, complaints; required for those). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.escalations_raise(
+    p_rules text[],
+    p_levels integer[],
+    p_incidents bigint[],
+    p_handoffs bigint[],
+    p_suppliers text[],
+    p_reasons text[]
+) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Raised once per rule x level x subject: what exists already is skipped.
+    -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
+    RETURN QUERY
+    WITH raised AS (
+        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason)
+        SELECT t.rule, t.level, t.incident, t.handoff, t.supplier, r.notify, t.reason
+        FROM unnest(p_rules, p_levels, p_incidents, p_handoffs, p_suppliers, p_reasons)
+             WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
+        JOIN siam.escalation_rule AS r ON r.code = t.rule
+        ORDER BY t.n
+        ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
+        RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
+               jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
+        FROM raised AS e
+    )
+    SELECT e.id FROM raised AS e;
+END
+$$;
+COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
+    'Raises escalations (parallel arrays), once per rule x level x subject, one event each; returns those raised.';
+
+CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+    ), closed AS (
+        UPDATE siam.escalation AS e
+        SET closed_at = siam.clock(), close_reason = input.reason
+        FROM input
+        WHERE e.id = input.id AND e.closed_at IS NULL
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
+               jsonb_build_object('rule', c.rule, 'level', c.level)
+        FROM closed AS c
+    )
+    SELECT c.id FROM closed AS c;
+END
+$$;
+COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
+    'Closes the open escalations among those given, one event each; returns those it closed.';
+
+CREATE OR REPLACE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+    ), repeated AS (
+        UPDATE siam.escalation AS e
+        SET notified_count = e.notified_count + 1, last_notified_at = siam.clock()
+        FROM input
+        WHERE e.id = input.id AND e.closed_at IS NULL AND e.acknowledged_at IS NULL
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, e.notified_count, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT 'escalation.repeated', r.reason, r.incident, r.handoff, r.supplier, r.id,
+               jsonb_build_object('rule', r.rule, 'level', r.level, 'notified_count', r.notified_count)
+        FROM repeated AS r
+    )
+    SELECT r.id FROM repeated AS r;
+END
+$$;
+COMMENT ON FUNCTION siam.escalations_repeat(bigint[], text[]) IS
+    'Notifies the open, unacknowledged escalations among those given again, one event each; returns those repeated.';
+
+CREATE OR REPLACE FUNCTION siam.escalation_raise(
+    p_rule text,
+    p_level integer,
+    p_incident bigint,
+    p_handoff bigint,
+    p_supplier text,
+    p_reason text
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_rule) THEN
+        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT r INTO v_id
+    FROM siam.escalations_raise(ARRAY[p_rule], ARRAY[p_level], ARRAY[p_incident], ARRAY[p_handoff],
+                                ARRAY[p_supplier], ARRAY[p_reason]) AS r;
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_raise(text, integer, bigint, bigint, text, text) IS
+    'Raises an escalation once per rule x level x subject; returns its id, or NULL when it was raised before.';
+
+CREATE OR REPLACE FUNCTION siam.escalation_repeat(p_escalation bigint, p_reason text) RETURNS bigint
+LANGUAGE sql
+AS $$
+    SELECT r FROM siam.escalations_repeat(ARRAY[p_escalation], ARRAY[p_reason]) AS r
+$$;
+COMMENT ON FUNCTION siam.escalation_repeat(bigint, text) IS
+    'Notifies an open, unacknowledged escalation again; does nothing (returns NULL) otherwise.';
+
+CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_reason text) RETURNS bigint
+LANGUAGE sql
+AS $$
+    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_reason]) AS c
+$$;
+COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
+    'Closes an open escalation because its cause ended; does nothing (returns NULL) when it is closed already.';

@@ -1,0 +1,76 @@
+--
+-- The event log and its feed
+--
+-- Guards siam.event (append-only, NOTIFY on insert) and reads it for integrations.
+--
+-- A definitions file (docs/schema.md): `siamd db migrate` re-applies all of them, in order,
+-- after the numbered migrations, whenever any of them changed. Everything here is
+-- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
+--
+
+CREATE OR REPLACE FUNCTION siam.event_append_only() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'siam.event is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              CONSTRAINT = 'event_append_only';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION siam.event_notify() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM pg_notify('siam_event', '');
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION siam.events_after(p_cursor text DEFAULT NULL, p_limit integer DEFAULT 100)
+RETURNS TABLE (
+    cursor text,
+    id bigint,
+    at timestamptz,
+    actor text,
+    kind text,
+    incident bigint,
+    handoff bigint,
+    supplier text,
+    escalation bigint,
+    reason text,
+    data jsonb
+)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_xact xid8 := '0';
+    v_id bigint := 0;
+BEGIN
+    IF p_cursor IS NOT NULL AND p_cursor <> '' THEN
+        IF p_cursor !~ '^\d{1,20}:\d{1,19}$' THEN
+            RAISE EXCEPTION 'invalid feed cursor ''%'': use a cursor returned by siam.events_after, or none to start at the beginning', p_cursor
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_xact := split_part(p_cursor, ':', 1)::xid8;
+        v_id := split_part(p_cursor, ':', 2)::bigint;
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'invalid limit %: use 1 to 10000', p_limit USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Events in the order of their transactions, and only of transactions older than every
+    -- one still running: a transaction that commits late, with smaller event ids, is
+    -- delivered when it commits, after the cursor, never skipped and never twice.
+    -- Row-level security applies: a supplier gets the events about its own work.
+    RETURN QUERY
+    SELECT e.xact_id::text || ':' || e.id, e.id, e.at, e.actor, e.kind, e.incident, e.handoff, e.supplier,
+           e.escalation, e.reason, e.data
+    FROM siam.event AS e
+    WHERE (e.xact_id, e.id) > (v_xact, v_id)
+      AND e.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY e.xact_id, e.id
+    LIMIT p_limit;
+END
+$$;
+COMMENT ON FUNCTION siam.events_after(text, integer) IS
+    'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended (in the whole cluster: a long transaction anywhere delays the feed, never skips it), so none is ever skipped or repeated.';

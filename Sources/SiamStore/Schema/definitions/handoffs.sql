@@ -1,0 +1,381 @@
+--
+-- Handoffs: offers, answers, expiries and cancellations, by people and by the daemon
+--
+-- Writes siam.handoff (and the incident's owner and assignments when an offer is accepted).
+--
+-- A definitions file (docs/schema.md): `siamd db migrate` re-applies all of them, in order,
+-- after the numbered migrations, whenever any of them changed. Everything here is
+-- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
+--
+
+CREATE OR REPLACE FUNCTION siam.handoff_state_transition() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NEW.state IS DISTINCT FROM OLD.state AND OLD.state <> 'offered' THEN
+        RAISE EXCEPTION 'handoff % is % already', OLD.id, OLD.state
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = 'handoff_state_transition';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION siam.cancel_open_handoffs(p_incident bigint, p_reason text) RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_offers bigint[] := ARRAY(SELECT id FROM siam.handoff WHERE incident = p_incident AND state = 'offered' ORDER BY id);
+BEGIN
+    RETURN (SELECT count(*)
+            FROM siam.handoffs_end(v_offers, array_fill(p_reason, ARRAY[cardinality(v_offers)]), 'cancelled'));
+END
+$$;
+COMMENT ON FUNCTION siam.cancel_open_handoffs(bigint, text) IS 'Cancels the open offers of an incident, one event each. Returns how many.';
+
+-- Handoffs -----------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.handoff_offer(
+    p_incident bigint,
+    p_to_supplier text,
+    p_part text DEFAULT NULL,
+    p_reason text DEFAULT NULL,
+    p_automatic boolean DEFAULT false
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_incident siam.incident;
+    v_supplier siam.supplier;
+    v_ola siam.target;
+    v_calendar text;
+    v_now timestamptz := siam.clock();
+    v_id bigint;
+BEGIN
+    PERFORM siam.require_integrator();
+    v_incident := siam.lock_incident(p_incident);
+    IF p_to_supplier IS NULL THEN
+        RAISE EXCEPTION 'the supplier to offer it to is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    v_supplier := siam.lock_supplier(p_to_supplier);
+    -- The daemon decided on what it read; if that no longer holds, its offer does nothing
+    -- (a person gets the reason as an error instead).
+    IF coalesce(p_automatic, false) AND p_part IS NULL AND (
+           v_incident.state IN ('resolved', 'closed', 'cancelled')
+           OR v_incident.routing_stopped
+           OR v_supplier.status <> 'active'
+           OR v_incident.owner = p_to_supplier
+           OR NOT EXISTS (SELECT 1 FROM siam.supplier_service
+                          WHERE supplier = p_to_supplier AND service = v_incident.service)
+           OR EXISTS (SELECT 1 FROM siam.handoff
+                      WHERE incident = p_incident AND state = 'offered' AND part IS NULL)) THEN
+        RETURN NULL;
+    END IF;
+    IF p_part IS NOT NULL THEN
+        PERFORM siam.check_name(p_part, 'part', 500);
+    END IF;
+    IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
+        RAISE EXCEPTION 'incident % is %: it cannot be handed off', p_incident, v_incident.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF v_supplier.status <> 'active' THEN
+        RAISE EXCEPTION 'supplier ''%'' is %: only active suppliers are offered work', p_to_supplier, v_supplier.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM siam.supplier_service
+                   WHERE supplier = p_to_supplier AND service = v_incident.service) THEN
+        RAISE EXCEPTION 'supplier ''%'' does not serve ''%''', p_to_supplier, v_incident.service
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('siamd supplier serve %s %s', p_to_supplier, v_incident.service);
+    END IF;
+    IF p_part IS NULL AND v_incident.owner = p_to_supplier THEN
+        RAISE EXCEPTION 'supplier ''%'' owns incident % already', p_to_supplier, p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF p_part IS NULL AND EXISTS (SELECT 1 FROM siam.handoff
+                                  WHERE incident = p_incident AND state = 'offered' AND part IS NULL) THEN
+        RAISE EXCEPTION 'incident % has an open offer already: wait for its answer or its expiry', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.handoff
+               WHERE incident = p_incident AND to_supplier = p_to_supplier AND state = 'offered') THEN
+        RAISE EXCEPTION 'supplier ''%'' has an open offer of incident % already', p_to_supplier, p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, p_to_supplier);
+    v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    INSERT INTO siam.handoff (incident, from_supplier, to_supplier, part, offered_at, accept_due, accept_calendar, reason)
+    VALUES (p_incident, CASE WHEN p_part IS NULL THEN v_incident.owner END, p_to_supplier, p_part, v_now,
+            siam.business_deadline(v_calendar, v_now, v_ola.accept_within),
+            CASE WHEN v_ola.accept_within IS NOT NULL THEN v_calendar END,
+            p_reason)
+    RETURNING id INTO v_id;
+    -- A person choosing a supplier is the "person acts" that resumes automatic routing.
+    UPDATE siam.incident
+    SET handoff_count = handoff_count + CASE WHEN p_part IS NULL THEN 1 ELSE 0 END,
+        routing_stopped = routing_stopped AND coalesce(p_automatic, false),
+        next_check_at = v_now,
+        updated_at = v_now
+    WHERE id = p_incident;
+    PERFORM siam.record_event('handoff.offered', coalesce(p_reason, 'offered'),
+        p_incident => p_incident, p_handoff => v_id, p_supplier => p_to_supplier,
+        p_data => jsonb_build_object('from', CASE WHEN p_part IS NULL THEN v_incident.owner END, 'to', p_to_supplier, 'part', p_part,
+                                     'accept_due', (SELECT accept_due FROM siam.handoff WHERE id = v_id),
+                                     'ola_target', v_ola.id));
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_offer(bigint, text, text, text, boolean) IS
+    'Offers an incident (p_part NULL) or a part of its work to an active supplier that serves its service; the accept deadline comes from the supplier''s OLA. p_automatic marks the daemon''s own offers; any other offer resumes automatic routing of a ping-pong incident. Returns the handoff id.';
+
+CREATE OR REPLACE FUNCTION siam.handoff_accept(p_handoff bigint, p_reason text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+    v_incident siam.incident;
+    v_supplier siam.supplier;
+    v_ola siam.target;
+    v_calendar text;
+    v_now timestamptz := siam.clock();
+BEGIN
+    v_handoff := siam.lock_handoff(p_handoff);
+    v_incident := siam.lock_incident(v_handoff.incident);
+    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+        RAISE EXCEPTION 'handoff % is offered to another supplier: only it can accept it', p_handoff
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v_handoff.state <> 'offered' THEN
+        RAISE EXCEPTION 'handoff % is %, not offered: it cannot be accepted', p_handoff, v_handoff.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
+        RAISE EXCEPTION 'incident % is %: its handoff cannot be accepted', v_incident.id, v_incident.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    v_supplier := siam.lock_supplier(v_handoff.to_supplier);
+    UPDATE siam.handoff
+    SET state = 'accepted', answered_at = v_now, answered_by = siam.current_actor(),
+        reason = coalesce(p_reason, reason)
+    WHERE id = p_handoff;
+
+    v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, v_handoff.to_supplier);
+    v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    IF v_handoff.part IS NULL THEN
+        -- The whole incident: the receiving supplier becomes its owner, on its own OLA clock.
+        PERFORM siam.end_assignments(v_incident.id, 'owner', v_now);
+        -- A contributor taking over ends its contribution span.
+        UPDATE siam.assignment SET ended_at = v_now
+        WHERE incident = v_incident.id AND supplier = v_handoff.to_supplier AND ended_at IS NULL;
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        VALUES (v_incident.id, v_handoff.to_supplier, 'owner', p_handoff, v_now,
+                siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END);
+        UPDATE siam.incident
+        SET owner = v_handoff.to_supplier,
+            state = CASE WHEN state = 'pending' THEN 'pending' ELSE 'assigned' END,
+            updated_at = v_now
+        WHERE id = v_incident.id;
+    ELSE
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        VALUES (v_incident.id, v_handoff.to_supplier, 'contributor', p_handoff, v_now,
+                siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END)
+        ON CONFLICT DO NOTHING;
+    END IF;
+    PERFORM siam.wake(v_incident.id);
+    PERFORM siam.record_event('handoff.accepted', coalesce(p_reason, 'accepted'),
+        p_incident => v_incident.id, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('part', v_handoff.part, 'previous_owner', v_incident.owner,
+                                     'late', v_handoff.accept_due < v_now));
+    RETURN p_handoff;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_accept(bigint, text) IS
+    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor.';
+
+CREATE OR REPLACE FUNCTION siam.handoff_reject(
+    p_handoff bigint,
+    p_reason text,
+    p_out_of_scope boolean DEFAULT false
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+    v_now timestamptz := siam.clock();
+BEGIN
+    -- The arguments first: a blank reason is refused before anything is looked up.
+    PERFORM siam.check_name(p_reason, 'a reason for the rejection', 2000);
+    v_handoff := siam.lock_handoff(p_handoff);
+    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+        RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v_handoff.state <> 'offered' THEN
+        RAISE EXCEPTION 'handoff % is %, not offered: it cannot be rejected', p_handoff, v_handoff.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.handoff
+    SET state = 'rejected', answered_at = v_now, answered_by = siam.current_actor(),
+        reason = p_reason, out_of_scope = coalesce(p_out_of_scope, false)
+    WHERE id = p_handoff;
+    PERFORM siam.wake(v_handoff.incident);
+    PERFORM siam.record_event('handoff.rejected', p_reason,
+        p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false)));
+    RETURN p_handoff;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
+    'Rejects an offered handoff with a reason; p_out_of_scope flags a scope dispute for the integrator.';
+
+CREATE OR REPLACE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF p_state NOT IN ('expired', 'cancelled') THEN
+        RAISE EXCEPTION 'a handoff is ended as expired or cancelled, not %', p_state
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Incidents first, then their handoffs: the lock order of every write function.
+    PERFORM 1 FROM siam.incident
+    WHERE id IN (SELECT incident FROM siam.handoff WHERE id = ANY (p_handoffs))
+    ORDER BY id FOR UPDATE;
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
+    ), ended AS (
+        UPDATE siam.handoff AS h
+        SET state = p_state, answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
+        FROM input
+        -- Still offered; and an expiry only once its deadline has passed.
+        WHERE h.id = input.id AND h.state = 'offered'
+          AND (p_state <> 'expired' OR h.accept_due <= siam.clock())
+        RETURNING h.id, h.incident, h.to_supplier, h.accept_due, input.reason
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
+        SELECT 'handoff.' || p_state, e.reason, e.incident, e.id, e.to_supplier,
+               CASE WHEN p_state = 'expired' THEN jsonb_build_object('accept_due', e.accept_due) ELSE '{}' END
+        FROM ended AS e
+    )
+    SELECT e.id FROM ended AS e;
+END
+$$;
+COMMENT ON FUNCTION siam.handoffs_end(bigint[], text[], text) IS
+    'Ends the offered handoffs among those given as expired (only those past their accept deadline) or cancelled, one event each; returns those it ended.';
+
+CREATE OR REPLACE FUNCTION siam.handoffs_expire(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE sql
+AS $$
+    SELECT siam.handoffs_end(p_handoffs, p_reasons, 'expired')
+$$;
+COMMENT ON FUNCTION siam.handoffs_expire(bigint[], text[]) IS
+    'Expires the offered handoffs whose accept deadline has passed, one event each; returns those it expired.';
+
+CREATE OR REPLACE FUNCTION siam.handoffs_offer_automatic(p_incidents bigint[], p_suppliers text[], p_reasons text[])
+RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
+    RETURN QUERY
+    WITH input AS (
+        SELECT * FROM unnest(p_incidents, p_suppliers, p_reasons) WITH ORDINALITY AS t (incident, supplier, reason, n)
+    ), eligible AS (
+        -- What the daemon decided on must still hold; otherwise its offer does nothing.
+        SELECT DISTINCT ON (input.incident)
+               input.incident, input.supplier, input.reason, input.n,
+               i.owner, i.priority, i.service, s.calendar AS supplier_calendar
+        FROM input
+        JOIN siam.incident AS i ON i.id = input.incident
+        JOIN siam.supplier AS s ON s.code = input.supplier
+        WHERE i.state IN ('new', 'assigned', 'in_progress', 'pending')
+          AND NOT i.routing_stopped
+          AND s.status = 'active'
+          AND i.owner IS DISTINCT FROM input.supplier
+          AND EXISTS (SELECT 1 FROM siam.supplier_service AS ss
+                      WHERE ss.supplier = input.supplier AND ss.service = i.service)
+          AND NOT EXISTS (SELECT 1 FROM siam.handoff AS h
+                          WHERE h.incident = input.incident AND h.state = 'offered' AND h.part IS NULL)
+        ORDER BY input.incident, input.n
+    ), targeted AS (
+        SELECT e.*, o.id AS ola_target, o.accept_within, coalesce(o.calendar, e.supplier_calendar) AS calendar
+        FROM eligible AS e
+        LEFT JOIN LATERAL siam.matching_target('ola', e.priority, e.service, e.supplier) AS o ON true
+    ), offered AS (
+        INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
+                                  accept_due, accept_calendar, reason)
+        SELECT t.incident, t.owner, t.supplier, siam.clock(), siam.current_actor(),
+               siam.business_deadline(t.calendar, siam.clock(), t.accept_within),
+               CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason
+        FROM targeted AS t
+        ORDER BY t.n
+        RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
+    ), counted AS (
+        UPDATE siam.incident AS i
+        SET handoff_count = handoff_count + 1, updated_at = siam.clock()
+        FROM offered AS o
+        WHERE i.id = o.incident
+    ), events AS (
+        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
+        SELECT 'handoff.offered', o.reason, o.incident, o.id, o.to_supplier,
+               jsonb_build_object('from', o.from_supplier, 'to', o.to_supplier, 'part', NULL,
+                                  'accept_due', o.accept_due, 'ola_target', t.ola_target)
+        FROM offered AS o
+        JOIN targeted AS t ON t.incident = o.incident
+    )
+    SELECT o.id FROM offered AS o;
+END
+$$;
+COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
+    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it; one event each; returns the handoffs made. The daemon schedules the incidents itself.';
+
+CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
+LANGUAGE sql
+AS $$
+    SELECT siam.handoffs_end(p_handoffs, p_reasons, 'cancelled')
+$$;
+COMMENT ON FUNCTION siam.handoffs_cancel(bigint[], text[]) IS
+    'Withdraws the offered handoffs among those given, one event each; returns those cancelled.';
+
+-- The daemon's actions ----------------------------------------------------------------
+-- Each re-checks its precondition under the row lock, so a decision made on a stale view
+-- changes nothing (and writes no event) instead of doing something twice.
+
+CREATE OR REPLACE FUNCTION siam.handoff_expire(p_handoff bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    SELECT e INTO v_id FROM siam.handoffs_expire(ARRAY[p_handoff], ARRAY[p_reason]) AS e;
+    IF v_id IS NOT NULL THEN
+        PERFORM siam.wake((SELECT incident FROM siam.handoff WHERE id = v_id));
+    END IF;
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_expire(bigint, text) IS
+    'Expires an offered handoff whose accept deadline has passed; does nothing (returns NULL) otherwise.';
+
+CREATE OR REPLACE FUNCTION siam.handoff_cancel(p_handoff bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_handoff siam.handoff;
+    v_id bigint;
+BEGIN
+    PERFORM siam.require_integrator();
+    v_handoff := siam.lock_handoff(p_handoff);
+    PERFORM siam.check_name(p_reason, 'a reason for the cancellation', 2000);
+    SELECT c INTO v_id FROM siam.handoffs_cancel(ARRAY[p_handoff], ARRAY[p_reason]) AS c;
+    IF v_id IS NOT NULL THEN
+        PERFORM siam.wake(v_handoff.incident);
+    END IF;
+    RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION siam.handoff_cancel(bigint, text) IS
+    'Withdraws an offered handoff with a reason; does nothing (returns NULL) when it is no longer offered.';

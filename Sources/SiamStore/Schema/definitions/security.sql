@@ -1,0 +1,323 @@
+--
+-- Who sees and does what: supplier roles, row-level security, definer rights, grants
+--
+-- Applied last: the policies call the helpers above, and the definer loop at the end must
+-- see every function (CREATE OR REPLACE resets SECURITY DEFINER and search_path).
+--
+-- A definitions file (docs/schema.md): `siamd db migrate` re-applies all of them, in order,
+-- after the numbered migrations, whenever any of them changed. Everything here is
+-- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
+--
+
+CREATE OR REPLACE FUNCTION siam.supplier_of(p_role name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT supplier FROM siam.supplier_role WHERE role_name = p_role
+$$;
+COMMENT ON FUNCTION siam.supplier_of(name) IS 'The supplier a login role acts for; NULL for the integrator''s own roles.';
+
+CREATE OR REPLACE FUNCTION siam.caller_supplier() RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    -- The login role (session_user), so that SECURITY DEFINER functions see their caller too.
+    SELECT siam.supplier_of(session_user)
+$$;
+COMMENT ON FUNCTION siam.caller_supplier() IS
+    'The supplier the calling session acts for (by its login role), or NULL for the integrator, the daemon and reporting.';
+
+CREATE OR REPLACE FUNCTION siam.takes_part(p_incident bigint, p_supplier text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- Owns it, holds or held a part of it, or was offered it.
+    SELECT EXISTS (SELECT 1 FROM siam.incident WHERE id = p_incident AND owner = p_supplier)
+        OR EXISTS (SELECT 1 FROM siam.assignment WHERE incident = p_incident AND supplier = p_supplier)
+        OR EXISTS (SELECT 1 FROM siam.handoff WHERE incident = p_incident AND to_supplier = p_supplier)
+$$;
+COMMENT ON FUNCTION siam.takes_part(bigint, text) IS
+    'True when the supplier owns the incident, took part in it, or was offered it.';
+
+CREATE OR REPLACE FUNCTION siam.require_integrator() RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF siam.caller_supplier() IS NOT NULL THEN
+        RAISE EXCEPTION 'only the service integrator may do this'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION siam.supplier_grant(p_supplier text, p_role text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_previous text;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.lock_supplier(p_supplier);
+    IF p_role IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role) THEN
+        RAISE EXCEPTION 'unknown database role ''%'': create it first (CREATE ROLE ... LOGIN)', p_role
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role AND (rolsuper OR rolbypassrls)) THEN
+        RAISE EXCEPTION 'role ''%'' is a superuser or bypasses row-level security: it cannot act for a supplier', p_role
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT supplier INTO v_previous FROM siam.supplier_role WHERE role_name = p_role FOR UPDATE;
+    IF v_previous = p_supplier THEN
+        RETURN p_role;
+    ELSIF v_previous IS NOT NULL THEN
+        RAISE EXCEPTION 'role ''%'' acts for supplier ''%'' already', p_role, v_previous
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.supplier_role (role_name, supplier) VALUES (p_role, p_supplier);
+    -- Its privileges come from the group role of deploy/roles.sql, when it exists.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'siam_supplier') THEN
+        EXECUTE format('GRANT siam_supplier TO %I', p_role);
+    END IF;
+    PERFORM siam.record_event('supplier.role_granted', format('role %s acts for %s', p_role, p_supplier),
+        p_supplier => p_supplier, p_data => jsonb_build_object('role', p_role));
+    RETURN p_role;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_grant(text, text) IS
+    'Maps a login role to a supplier: sessions of that role see and change only that supplier''s work (and get the group role siam_supplier when it exists).';
+DROP POLICY IF EXISTS incident_visible ON siam.incident;
+CREATE POLICY incident_visible ON siam.incident
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(id, (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS handoff_visible ON siam.handoff;
+CREATE POLICY handoff_visible ON siam.handoff
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR to_supplier = (SELECT siam.caller_supplier()) OR from_supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS assignment_visible ON siam.assignment;
+CREATE POLICY assignment_visible ON siam.assignment
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS external_ref_visible ON siam.external_ref;
+CREATE POLICY external_ref_visible ON siam.external_ref
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS event_visible ON siam.event;
+CREATE POLICY event_visible ON siam.event
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS escalation_visible ON siam.escalation;
+CREATE POLICY escalation_visible ON siam.escalation
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS incident_pause_visible ON siam.incident_pause;
+CREATE POLICY incident_pause_visible ON siam.incident_pause
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(incident, (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS complaint_visible ON siam.complaint;
+CREATE POLICY complaint_visible ON siam.complaint
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS feedback_visible ON siam.feedback;
+CREATE POLICY feedback_visible ON siam.feedback
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.caller_supplier())))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS supplier_visible ON siam.supplier;
+CREATE POLICY supplier_visible ON siam.supplier
+    USING ((SELECT siam.caller_supplier()) IS NULL OR code = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS supplier_service_visible ON siam.supplier_service;
+CREATE POLICY supplier_service_visible ON siam.supplier_service
+    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS target_visible ON siam.target;
+CREATE POLICY target_visible ON siam.target
+    USING ((SELECT siam.caller_supplier()) IS NULL
+           OR (kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.caller_supplier()))))
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
+CREATE POLICY supplier_role_visible ON siam.supplier_role
+    USING ((SELECT siam.caller_supplier()) IS NULL OR role_name = session_user)
+    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+-- Functions run with their owner's rights (so that callers need no table privileges) and a
+-- fixed search_path (so that no caller can shadow what they use). Who may call which is
+-- granted in deploy/roles.sql; nobody may by default.
+DO $do$
+DECLARE
+    v_function regprocedure;
+BEGIN
+    FOR v_function IN
+        SELECT p.oid::regprocedure
+        FROM pg_catalog.pg_proc AS p
+        WHERE p.pronamespace = 'siam'::regnamespace
+          AND p.prokind = 'f'
+          AND p.proname NOT IN ('caller_supplier', 'require_integrator', 'incident_by_ref', 'events_after',
+                                'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
+                                'seconds', 'supplier_of', 'takes_part',
+                                -- Reports read with the caller's rights: row-level security applies.
+                                'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
+                                'sla_compliance', 'sla_breaches')
+          AND p.prorettype <> 'trigger'::regtype
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', v_function);
+    END LOOP;
+END
+$do$;
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC;
+
+-- The helpers the row-level security policies call must be executable by every querying role.
+GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
+
+-- The group roles' rights -----------------------------------------------------------------
+--
+-- deploy/roles.sql creates the four NOLOGIN group roles and calls this; `siamd db migrate`
+-- calls it again after the definitions whenever the roles exist, so that every table or
+-- function a migration adds is granted as this says, without anyone re-running roles.sql.
+-- It first revokes what the four roles hold in schema siam and grants it again, so the
+-- result is exactly what this says, whatever was granted by hand before (no session sees
+-- the roles without their rights: it all happens in the caller's transaction).
+
+CREATE OR REPLACE FUNCTION siam.grant_group_roles() RETURNS void
+LANGUAGE plpgsql
+AS $fn$
+DECLARE
+    v_grantee text;
+BEGIN
+    -- Start from nothing ---------------------------------------------------------------------
+
+    -- PostgreSQL grants EXECUTE on every new function to PUBLIC; this file revokes that
+    -- above. Again here, so that a grant made by hand cannot outlive a run of this function;
+    -- the three helpers that row-level security policies call stay open to everyone.
+    REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
+    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
+    REVOKE ALL ON ALL TABLES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
+    REVOKE ALL ON ALL SEQUENCES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
+    REVOKE ALL ON SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
+
+    GRANT USAGE ON SCHEMA siam TO siam_admin, siam_daemon, siam_reporting, siam_supplier;
+
+    -- Administrators and the daemon ----------------------------------------------------------
+    --
+    -- Both change data only through the siam.* functions. Those run with their owner's rights
+    -- (SECURITY DEFINER, fixed search_path), validate their input and write the matching
+    -- siam.event row in the same transaction; so these roles need EXECUTE and SELECT, and no
+    -- table may be written by anyone directly. (The daemon's row locks, too, are taken inside
+    -- definer functions: siam.incidents_claim_due, siam.supplier_loads.)
+    --
+    -- The daemon gets its rights granted directly rather than by membership in siam_admin, so
+    -- that either set can be narrowed alone.
+
+    GRANT SELECT ON ALL TABLES IN SCHEMA siam TO siam_admin, siam_daemon;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA siam TO siam_admin, siam_daemon;
+
+    -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: nothing in siamd deletes rows; the
+    -- lifecycle of suppliers, incidents, handoffs and escalations is kept by states.
+
+    -- Reporting ------------------------------------------------------------------------------
+
+    GRANT SELECT ON ALL TABLES IN SCHEMA siam TO siam_reporting;
+
+    -- Only the functions that read. Named without argument lists on purpose: a new overload
+    -- then fails this GRANT loudly instead of being left out or let in unnoticed.
+    GRANT EXECUTE ON FUNCTION
+        siam.clock,
+        siam.current_actor,
+        siam.business_deadline,
+        siam.business_elapsed,
+        siam.matching_target,
+        siam.incident_pauses,
+        siam.is_holiday,
+        siam.open_segments,
+        siam.is_time_zone,
+        siam.is_exact_interval,
+        siam.is_ascending,
+        siam.seconds,
+        siam.events_after,
+        siam.incident_by_ref,
+        siam.owner_at,
+        siam.check_period,
+        siam.sla_outcomes,
+        siam.ola_outcomes,
+        siam.scorecard,
+        siam.sla_compliance,
+        siam.sla_breaches
+    TO siam_reporting;
+
+    -- Suppliers' integrations ------------------------------------------------------------------
+    --
+    -- Row-level security (definitions/security.sql) shows a supplier's role only the incidents it owns, takes
+    -- part in or was offered, the handoffs to or from it, its own ticket numbers, escalations,
+    -- events and OLA targets, and no other supplier. The functions it may call check, under the
+    -- row lock, that the row is its own: it accepts or rejects only what is offered to it,
+    -- changes the state only of what it owns; rows it cannot see are "unknown" to it (P0002),
+    -- rows it sees but may not change are refused (42501).
+
+    GRANT SELECT ON
+        siam.incident,
+        siam.incident_pause,
+        siam.handoff,
+        siam.assignment,
+        siam.external_ref,
+        siam.escalation,
+        siam.event,
+        siam.complaint,
+        siam.feedback,
+        siam.supplier,
+        siam.supplier_service,
+        siam.target,
+        siam.service,
+        siam.calendar,
+        siam.calendar_interval,
+        siam.calendar_holiday,
+        siam.incident_transition,
+        siam.supplier_transition,
+        siam.schema_version,
+        siam.schema_migration,
+        siam.schema_definition
+    TO siam_supplier;
+
+    GRANT EXECUTE ON FUNCTION
+        siam.handoff_accept,
+        siam.handoff_reject,
+        siam.incident_set_state,
+        siam.external_ref_attach,
+        siam.incident_by_ref,
+        siam.escalation_ack,
+        siam.events_after,
+        siam.clock,
+        siam.current_actor,
+        siam.business_deadline,
+        siam.business_elapsed
+    TO siam_supplier;
+
+    -- The event log is append-only ---------------------------------------------------------
+
+    -- Nobody but its owner holds UPDATE, DELETE or TRUNCATE on siam.event, whoever granted it
+    -- to whom before this ran (the trigger event_append_only refuses them even for the owner;
+    -- this keeps the refusal a permission error for everyone else, and keeps \dp honest).
+    FOR v_grantee IN
+            SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                                 ELSE quote_ident(r.rolname) END
+            FROM pg_catalog.pg_class AS c
+            CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+            LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.grantee
+            WHERE c.oid = 'siam.event'::regclass
+              AND a.grantee <> c.relowner
+              AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
+    LOOP
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON siam.event FROM %s', v_grantee);
+        END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION siam.grant_group_roles() IS
+    'Grants the group roles siam_admin, siam_daemon, siam_reporting and siam_supplier exactly their rights in schema siam (deploy/roles.sql; siamd db migrate calls it again when they exist). Run by the schema''s owner.';
+
+-- Applied by every migrate; a database without the group roles (psql users who did not run
+-- deploy/roles.sql) is left as it is.
+SELECT siam.grant_group_roles()
+WHERE (SELECT count(*) FROM pg_catalog.pg_roles
+       WHERE rolname IN ('siam_admin', 'siam_daemon', 'siam_reporting', 'siam_supplier')) = 4;
+
+REVOKE ALL ON FUNCTION siam.grant_group_roles() FROM PUBLIC;

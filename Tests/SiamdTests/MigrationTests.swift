@@ -1,0 +1,283 @@
+import Foundation
+import SiamCore
+import SiamStore
+import Testing
+
+/// Upgrades that lose nothing: databases made by siamd before numbered migrations (schemas
+/// from git history), full of data, migrated by this build; and the migrator's own promises
+/// (one lock, checksums, rollback, refusals, the generated schema.sql).
+@Suite struct MigrationTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// An old schema from git history; whether its catalog, once migrated, matches a fresh
+    /// migrate's to the letter (daf1709 gets siam.daemon.connected_at appended, not in place);
+    /// and whether this build's status and report queries can read it before migrating (to
+    /// compare their answers; daf1709's siam.daemon lacks a column they read).
+    struct OldSchema: CustomTestStringConvertible, Sendable {
+        let file: String
+        /// deploy/roles.sql of the same commit, applied as that siamd's operator did.
+        let roles: String
+        let columnOrderKept: Bool
+        var readableBefore: Bool { columnOrderKept }
+        var testDescription: String { file }
+    }
+
+    static let oldSchemas = [
+        OldSchema(file: "schema-e0d4a18.sql", roles: "roles-e0d4a18.sql", columnOrderKept: true),
+        OldSchema(file: "schema-daf1709.sql", roles: "roles-daf1709.sql", columnOrderKept: false),
+    ]
+
+    /// An empty database with an old schema applied by psql, and the deployment's roles.
+    func legacyDatabase(_ schema: OldSchema) throws -> TestDatabase {
+        let database = TestDatabase(conninfo: try TestCluster.makeEmptyDatabase())
+        try TestCluster.psql(database: database.name, file: Self.fixtures.appendingPathComponent(schema.file).path)
+        try TestCluster.psql(database: database.name, file: Self.fixtures.appendingPathComponent(schema.roles).path)
+        return database
+    }
+
+    /// Every siam table's row count and a hash of its rows (columns a migration added left
+    /// out, so that a row reads the same before and after).
+    func contents(_ database: TestDatabase, leavingOut added: [String: [String]] = [:]) throws -> [String: String] {
+        let connection = try database.connect()
+        let tables = try connection.query("""
+            SELECT c.relname AS name FROM pg_catalog.pg_class AS c
+            WHERE c.relnamespace = 'siam'::regnamespace AND c.relkind = 'r' ORDER BY 1
+            """).rows.map { try $0.string("name") }
+        var result: [String: String] = [:]
+        for table in tables where !table.hasPrefix("schema_") {
+            let row = try connection.query("""
+                SELECT count(*) AS n, md5(coalesce(string_agg(j, E'\\n' ORDER BY j), '')) AS h
+                FROM (SELECT (to_jsonb(t) - $1::text[])::text AS j FROM \(try connection.quoteIdentifier("siam")).\(try connection.quoteIdentifier(table)) AS t) AS s
+                """, [added[table] ?? []]).first!
+            result[table] = "\(try row.int("n")) rows, \(try row.string("h"))"
+        }
+        return result
+    }
+
+    /// The columns of every siam table.
+    func columns(_ database: TestDatabase) throws -> [String: [String]] {
+        let rows = try database.connect().query("""
+            SELECT table_name AS t, column_name AS c FROM information_schema.columns
+            WHERE table_schema = 'siam' ORDER BY table_name, ordinal_position
+            """).rows
+        return try Dictionary(grouping: rows, by: { try $0.string("t") }).mapValues { try $0.map { try $0.string("c") } }
+    }
+
+    @Test(arguments: oldSchemas)
+    func anOldDatabaseFullOfDataIsMigratedWithNothingLost(_ schema: OldSchema) throws {
+        let database = try legacyDatabase(schema)
+        // Filled through the old schema's own functions, as that siamd would have.
+        let fixture = try ReportStatusFixture(in: database)
+        let admin = try database.store(actor: "tester")
+        _ = try admin.connection.query("SELECT siam.complaint_record($1, 'customer', 'Still down')", [fixture.s2])
+        _ = try admin.connection.query("SELECT siam.feedback_record($1, 2, 'slow')", [fixture.s5])
+        _ = try admin.connection.query("SELECT siam.external_ref_attach($1, 'ACME-1', 'acme')", [fixture.s6])
+        let supplier = try database.loginRole("acme_sync", supplier: "acme")
+        let since = try Instant(parsing: ReportWorld.june1("00:00:00")), until = try Instant(parsing: ReportWorld.june1("12:00:00"))
+        func answers() throws -> (String, String) {
+            let store = try database.store()
+            let status = try store.operationalStatus(horizon: BusinessDuration(seconds: 3600), limit: 50)
+            let report = try store.scorecardReport(since: since, until: until, bucket: BusinessDuration(seconds: 3600))
+            return ("\(status)", "\(report)")
+        }
+        let columnsBefore = try columns(database)
+        let before = try contents(database)
+        let (statusBefore, reportBefore) = schema.readableBefore ? try answers() : ("", "")
+        let supplierSeesBefore = try PostgresConnection.connect(supplier.conninfo).query("SELECT count(*) AS n FROM siam.incident").first!.int("n")
+        for table in ["incident", "handoff", "escalation", "event", "complaint", "feedback", "external_ref", "supplier_role", "daemon"] {
+            #expect(before[table]?.hasPrefix("0 rows") == false, "\(table) is filled")
+        }
+
+        let migrated = try CLI.run(["db", "migrate"], database: database.conninfo)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(migrated.stdout.contains("0001_baseline (recorded: the database was made before numbered migrations)"))
+        #expect(migrated.stdout.hasSuffix("schema \(Schema.latest.name) is current\n"))
+
+        let columnsAfter = try columns(database)
+        let added = columnsAfter.mapValues { columns in columns }.reduce(into: [String: [String]]()) { result, entry in
+            result[entry.key] = entry.value.filter { !(columnsBefore[entry.key] ?? []).contains($0) }
+        }
+        #expect(try contents(database, leavingOut: added) == before)
+        if schema.readableBefore {
+            let (statusAfter, reportAfter) = try answers()
+            #expect(statusAfter == statusBefore)
+            #expect(reportAfter == reportBefore)
+        }
+        #expect(try PostgresConnection.connect(supplier.conninfo).query("SELECT count(*) AS n FROM siam.incident").first!.int("n")
+                == supplierSeesBefore)
+        // Binaries from before numbered migrations refuse it: they work only on version 2.
+        #expect(try database.connect().query("SELECT version FROM siam.schema_version").first!.int("version") == 3)
+
+        // The same catalog as a fresh migrate's (the template: migrated, then deploy/roles.sql).
+        let fresh = try TestDatabase()
+        let migratedCatalog = try TestCluster.catalog(database: database.name)
+        let freshCatalog = try TestCluster.catalog(database: fresh.name)
+        if schema.columnOrderKept {
+            #expect(migratedCatalog == freshCatalog)
+        } else {
+            #expect(Self.linesIgnoringColumnOrder(migratedCatalog) == Self.linesIgnoringColumnOrder(freshCatalog))
+        }
+
+        // The CLI and the daemon work on it.
+        #expect(try CLI.run(["status"], database: database.conninfo).status == 0)
+        let pass = try CLI.run(["run", "--once"], database: database.conninfo)
+        #expect(pass.status == 0, "\(pass.stderr)")
+        #expect(try CLI.run(["db", "migrate"], database: database.conninfo).stdout == "schema \(Schema.latest.name) is current; nothing to do\n")
+    }
+
+    /// A catalog's lines as a sorted list, trailing commas dropped: equal when two catalogs
+    /// differ only in the order of columns.
+    static func linesIgnoringColumnOrder(_ catalog: String) -> [String] {
+        catalog.split(separator: "\n").map { $0.hasSuffix(",") ? String($0.dropLast()) : String($0) }.sorted()
+    }
+
+    @Test func theCommittedSchemaSQLIsWhatTheMigrationsGiveAndBuildsTheSameCatalog() throws {
+        let committed = try String(contentsOf: Self.repository.appendingPathComponent("schema.sql"), encoding: .utf8)
+        #expect(committed == Schema.script(), "schema.sql is stale: run 'swift run siamd db schema > schema.sql'")
+        let byPsql = TestDatabase(conninfo: try TestCluster.makeEmptyDatabase())
+        try TestCluster.psql(database: byPsql.name, file: Self.repository.appendingPathComponent("schema.sql").path)
+        let byMigrate = TestDatabase(conninfo: try TestCluster.makeEmptyDatabase())
+        #expect(try CLI.run(["db", "migrate"], database: byMigrate.conninfo).status == 0)
+        #expect(try TestCluster.catalog(database: byPsql.name) == TestCluster.catalog(database: byMigrate.name))
+        // And migrate takes a psql-built database as its own.
+        #expect(try CLI.run(["db", "migrate"], database: byPsql.conninfo).stdout == "schema \(Schema.latest.name) is current; nothing to do\n")
+    }
+
+    @Test func everyFileIsListedOnceInOrder() throws {
+        let folder = Self.repository.appendingPathComponent("Sources/SiamStore/Schema")
+        let migrationFiles = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("migrations").path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(migrationFiles == Schema.migrations.map { $0.name + ".sql" })
+        #expect(Schema.migrations.map(\.id) == Array(1...Schema.migrations.count))
+        for migration in Schema.migrations {
+            #expect(migration.name.hasPrefix(String(format: "%04d_", migration.id)))
+        }
+        let definitionFiles = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("definitions").path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(definitionFiles == Schema.definitions.map { $0.name + ".sql" }.sorted())
+    }
+
+    @Test func twoMigratesAtOnceApplyEachMigrationOnce() throws {
+        let database = TestDatabase(conninfo: try TestCluster.makeEmptyDatabase())
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = database.conninfo
+        let first = try ChildProcess.start(CLI.binary, ["db", "migrate"], environment: environment)
+        let second = try ChildProcess.start(CLI.binary, ["db", "migrate"], environment: environment)
+        let results = [try first.wait(), try second.wait()]
+        #expect(results.map(\.status) == [0, 0], "\(results.map(\.stderr))")
+        #expect(results.filter { $0.stdout.hasPrefix("applied, from an empty database:") }.count == 1)
+        #expect(results.filter { $0.stdout == "schema \(Schema.latest.name) is current; nothing to do\n" }.count == 1)
+        let ids = try database.connect().query("SELECT id FROM siam.schema_migration ORDER BY id").rows.map { try $0.int("id") }
+        #expect(ids == Schema.migrations.map(\.id))
+    }
+
+    @Test func aFailingMigrationRollsBackWholeAndTheNextTryAppliesIt() throws {
+        let database = try TestDatabase()
+        let connection = try database.connect()
+        let catalogBefore = try TestCluster.catalog(database: database.name)
+        let failing = Schema.migrations + [Migration(id: Schema.migrations.count + 1, name: "9000_fails_halfway", sql: """
+            CREATE TABLE siam.half_done (id integer);
+            INSERT INTO siam.half_done VALUES (1);
+            SELECT 1 / 0;
+            """)]
+        #expect {
+            try connection.migrate(siamdVersion: "test", migrations: failing)
+        } throws: { error in
+            "\(error)" == "migration 9000_fails_halfway failed and was rolled back, the database is as it was: division by zero"
+        }
+        #expect(try TestCluster.catalog(database: database.name) == catalogBefore)
+        #expect(try connection.query("SELECT max(id) AS id FROM siam.schema_migration").first!.int("id") == Schema.latest.id)
+
+        let fixed = Schema.migrations + [Migration(id: Schema.migrations.count + 1, name: "9000_fixed",
+                                                   sql: "CREATE TABLE siam.half_done (id integer);")]
+        let outcome = try connection.migrate(siamdVersion: "test", migrations: fixed)
+        #expect(outcome.applied.map(\.name) == ["9000_fixed"])
+        #expect(outcome.definitionsApplied)
+        #expect(try connection.query("SELECT to_regclass('siam.half_done') IS NOT NULL AS ok").first!.bool("ok"))
+        // This build does not know 9000: the database is now newer than it.
+        let refused = try CLI.run(["supplier", "list"], database: database.conninfo)
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("the database schema is at 9000_fixed, newer than this siamd"))
+    }
+
+    @Test func anAppliedMigrationEditedLaterIsCaught() throws {
+        let database = try TestDatabase()
+        try database.connect().query("UPDATE siam.schema_migration SET checksum = '0123456789abcdef' WHERE id = 1")
+        let expected = "siamd: error: migration 0001_baseline was applied with checksum 0123456789abcdef, but this siamd's copy has \(Schema.migrations[0].checksum): the file was edited after it was applied; restore it (or use the siamd that applied it)\n"
+        for arguments in [["incident", "list"], ["db", "migrate"], ["db", "status"]] {
+            let result = try CLI.run(arguments, database: database.conninfo)
+            #expect(result.status == 4, "\(arguments)")
+            #expect(result.stderr == expected, "\(arguments)")
+        }
+    }
+
+    @Test func dryRunListsWhatWouldBeAppliedAndChangesNothing() throws {
+        let database = try legacyDatabase(Self.oldSchemas[0])
+        let catalogBefore = try TestCluster.catalog(database: database.name)
+        let result = try CLI.run(["db", "migrate", "--dry-run"], database: database.conninfo)
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            would apply, from version 2 (before numbered migrations):
+              0001_baseline (recorded: the database was made before numbered migrations)
+            \(Schema.migrations.dropFirst().map { "  \($0.name)\n" }.joined())  definitions (\(Schema.definitions.count) files)
+            then the schema would be at \(Schema.latest.name)
+
+            """)
+        #expect(try TestCluster.catalog(database: database.name) == catalogBefore)
+        let refused = try CLI.run(["incident", "list"], database: database.conninfo)
+        #expect(refused.status == 4)
+        #expect(refused.stderr == "siamd: error: the database schema is at version 2, from before numbered migrations; this siamd needs \(Schema.latest.name) (\(Schema.migrations.count - 1) migration\(Schema.migrations.count == 2 ? "" : "s") pending): run 'siamd db migrate'\n")
+    }
+
+    @Test func aChangedDefinitionIsAppliedAgainWithoutAMigration() throws {
+        let database = try TestDatabase()
+        let connection = try database.connect()
+        try connection.query("UPDATE siam.schema_definition SET checksum = 'stale' WHERE name = 'reports'")
+        try connection.query("ALTER FUNCTION siam.scorecard(timestamptz, timestamptz) SET work_mem = '1MB'")
+        let status = try CLI.run(["db", "status"], database: database.conninfo)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("Definitions differ from this siamd's: reports ('siamd db migrate' applies them)"))
+        let migrated = try CLI.run(["db", "migrate"], database: database.conninfo)
+        #expect(migrated.stdout == "applied, from \(Schema.latest.name):\n  definitions (\(Schema.definitions.count) files)\nschema \(Schema.latest.name) is current\n")
+        let settings = try connection.query("SELECT proconfig::text AS c FROM pg_proc WHERE oid = 'siam.scorecard(timestamptz, timestamptz)'::regprocedure")
+        #expect(try settings.first!.optionalString("c")?.contains("work_mem") != true)
+        // CREATE OR REPLACE resets SECURITY DEFINER: the security file sets it again.
+        let definers = try connection.query("SELECT count(*) AS n FROM pg_proc WHERE pronamespace = 'siam'::regnamespace AND prosecdef")
+        #expect(try definers.first!.int("n") > 50)
+    }
+
+    @Test func aSchemaThatSiamdDidNotMakeIsNeverBuiltOver() throws {
+        let database = TestDatabase(conninfo: try TestCluster.makeEmptyDatabase())
+        try database.connect().query("CREATE SCHEMA siam")
+        let result = try CLI.run(["db", "migrate"], database: database.conninfo)
+        #expect(result.status == 4)
+        #expect(result.stderr == "siamd: error: migration 0001_baseline failed and was rolled back, the database is as it was: schema \"siam\" exists but holds no siamd schema record; drop it or use another database\n")
+    }
+
+    @Test func aRunningDaemonStopsWhenTheSchemaMovesAheadOfIt() throws {
+        let database = try TestDatabase()
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = database.conninfo
+        let daemon = try ChildProcess.start(CLI.binary, ["run", "--poll-interval", "30s"], environment: environment)
+        let connection = try database.connect()
+        try connection.listen("siam_event")
+        // Registered (daemon.started): it is past its start-up checks and waiting.
+        var registered = try connection.query("SELECT count(*) AS n FROM siam.daemon").first!.int("n") > 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !registered && ContinuousClock.now < deadline {
+            _ = try connection.waitForNotifications(timeout: .seconds(1))
+            registered = try connection.query("SELECT count(*) AS n FROM siam.daemon").first!.int("n") > 0
+        }
+        #expect(registered)
+        try connection.transaction {
+            try connection.query("INSERT INTO siam.schema_migration (id, name, checksum) VALUES (9001, '9001_newer', 'x')")
+            try connection.query("SELECT pg_notify('siam_schema', '9001_newer')")
+        }
+        let result = try daemon.wait()
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("the database schema moved ahead of this siamd; stopping"))
+        #expect(result.stderr.hasSuffix("siamd: error: the database schema is at 9001_newer, newer than this siamd (which knows up to \(Schema.latest.name)): use a newer siamd\n"))
+    }
+}
