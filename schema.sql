@@ -1507,10 +1507,7 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_status = 'retired' THEN
-        SELECT count(*) INTO v_open
-        FROM siam.incident
-        WHERE owner = p_code AND state IN ('assigned', 'in_progress', 'pending');
-        v_open := v_open + (SELECT count(*) FROM siam.handoff WHERE to_supplier = p_code AND state = 'offered');
+        SELECT held + offered INTO v_open FROM siam.supplier_load WHERE supplier = p_code;
         IF v_open > 0 THEN
             RAISE EXCEPTION 'supplier ''%'' still holds % open item(s): drain its work before retiring it', p_code, v_open
                 USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -1607,6 +1604,38 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.customer_add(text, text) IS 'Adds a customer (the party that signs the contract).';
+
+-- Supplier load ------------------------------------------------------------------------
+
+-- The one definition of how much work a supplier has, per measure (docs/schema.md): routing
+-- counts `committed` against the capacity, capacity escalations and `siamd status` count
+-- `held`, and a supplier retires only with `held` and `offered` both 0.
+CREATE OR REPLACE VIEW siam.supplier_load WITH (security_invoker = true) AS
+SELECT m.supplier,
+       m.capacity,
+       m.held,
+       m.offered_whole,
+       m.offered,
+       m.held + m.offered_whole AS committed
+FROM (
+    SELECT s.code AS supplier,
+           s.capacity,
+           (SELECT count(*) FROM siam.incident AS i
+            WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS held,
+           (SELECT count(*) FROM siam.handoff AS h
+            WHERE h.to_supplier = s.code AND h.state = 'offered' AND h.part IS NULL) AS offered_whole,
+           (SELECT count(*) FROM siam.handoff AS h
+            WHERE h.to_supplier = s.code AND h.state = 'offered') AS offered
+    FROM siam.supplier AS s
+) AS m;
+COMMENT ON VIEW siam.supplier_load IS
+    'How much work each supplier has, one definition per measure (row-level security of the caller applies).';
+COMMENT ON COLUMN siam.supplier_load.held IS
+    'Open incidents it owns (assigned, in_progress, pending): what capacity escalations and siamd status count.';
+COMMENT ON COLUMN siam.supplier_load.offered_whole IS 'Open offers to it of whole incidents.';
+COMMENT ON COLUMN siam.supplier_load.offered IS 'Open offers to it, of whole incidents or of parts.';
+COMMENT ON COLUMN siam.supplier_load.committed IS
+    'held + offered_whole: what routing counts against its capacity (an offer it may accept takes a place).';
 
 -- Targets ------------------------------------------------------------------------------
 
@@ -2364,6 +2393,13 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
+    -- Capacity is judged here, under the supplier's row lock, not only from the daemon's
+    -- snapshot: two daemons planning from their own snapshots would otherwise both fill the
+    -- last place. NO KEY UPDATE serializes them without blocking the foreign-key checks
+    -- (KEY SHARE) of anyone writing rows that reference the supplier. Incidents first, then
+    -- suppliers by code: the order every path locks in.
+    PERFORM 1 FROM siam.supplier WHERE code = ANY (p_suppliers) AND capacity IS NOT NULL
+    ORDER BY code FOR NO KEY UPDATE;
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_incidents, p_suppliers, p_reasons) WITH ORDINALITY AS t (incident, supplier, reason, n)
@@ -2384,9 +2420,15 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM siam.handoff AS h
                           WHERE h.incident = input.incident AND h.state = 'offered' AND h.part IS NULL)
         ORDER BY input.incident, input.n
+    ), within_capacity AS (
+        -- The offers of one batch to one supplier take its free places in input order.
+        SELECT e.*
+        FROM (SELECT e.*, row_number() OVER (PARTITION BY e.supplier ORDER BY e.n) AS nth FROM eligible AS e) AS e
+        JOIN siam.supplier_load AS l ON l.supplier = e.supplier
+        WHERE l.capacity IS NULL OR l.committed + e.nth <= l.capacity
     ), targeted AS (
         SELECT e.*, o.id AS ola_target, o.accept_within, coalesce(o.calendar, e.supplier_calendar) AS calendar
-        FROM eligible AS e
+        FROM within_capacity AS e
         LEFT JOIN LATERAL siam.matching_target('ola', e.priority, e.service, e.supplier) AS o ON true
     ), offered AS (
         INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
@@ -2414,7 +2456,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
-    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it; one event each; returns the handoffs made. The daemon schedules the incidents itself.';
+    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made. The daemon schedules the incidents itself.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE sql
@@ -2737,14 +2779,13 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     -- Suppliers with a capacity (or an open capacity escalation, which must close when the
-    -- capacity was lifted), with their open owned incidents. With p_lock, they are locked for
-    -- the calling transaction, skipping any another daemon holds. The query is siamd's own
-    -- text; only the locking clause is appended.
+    -- capacity was lifted), with the incidents they hold (siam.supplier_load.held). With
+    -- p_lock, they are locked for the calling transaction, skipping any another daemon holds.
+    -- The query is siamd's own text; only the locking clause is appended.
     RETURN QUERY EXECUTE
-        'SELECT s.code::text, s.capacity,
-                (SELECT count(*) FROM siam.incident AS i
-                 WHERE i.owner = s.code AND i.state IN (''assigned'', ''in_progress'', ''pending''))
+        'SELECT s.code::text, s.capacity, l.held
          FROM siam.supplier AS s
+         JOIN siam.supplier_load AS l ON l.supplier = s.code
          WHERE s.capacity IS NOT NULL
             OR EXISTS (SELECT 1 FROM siam.escalation AS e
                        WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
@@ -3642,11 +3683,11 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', '5ad94442cf585698'),
     ('calendars', '20257b13763d73ea'),
-    ('catalog', '04da20817d3a0ffb'),
+    ('catalog', '0ddbc98131b7ed8a'),
     ('incidents', '4b497edcfc91d9e2'),
-    ('handoffs', '61d756800ef4dd2d'),
+    ('handoffs', '881b16cf06a1d53d'),
     ('escalations', 'f44ed365f1e3eb57'),
-    ('daemon', '7a38aa4ae9b9f9aa'),
+    ('daemon', '4201c75562ad3687'),
     ('feed', '86ddc79f94def1af'),
     ('reports', 'e358ea7515e93dc0'),
     ('security', 'ebfe0d334c01c932');

@@ -10,6 +10,7 @@ let benchmarks: [String: (_ arguments: [String]) throws -> Void] = [
     "api": ApiBenchmark.run,
     "calendar": CalendarBenchmark.run,
     "engine": EngineBenchmark.run,
+    "migrate": MigrateBenchmark.run,
     "reports": ReportsBenchmark.run,
 ]
 

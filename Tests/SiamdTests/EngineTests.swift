@@ -277,4 +277,27 @@ import Testing
         #expect(try counts.int("incidents") == 300)
         #expect(try counts.int("events") == 300)
     }
+
+    @Test func severalDaemonsNeverOverfillASupplierOfSmallCapacity() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        // acme (rank 1) has 2 places; beta (rank 2) takes the rest.
+        try database.connect().query("UPDATE siam.supplier SET capacity = CASE code WHEN 'acme' THEN 2 END")
+        for _ in 0..<60 { _ = try open(world.store) }
+        let harness = EngineHarness(database: database)
+        // Four engines, each on its own connection and with batches of one, so that each plans
+        // from a snapshot the others are about to change.
+        let engines = (0..<4).map { _ in DedicatedThread { try harness.pass(batchSize: 1).decisions.count } }
+        for engine in engines { _ = try engine.value() }
+        // What a refused offer left due is taken up by the next pass.
+        try harness.pass()
+        let counts = try database.connect().query("""
+            SELECT (SELECT committed FROM siam.supplier_load WHERE supplier = 'acme') AS acme,
+                   (SELECT count(*) FROM siam.handoff WHERE state = 'offered') AS offers,
+                   (SELECT count(DISTINCT incident) FROM siam.handoff WHERE state = 'offered') AS incidents
+            """).first!
+        #expect(try counts.int("acme") == 2)
+        #expect(try counts.int("offers") == 60)
+        #expect(try counts.int("incidents") == 60)
+    }
 }

@@ -3,7 +3,7 @@ public struct SupplierLoad: Sendable, Equatable {
     public var supplier: String
     /// nil: unlimited (its capacity was lifted; open capacity escalations close).
     public var capacity: Int?
-    /// Open incidents it owns.
+    /// Open incidents it owns (`siam.supplier_load.held`).
     public var load: Int
     public var openEscalations: [Escalation]
 

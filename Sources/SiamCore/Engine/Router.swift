@@ -6,7 +6,8 @@ public struct Candidate: Sendable, Equatable {
     public var rank: Int
     /// Most open items at once; nil = unlimited.
     public var capacity: Int?
-    /// Open incidents it owns plus open offers of whole incidents to it.
+    /// Open incidents it owns plus open offers of whole incidents to it: the measure
+    /// `siam.supplier_load.committed`, which the database also checks under the row lock.
     public var load: Int
 
     public init(supplier: String, status: SupplierStatus, rank: Int, capacity: Int?, load: Int) {

@@ -118,14 +118,11 @@ public struct EngineStore {
         }
         var statuses: [String: SupplierStatus] = [:]
         var candidates: [String: [Candidate]] = [:]
-        // Load: open incidents owned plus open offers of whole incidents (both index lookups).
+        // Load as routing counts it: siam.supplier_load.committed (owned plus offered whole).
         for row in try connection.query("""
-            SELECT s.code, s.status, s.capacity, ss.service, ss.rank,
-                   (SELECT count(*) FROM siam.incident AS i
-                    WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending'))
-                 + (SELECT count(*) FROM siam.handoff AS h
-                    WHERE h.to_supplier = s.code AND h.state = 'offered' AND h.part IS NULL) AS load
+            SELECT s.code, s.status, s.capacity, ss.service, ss.rank, l.committed AS load
             FROM siam.supplier AS s
+            JOIN siam.supplier_load AS l ON l.supplier = s.code
             LEFT JOIN siam.supplier_service AS ss ON ss.supplier = s.code
             """).rows {
             let code = try row.string("code")

@@ -41,11 +41,9 @@ extension Store {
                                    acknowledged: try row.bool("acknowledged"), reason: try row.string("reason"))
                 }
             let suppliers = try connection.query("""
-                SELECT s.code, s.status, s.capacity,
-                       (SELECT count(*) FROM siam.incident AS i
-                        WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS load,
-                       (SELECT count(*) FROM siam.handoff AS h WHERE h.to_supplier = s.code AND h.state = 'offered') AS offers
+                SELECT s.code, s.status, s.capacity, l.held AS load, l.offered AS offers
                 FROM siam.supplier AS s
+                JOIN siam.supplier_load AS l ON l.supplier = s.code
                 WHERE s.status <> 'retired'
                 ORDER BY s.code
                 """).rows.map { row in

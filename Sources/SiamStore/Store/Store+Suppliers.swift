@@ -3,8 +3,7 @@ import SiamCore
 extension Store {
     static let supplierColumns = """
         s.code, s.name, s.status, s.capacity, s.calendar, s.created_at, s.updated_at,
-        (SELECT count(*) FROM siam.incident AS i
-         WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS open_load
+        (SELECT l.held FROM siam.supplier_load AS l WHERE l.supplier = s.code) AS open_load
         """
 
     /// Adds a supplier in status onboarding.

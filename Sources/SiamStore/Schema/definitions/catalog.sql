@@ -65,10 +65,7 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_status = 'retired' THEN
-        SELECT count(*) INTO v_open
-        FROM siam.incident
-        WHERE owner = p_code AND state IN ('assigned', 'in_progress', 'pending');
-        v_open := v_open + (SELECT count(*) FROM siam.handoff WHERE to_supplier = p_code AND state = 'offered');
+        SELECT held + offered INTO v_open FROM siam.supplier_load WHERE supplier = p_code;
         IF v_open > 0 THEN
             RAISE EXCEPTION 'supplier ''%'' still holds % open item(s): drain its work before retiring it', p_code, v_open
                 USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -165,6 +162,38 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.customer_add(text, text) IS 'Adds a customer (the party that signs the contract).';
+
+-- Supplier load ------------------------------------------------------------------------
+
+-- The one definition of how much work a supplier has, per measure (docs/schema.md): routing
+-- counts `committed` against the capacity, capacity escalations and `siamd status` count
+-- `held`, and a supplier retires only with `held` and `offered` both 0.
+CREATE OR REPLACE VIEW siam.supplier_load WITH (security_invoker = true) AS
+SELECT m.supplier,
+       m.capacity,
+       m.held,
+       m.offered_whole,
+       m.offered,
+       m.held + m.offered_whole AS committed
+FROM (
+    SELECT s.code AS supplier,
+           s.capacity,
+           (SELECT count(*) FROM siam.incident AS i
+            WHERE i.owner = s.code AND i.state IN ('assigned', 'in_progress', 'pending')) AS held,
+           (SELECT count(*) FROM siam.handoff AS h
+            WHERE h.to_supplier = s.code AND h.state = 'offered' AND h.part IS NULL) AS offered_whole,
+           (SELECT count(*) FROM siam.handoff AS h
+            WHERE h.to_supplier = s.code AND h.state = 'offered') AS offered
+    FROM siam.supplier AS s
+) AS m;
+COMMENT ON VIEW siam.supplier_load IS
+    'How much work each supplier has, one definition per measure (row-level security of the caller applies).';
+COMMENT ON COLUMN siam.supplier_load.held IS
+    'Open incidents it owns (assigned, in_progress, pending): what capacity escalations and siamd status count.';
+COMMENT ON COLUMN siam.supplier_load.offered_whole IS 'Open offers to it of whole incidents.';
+COMMENT ON COLUMN siam.supplier_load.offered IS 'Open offers to it, of whole incidents or of parts.';
+COMMENT ON COLUMN siam.supplier_load.committed IS
+    'held + offered_whole: what routing counts against its capacity (an offer it may accept takes a place).';
 
 -- Targets ------------------------------------------------------------------------------
 

@@ -61,14 +61,13 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     -- Suppliers with a capacity (or an open capacity escalation, which must close when the
-    -- capacity was lifted), with their open owned incidents. With p_lock, they are locked for
-    -- the calling transaction, skipping any another daemon holds. The query is siamd's own
-    -- text; only the locking clause is appended.
+    -- capacity was lifted), with the incidents they hold (siam.supplier_load.held). With
+    -- p_lock, they are locked for the calling transaction, skipping any another daemon holds.
+    -- The query is siamd's own text; only the locking clause is appended.
     RETURN QUERY EXECUTE
-        'SELECT s.code::text, s.capacity,
-                (SELECT count(*) FROM siam.incident AS i
-                 WHERE i.owner = s.code AND i.state IN (''assigned'', ''in_progress'', ''pending''))
+        'SELECT s.code::text, s.capacity, l.held
          FROM siam.supplier AS s
+         JOIN siam.supplier_load AS l ON l.supplier = s.code
          WHERE s.capacity IS NOT NULL
             OR EXISTS (SELECT 1 FROM siam.escalation AS e
                        WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)

@@ -280,6 +280,13 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
+    -- Capacity is judged here, under the supplier's row lock, not only from the daemon's
+    -- snapshot: two daemons planning from their own snapshots would otherwise both fill the
+    -- last place. NO KEY UPDATE serializes them without blocking the foreign-key checks
+    -- (KEY SHARE) of anyone writing rows that reference the supplier. Incidents first, then
+    -- suppliers by code: the order every path locks in.
+    PERFORM 1 FROM siam.supplier WHERE code = ANY (p_suppliers) AND capacity IS NOT NULL
+    ORDER BY code FOR NO KEY UPDATE;
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_incidents, p_suppliers, p_reasons) WITH ORDINALITY AS t (incident, supplier, reason, n)
@@ -300,9 +307,15 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM siam.handoff AS h
                           WHERE h.incident = input.incident AND h.state = 'offered' AND h.part IS NULL)
         ORDER BY input.incident, input.n
+    ), within_capacity AS (
+        -- The offers of one batch to one supplier take its free places in input order.
+        SELECT e.*
+        FROM (SELECT e.*, row_number() OVER (PARTITION BY e.supplier ORDER BY e.n) AS nth FROM eligible AS e) AS e
+        JOIN siam.supplier_load AS l ON l.supplier = e.supplier
+        WHERE l.capacity IS NULL OR l.committed + e.nth <= l.capacity
     ), targeted AS (
         SELECT e.*, o.id AS ola_target, o.accept_within, coalesce(o.calendar, e.supplier_calendar) AS calendar
-        FROM eligible AS e
+        FROM within_capacity AS e
         LEFT JOIN LATERAL siam.matching_target('ola', e.priority, e.service, e.supplier) AS o ON true
     ), offered AS (
         INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
@@ -330,7 +343,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
-    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it; one event each; returns the handoffs made. The daemon schedules the incidents itself.';
+    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made. The daemon schedules the incidents itself.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE sql

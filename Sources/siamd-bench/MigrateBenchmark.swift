@@ -1,0 +1,72 @@
+import Foundation
+import SiamCore
+import SiamStore
+
+/// `siamd db migrate` on a large database (default 1,000,000 incidents, the reports
+/// benchmark's history): with nothing pending, with only the definitions to apply again, and
+/// with one pending migration that adds an index to siam.incident. Writes its section of
+/// BENCHMARKS.md.
+enum MigrateBenchmark {
+    static func run(_ arguments: [String]) throws {
+        if arguments.contains("--help") {
+            print("usage: siamd-bench migrate [--incidents N] [--output FILE] [--date YYYY-MM-DD]")
+            return
+        }
+        let output = try BenchmarkSupport.option("output", in: arguments) ?? "BENCHMARKS.md"
+        let total = Int(try BenchmarkSupport.option("incidents", in: arguments) ?? "1000000") ?? 1_000_000
+        let date = try BenchmarkSupport.option("date", in: arguments) ?? BenchmarkSupport.today()
+
+        print("starting a private PostgreSQL …")
+        let cluster = try LocalCluster.startTemporary(prefix: "siamd-bench-", durable: true,
+                                                      settings: ["shared_buffers": "512MB", "max_wal_size": "4GB"])
+        defer { cluster.stop() }
+        let admin = try PostgresConnection.connect(cluster.conninfo(), statementTimeout: "0")
+        try admin.query("CREATE DATABASE migrate")
+        let connection = try PostgresConnection.connect(cluster.conninfo(database: "migrate"), statementTimeout: "0")
+        try connection.migrate(siamdVersion: SiamdVersion.current)
+        print("generating 90 days of history: \(total) incidents …")
+        try ReportsBenchmark.populate(connection, incidents: total)
+        try connection.query("VACUUM ANALYZE")
+        let size = try connection.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS s").first!.string("s")
+
+        let nothing = try ReportsBenchmark.timed("db migrate, nothing pending") {
+            let outcome = try connection.migrate(siamdVersion: SiamdVersion.current)
+            precondition(outcome.isEmpty)
+        }
+        let definitions = try ReportsBenchmark.timed("db migrate, the definitions files changed") {
+            try connection.query("UPDATE siam.schema_definition SET checksum = 'changed'")
+            let outcome = try connection.migrate(siamdVersion: SiamdVersion.current)
+            precondition(outcome.definitionsApplied && outcome.applied.isEmpty)
+        }
+        let withIndex = Schema.migrations + [Migration(
+            id: Schema.latest.id + 1, name: String(format: "%04d_bench_index", Schema.latest.id + 1),
+            sql: "CREATE INDEX incident_bench_title ON siam.incident (title);")]
+        let index = try ReportsBenchmark.timed("db migrate, one migration adding an index to siam.incident") {
+            let outcome = try connection.migrate(siamdVersion: SiamdVersion.current, migrations: withIndex)
+            precondition(outcome.applied.count == 1)
+            // Back to where it was, for the next run.
+            try connection.query("DROP INDEX siam.incident_bench_title")
+            try connection.query("DELETE FROM siam.schema_migration WHERE id = $1", [Schema.latest.id + 1])
+        }
+
+        let section = """
+            ## Upgrades (`siamd db migrate`)
+
+            The reports benchmark's database (\(BenchmarkSupport.grouped(Double(total))) incidents and their handoffs,
+            owner spans, escalations, complaints, feedback and events; \(size)) on a private
+            PostgreSQL 15, migrated in the process (the CLI adds its start-up and one connection).
+            Median of 5 runs after one warm-up. `swift run -c release siamd-bench migrate`.
+
+            | migrate | median | runs (ms) |
+            | --- | ---: | --- |
+            | nothing pending (reads the records under the advisory lock) | **\(nothing.median) ms** | \(nothing.runs) |
+            | the definitions files changed (all \(Schema.definitions.count) applied again, group roles granted) | **\(definitions.median) ms** | \(definitions.runs) |
+            | one pending migration adding an index to `siam.incident`, then the definitions | **\(index.median) ms** | \(index.runs) |
+
+            An index built inside the migration's transaction blocks writes to its table while it
+            builds (reads go on). Machine: \(BenchmarkSupport.machine()); measured \(date).
+            """
+        try BenchmarkSupport.rewriteSection(section, named: "migrate", in: output)
+        print("wrote the migrate section of \(output)")
+    }
+}
