@@ -30,6 +30,23 @@ struct PropertyTests {
         }
     }
 
+    @Test("any instant of years 0001 to 9999 computes without trapping; deadline inverts elapsed there too")
+    func wholeRangeOfYears() throws {
+        var gen = RandomCalendars(rng: SplitMix64(seed: 17))
+        // 0001-01-01T00:00:00Z and 9999-12-01T00:00:00Z; before 1970 days are negative, which
+        // once overflowed "days until the next holiday" when there was none.
+        let first: Int64 = -62_135_596_800, last: Int64 = 253_399_622_400
+        for _ in 0..<300 {
+            let calendar = gen.calendar()
+            for _ in 0..<5 {
+                let from = Instant(seconds: 60 * gen.rng.int(in: (first / 60)...(last / 60)))
+                let d = gen.duration(maxMinutes: 20_000)
+                let end = try calendar.deadline(from: from, duration: d)
+                #expect(calendar.elapsed(from: from, to: end) == d, "\(calendar) \(from) \(d)")
+            }
+        }
+    }
+
     @Test("deadlines never decrease as the duration grows, and pauses never make them earlier")
     func monotone() throws {
         var gen = RandomCalendars(rng: SplitMix64(seed: 12))

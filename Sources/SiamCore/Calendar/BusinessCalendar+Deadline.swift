@@ -79,8 +79,8 @@ extension BusinessCalendar {
             // Skip whole weeks while more than a week of open time remains and nothing in the
             // way changes the weekly pattern. Keep at least one second for the day-by-day walk,
             // so that a deadline at a closing instant is found there.
-            if position == dayStart, remaining > weekly, nextHoliday - day >= 7 {
-                var weeks = min((remaining - 1) / weekly, (nextHoliday - day) / 7)
+            if position == dayStart, remaining > weekly, days(from: day, until: nextHoliday) >= 7 {
+                var weeks = min((remaining - 1) / weekly, days(from: day, until: nextHoliday) / 7)
                 weeks = min(weeks, (floorDiv(b, secondsPerDay) - day) / 7)
                 while p < pauses.count, pauses.ends[p] + offset <= position { p += 1 }
                 if p < pauses.count {

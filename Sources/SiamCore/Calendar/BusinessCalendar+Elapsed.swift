@@ -55,8 +55,8 @@ extension BusinessCalendar {
                     if nextHoliday < day { nextHoliday = holidaySchedule.next(onOrAfter: day) }
                 }
             }
-            if position == dayStart, nextHoliday - day >= 7 {
-                var weeks = min((nextHoliday - day) / 7, (floorDiv(b, secondsPerDay) - day) / 7)
+            if position == dayStart, days(from: day, until: nextHoliday) >= 7 {
+                var weeks = min(days(from: day, until: nextHoliday) / 7, (floorDiv(b, secondsPerDay) - day) / 7)
                 while p < pauses.count, pauses.ends[p] + offset <= position { p += 1 }
                 if p < pauses.count {
                     let pauseStart = pauses.starts[p] + offset

@@ -57,3 +57,12 @@ struct HolidaySchedule: Hashable, Sendable {
         next(onOrAfter: day) == day
     }
 }
+
+/// Days from local day `day` to `holiday` (a day of `HolidaySchedule.next`, which is
+/// `Int64.max` when there is none): saturating, so that a day before 1970 (negative) with no
+/// holiday ahead gives `Int64.max` instead of trapping.
+@inline(__always)
+func days(from day: Int64, until holiday: Int64) -> Int64 {
+    let (difference, overflow) = holiday.subtractingReportingOverflow(day)
+    return overflow ? .max : difference
+}
