@@ -3,7 +3,8 @@ import Foundation
 import PackageDescription
 
 /// The schema's SQL files, embedded into the binary: every `.sql` in the named folder of
-/// `Sources/SiamStore/Schema`, so that a new migration needs no edit here.
+/// `Sources/SiamStore/Schema`, so that a new migration needs no line here. SwiftPM reads this
+/// manifest again only when it changes: after adding a file, `touch Package.swift`.
 func schemaFiles(_ folder: String) -> [Resource] {
     let path = Context.packageDirectory + "/Sources/SiamStore/Schema/" + folder
     let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

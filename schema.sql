@@ -1,5 +1,5 @@
 --
--- siamd schema, 0002_version2_made_one: the whole current schema, for an empty database
+-- siamd schema, 0003_supplier_identity_fails_closed: the whole current schema, for an empty database
 --
 --     psql -v ON_ERROR_STOP=1 -f schema.sql
 --
@@ -916,6 +916,27 @@ COMMENT ON TABLE siam.schema_version IS
     'Kept for siamd binaries from before numbered migrations, which work only on version 2 and so refuse this database (3). siamd itself reads siam.schema_migration.';
 
 -- ======================================================================================
+-- Migration 0003_supplier_identity_fails_closed
+
+--
+-- Migration 0003: supplier identity that fails closed, and no oracles
+--
+-- A supplier's session was recognised by its exact login name only; any other role with
+-- supplier rights was treated as the integrator. siam.caller_supplier() (definitions/
+-- security.sql) now decides from the login role and its memberships together, and refuses
+-- any role that does not resolve to the integrator or to exactly one supplier.
+--
+-- This drops two functions whose replacements the definitions files create:
+--   * siam.supplier_of(name), which anyone could call to map any role to its supplier;
+--   * siam.check_name(text, text, integer), replaced by siam.check_text (one blank rule and
+--     one length limit per kind of text).
+-- It changes no table and no row.
+--
+
+DROP FUNCTION IF EXISTS siam.supplier_of(name);
+DROP FUNCTION IF EXISTS siam.check_name(text, text, integer);
+
+-- ======================================================================================
 -- Definitions
 
 SET LOCAL check_function_bodies = off;
@@ -954,10 +975,23 @@ COMMENT ON FUNCTION siam.clock() IS
 CREATE OR REPLACE FUNCTION siam.current_actor() RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce(nullif(current_setting('siam.actor', true), ''), session_user::text)
+    -- A supplier's call is always its login role: no setting can make a supplier's change
+    -- read as the daemon's or the integrator's. Plain SQL and cheap: it fills the actor of
+    -- every event row. (Supplier rights as siam.caller_supplier tells them: a member of
+    -- siam_supplier, or a mapped role; a superuser is neither, whatever pg_has_role says.)
+    SELECT CASE
+        WHEN nullif(current_setting('siam.actor', true), '') IS NULL THEN session_user::text
+        WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS r
+                     WHERE r.rolname = session_user AND NOT r.rolsuper
+                       AND (EXISTS (SELECT 1 FROM siam.supplier_role AS m WHERE m.role_name = r.rolname)
+                            OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS g
+                                       WHERE g.rolname = 'siam_supplier' AND pg_has_role(r.oid, g.oid, 'MEMBER'))))
+            THEN session_user::text
+        ELSE siam.check_text(current_setting('siam.actor', true), 'the actor (setting siam.actor)', 'name')
+    END
 $$;
 COMMENT ON FUNCTION siam.current_actor() IS
-    'Who acts, for the event log: setting siam.actor when set (siamd sets it to the OS user or --actor), else the database role.';
+    'Who acts, for the event log: for a supplier''s session its login role; otherwise the setting siam.actor when set (siamd sets it to the OS user or --actor; 1 to 200 characters, not blank), else the login role.';
 
 CREATE OR REPLACE FUNCTION siam.is_time_zone(p_zone text) RETURNS boolean
 LANGUAGE sql STABLE
@@ -1016,6 +1050,19 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.seconds(numeric) IS 'An interval of exactly that many seconds.';
 
+CREATE OR REPLACE FUNCTION siam.shown(p_value text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- How an error message quotes a value it refuses: at most 64 characters (a refused
+    -- value may be a megabyte), control characters as "?", in single quotes.
+    SELECT CASE WHEN p_value IS NULL THEN 'NULL'
+                ELSE '''' || regexp_replace(left(p_value, 64), '[[:cntrl:]]', '?', 'g')
+                     || CASE WHEN length(p_value) > 64 THEN '…' ELSE '' END || ''''
+           END
+$$;
+COMMENT ON FUNCTION siam.shown(text) IS
+    'A refused value as error messages quote it: at most 64 characters (then an ellipsis), control characters as ?, in single quotes.';
+
 CREATE OR REPLACE FUNCTION siam.check_code(p_value text, p_what text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
@@ -1024,7 +1071,7 @@ BEGIN
         RAISE EXCEPTION '% is required', p_what USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF p_value !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
-        RAISE EXCEPTION 'invalid % ''%'': use 1 to 63 lower-case letters, digits, _ . - (starting with a letter or digit)', p_what, p_value
+        RAISE EXCEPTION 'invalid % %: use 1 to 63 lower-case letters, digits, _ . - (starting with a letter or digit)', p_what, siam.shown(p_value)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_value;
@@ -1032,28 +1079,69 @@ END
 $$;
 COMMENT ON FUNCTION siam.check_code(text, text) IS 'Returns the code, or raises 22023 naming what is malformed.';
 
-CREATE OR REPLACE FUNCTION siam.check_name(p_value text, p_what text, p_max integer DEFAULT 200) RETURNS text
+-- Free text: one blank rule and one length limit per kind of text, for every function.
+
+CREATE OR REPLACE FUNCTION siam.text_limit(p_kind text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    SELECT CASE p_kind
+        WHEN 'name' THEN 200      -- names, who acknowledges, actors, ticket numbers
+        WHEN 'title' THEN 500     -- incident titles, the part of an incident offered
+        WHEN 'reason' THEN 2000   -- reasons of changes, rejections, cancellations
+        WHEN 'body' THEN 10000    -- complaints, feedback comments
+    END
+$$;
+COMMENT ON FUNCTION siam.text_limit(text) IS
+    'The most characters a kind of free text may have: name 200, title 500, reason 2000, body 10000.';
+
+CREATE OR REPLACE FUNCTION siam.is_blank(p_value text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- Any Unicode white space (and the invisible format characters that pass for it), not
+    -- only the spaces btrim strips: a reason of tabs and newlines is no reason.
+    SELECT p_value IS NULL
+        OR p_value ~ '^[\s\u0085\u00a0\u1680\u180e\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]*$'
+$$;
+COMMENT ON FUNCTION siam.is_blank(text) IS 'True for NULL, the empty text, and text of white space only (any Unicode white space).';
+
+CREATE OR REPLACE FUNCTION siam.check_text(p_value text, p_what text, p_kind text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
-    IF p_value IS NULL OR btrim(p_value) = '' THEN
+    IF siam.is_blank(p_value) THEN
         RAISE EXCEPTION '% is required and must not be blank', p_what USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF length(p_value) > p_max THEN
-        RAISE EXCEPTION '% is too long: % characters, at most %', p_what, length(p_value), p_max
+    -- The message never echoes the text: it may be huge, or hostile.
+    IF length(p_value) > siam.text_limit(p_kind) THEN
+        RAISE EXCEPTION '% is too long: % characters, at most %', p_what, length(p_value), siam.text_limit(p_kind)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_value;
 END
 $$;
-COMMENT ON FUNCTION siam.check_name(text, text, integer) IS 'Returns the text, or raises when it is blank or too long.';
+COMMENT ON FUNCTION siam.check_text(text, text, text) IS
+    'Returns required free text of a kind (siam.text_limit), or raises 22004 when it is blank (any Unicode white space), 22023 when too long.';
+
+CREATE OR REPLACE FUNCTION siam.optional_text(p_value text, p_what text, p_kind text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    -- Optional text: blank is the same as left out.
+    IF siam.is_blank(p_value) THEN
+        RETURN NULL;
+    END IF;
+    RETURN siam.check_text(p_value, p_what, p_kind);
+END
+$$;
+COMMENT ON FUNCTION siam.optional_text(text, text, text) IS
+    'Returns optional free text of a kind (siam.text_limit), NULL when left out or blank; raises 22023 when too long.';
 
 CREATE OR REPLACE FUNCTION siam.check_priority(p_priority text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     IF p_priority IS NULL OR p_priority NOT IN ('P1', 'P2', 'P3', 'P4') THEN
-        RAISE EXCEPTION 'invalid priority ''%'': use P1, P2, P3 or P4', p_priority
+        RAISE EXCEPTION 'invalid priority %: use P1, P2, P3 or P4', siam.shown(p_priority)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_priority;
@@ -1068,6 +1156,12 @@ BEGIN
         RAISE EXCEPTION 'invalid % %: a duration must be zero or more and of fixed length (no months or years)', p_what, p_value
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- A bound that no service level needs to pass, so that every deadline computed from it
+    -- stays a representable instant.
+    IF p_value > interval '3650 days' THEN
+        RAISE EXCEPTION 'invalid % %: at most 3650 days (10 years)', p_what, p_value
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     RETURN p_value;
 END
 $$;
@@ -1078,9 +1172,12 @@ AS $$
 DECLARE
     v_supplier siam.supplier;
 BEGIN
-    SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR UPDATE;
+    -- NO KEY UPDATE: serializes the changes to a supplier (and its capacity) without blocking
+    -- the foreign-key checks (KEY SHARE) of anyone inserting rows that reference it.
+    SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR NO KEY UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown supplier ''%''', p_code USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown supplier %', siam.shown(p_code)
+            USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_supplier;
 END
@@ -1091,16 +1188,40 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_incident siam.incident;
+    v_caller text := siam.caller_supplier();
 BEGIN
     IF p_id IS NULL THEN
         RAISE EXCEPTION 'incident is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    -- A supplier is told the same of what it may not see as of what does not exist; and it is
+    -- refused before the lock, not after: a lock taken by a failed call is held until its
+    -- transaction ends, which would let it hold another supplier's work hostage.
+    IF v_caller IS NOT NULL THEN
+        IF NOT siam.takes_part(p_id, v_caller) THEN
+            RAISE EXCEPTION 'unknown incident %', p_id USING ERRCODE = 'no_data_found';
+        END IF;
+        PERFORM siam.require_may_lock(p_id, v_caller);
+    END IF;
     SELECT * INTO v_incident FROM siam.incident WHERE id = p_id FOR UPDATE;
-    -- A supplier's session is told the same of what it may not see as of what does not exist.
-    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND NOT siam.takes_part(p_id, siam.caller_supplier())) THEN
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown incident %', p_id USING ERRCODE = 'no_data_found';
     END IF;
+    -- Again under the lock: the offer may have ended in the meantime.
+    IF v_caller IS NOT NULL THEN
+        PERFORM siam.require_may_lock(p_id, v_caller);
+    END IF;
     RETURN v_incident;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION siam.require_may_lock(p_incident bigint, p_supplier text) RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF NOT siam.caller_may_lock(p_incident, p_supplier) THEN
+        RAISE EXCEPTION 'incident % is no longer yours to change: supplier % neither owns it nor has an open offer on it', p_incident, p_supplier
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
 END
 $$;
 
@@ -1109,19 +1230,22 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_handoff siam.handoff;
+    v_caller text := siam.caller_supplier();
 BEGIN
     IF p_id IS NULL THEN
         RAISE EXCEPTION 'handoff is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    -- Always the incident first, then its handoff: the daemon locks in that order too, so
-    -- the two never wait for each other in a circle.
-    PERFORM 1 FROM siam.incident WHERE id = (SELECT incident FROM siam.handoff WHERE id = p_id) FOR UPDATE;
-    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL
-                     AND siam.caller_supplier() IS DISTINCT FROM v_handoff.to_supplier
-                     AND siam.caller_supplier() IS DISTINCT FROM v_handoff.from_supplier) THEN
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id;
+    IF NOT FOUND OR (v_caller IS NOT NULL
+                     AND v_caller IS DISTINCT FROM v_handoff.to_supplier
+                     AND v_caller IS DISTINCT FROM v_handoff.from_supplier) THEN
         RAISE EXCEPTION 'unknown handoff %', p_id USING ERRCODE = 'no_data_found';
     END IF;
+    -- Always the incident first, then its handoff: the daemon locks in that order too, so
+    -- the two never wait for each other in a circle. (lock_incident refuses a supplier that
+    -- may no longer change the incident, before taking the lock.)
+    PERFORM siam.lock_incident(v_handoff.incident);
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
     RETURN v_handoff;
 END
 $$;
@@ -1147,7 +1271,8 @@ BEGIN
                    CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END)
         INTO v_found USING p_code;
     IF NOT v_found THEN
-        RAISE EXCEPTION 'unknown % ''%''', p_what, p_code USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown % %', p_what, siam.shown(p_code)
+            USING ERRCODE = 'no_data_found';
     END IF;
     RETURN p_code;
 END
@@ -1230,10 +1355,11 @@ BEGIN
     END IF;
     SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar ''%''', p_calendar USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_calendar)
+            USING ERRCODE = 'no_data_found';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
-        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it can never be reached', p_calendar
+        RAISE EXCEPTION 'calendar % has no open time: a deadline on it can never be reached', siam.shown(p_calendar)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     v_day := (p_from AT TIME ZONE v_zone)::date;
@@ -1263,7 +1389,7 @@ BEGIN
         END IF;
         v_idle_days := CASE WHEN v_any THEN 0 ELSE v_idle_days + 1 END;
         IF v_idle_days > 1000 THEN
-            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_day
+            RAISE EXCEPTION 'calendar % has no open time for over 1000 days after %: a deadline on it can never be reached', siam.shown(p_calendar), v_day
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_day := v_day + 1;
@@ -1294,10 +1420,7 @@ BEGIN
     IF p_from IS NULL OR p_duration IS NULL THEN
         RETURN NULL;
     END IF;
-    IF NOT siam.is_exact_interval(p_duration) THEN
-        RAISE EXCEPTION 'duration must be zero or more and of fixed length (no months), not %', p_duration
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM siam.check_duration(p_duration, 'duration');
     v_remaining := extract(epoch FROM p_duration);
     IF p_calendar IS NULL AND isempty(v_pauses) THEN
         RETURN p_from + siam.seconds(v_remaining);  -- 24x7 without pauses: plain arithmetic
@@ -1321,7 +1444,7 @@ BEGIN
         END IF;
         v_empty_windows := CASE WHEN v_any THEN 0 ELSE v_empty_windows + 1 END;
         IF v_empty_windows > 16 THEN
-            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_window_start
+            RAISE EXCEPTION 'calendar % has no open time for over 1000 days after %: a deadline on it can never be reached', siam.shown(p_calendar), v_window_start
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_window_start := v_window_end;
@@ -1368,7 +1491,7 @@ DECLARE
 BEGIN
     PERFORM siam.check_code(p_name, 'calendar name');
     IF p_time_zone IS NULL OR NOT siam.is_time_zone(p_time_zone) THEN
-        RAISE EXCEPTION 'unknown time zone ''%'': use an IANA name such as Europe/Berlin', p_time_zone
+        RAISE EXCEPTION 'unknown time zone %: use an IANA name such as Europe/Berlin', siam.shown(p_time_zone)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF v_count <> coalesce(cardinality(p_opens), 0) OR v_count <> coalesce(cardinality(p_closes), 0) THEN
@@ -1376,11 +1499,12 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF v_count = 0 THEN
-        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it could never be reached', p_name
+        RAISE EXCEPTION 'calendar % has no open time: a deadline on it could never be reached', siam.shown(p_name)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF EXISTS (SELECT 1 FROM siam.calendar WHERE name = p_name) THEN
-        RAISE EXCEPTION 'calendar ''%'' exists already', p_name USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'calendar % exists already', siam.shown(p_name)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.calendar (name, time_zone) VALUES (p_name, p_time_zone);
     FOR i IN 1 .. v_count LOOP
@@ -1407,7 +1531,7 @@ BEGIN
                 INSERT INTO siam.calendar_holiday (calendar, on_date) VALUES (p_name, v_holiday::date)
                 ON CONFLICT DO NOTHING;
             EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-                RAISE EXCEPTION 'invalid holiday ''%'': no such date', v_holiday
+                RAISE EXCEPTION 'invalid holiday %: no such date', siam.shown(v_holiday)
                     USING ERRCODE = 'invalid_parameter_value';
             END;
         ELSIF v_holiday ~ '^\d{2}-\d{2}$' THEN
@@ -1416,11 +1540,11 @@ BEGIN
                 VALUES (p_name, split_part(v_holiday, '-', 1)::smallint, split_part(v_holiday, '-', 2)::smallint)
                 ON CONFLICT DO NOTHING;
             EXCEPTION WHEN check_violation THEN
-                RAISE EXCEPTION 'invalid holiday ''%'': no such day of the year', v_holiday
+                RAISE EXCEPTION 'invalid holiday %: no such day of the year', siam.shown(v_holiday)
                     USING ERRCODE = 'invalid_parameter_value';
             END;
         ELSE
-            RAISE EXCEPTION 'invalid holiday ''%'': use YYYY-MM-DD (dated) or MM-DD (yearly)', v_holiday
+            RAISE EXCEPTION 'invalid holiday %: use YYYY-MM-DD (dated) or MM-DD (yearly)', siam.shown(v_holiday)
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
     END LOOP;
@@ -1462,14 +1586,15 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM siam.check_code(p_code, 'supplier code');
-    PERFORM siam.check_name(p_name, 'supplier name');
+    PERFORM siam.check_text(p_name, 'supplier name', 'name');
     IF p_capacity IS NOT NULL AND p_capacity < 1 THEN
         RAISE EXCEPTION 'invalid capacity %: use a whole number of at least 1, or none for unlimited', p_capacity
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
     IF EXISTS (SELECT 1 FROM siam.supplier WHERE code = p_code) THEN
-        RAISE EXCEPTION 'supplier ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'supplier % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.supplier (code, name, capacity, calendar)
     VALUES (p_code, p_name, p_capacity, p_calendar);
@@ -1492,24 +1617,25 @@ DECLARE
     v_supplier siam.supplier;
     v_open integer;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_supplier := siam.lock_supplier(p_code);
     IF p_status IS NULL OR p_status NOT IN ('onboarding', 'active', 'suspended', 'exiting', 'retired') THEN
-        RAISE EXCEPTION 'invalid supplier status ''%'': use onboarding, active, suspended, exiting or retired', p_status
+        RAISE EXCEPTION 'invalid supplier status %: use onboarding, active, suspended, exiting or retired', siam.shown(p_status)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_status = v_supplier.status THEN
-        RAISE EXCEPTION 'supplier ''%'' is % already', p_code, p_status
+        RAISE EXCEPTION 'supplier % is % already', siam.shown(p_code), p_status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.supplier_transition
                    WHERE from_status = v_supplier.status AND to_status = p_status) THEN
-        RAISE EXCEPTION 'supplier ''%'' cannot go from % to %', p_code, v_supplier.status, p_status
+        RAISE EXCEPTION 'supplier % cannot go from % to %', siam.shown(p_code), v_supplier.status, p_status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_status = 'retired' THEN
         SELECT held + offered INTO v_open FROM siam.supplier_load WHERE supplier = p_code;
         IF v_open > 0 THEN
-            RAISE EXCEPTION 'supplier ''%'' still holds % open item(s): drain its work before retiring it', p_code, v_open
+            RAISE EXCEPTION 'supplier % still holds % open item(s): drain its work before retiring it', siam.shown(p_code), v_open
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
     END IF;
@@ -1576,9 +1702,10 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM siam.check_code(p_code, 'service code');
-    PERFORM siam.check_name(p_name, 'service name');
+    PERFORM siam.check_text(p_name, 'service name', 'name');
     IF EXISTS (SELECT 1 FROM siam.service WHERE code = p_code) THEN
-        RAISE EXCEPTION 'service ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'service % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.service (code, name) VALUES (p_code, p_name);
     PERFORM siam.record_event('service.added', 'service added',
@@ -1593,9 +1720,10 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM siam.check_code(p_code, 'customer code');
-    PERFORM siam.check_name(p_name, 'customer name');
+    PERFORM siam.check_text(p_name, 'customer name', 'name');
     IF EXISTS (SELECT 1 FROM siam.customer WHERE code = p_code) THEN
-        RAISE EXCEPTION 'customer ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'customer % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.customer (code, name) VALUES (p_code, p_name);
     PERFORM siam.record_event('customer.added', 'customer added',
@@ -1657,7 +1785,8 @@ DECLARE
     v_after siam.target;
 BEGIN
     IF p_kind IS NULL OR p_kind NOT IN ('sla', 'ola') THEN
-        RAISE EXCEPTION 'invalid target kind ''%'': use sla or ola', p_kind USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'invalid target kind %: use sla or ola', siam.shown(p_kind)
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM siam.check_priority(p_priority);
     PERFORM siam.require_exists('siam.service', p_service, 'service');
@@ -1787,16 +1916,17 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_sla siam.target;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     PERFORM siam.require_integrator();
     IF p_service IS NULL THEN
         RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM siam.require_exists('siam.service', p_service, 'service');
     PERFORM siam.check_priority(p_priority);
-    PERFORM siam.check_name(p_title, 'title', 500);
+    PERFORM siam.check_text(p_title, 'title', 'title');
     PERFORM siam.require_exists('siam.customer', p_customer, 'customer');
     IF p_user_tier IS NOT NULL AND p_user_tier !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
-        RAISE EXCEPTION 'invalid user tier ''%'': use up to 32 lower-case letters, digits, _ or -', p_user_tier
+        RAISE EXCEPTION 'invalid user tier %: use up to 32 lower-case letters, digits, _ or -', siam.shown(p_user_tier)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_to_supplier IS NOT NULL AND coalesce(p_hold, false) THEN
@@ -1849,13 +1979,21 @@ DECLARE
     v_ack_due timestamptz;
     v_resolve_due timestamptz;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_incident.owner THEN
         RAISE EXCEPTION 'only the owner of incident % can change its state', p_incident
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- The record is the integrator's: a supplier resolves its work, the integrator closes it
+    -- (once the customer confirms) or cancels it. Otherwise a supplier could take its own SLA
+    -- breaches out of the scorecards by cancelling or closing what it failed to fix in time.
+    IF siam.caller_supplier() IS NOT NULL AND p_state IN ('closed', 'cancelled') THEN
+        RAISE EXCEPTION 'only the service integrator may set an incident %: a supplier resolves it, the integrator closes or cancels it', p_state
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF p_state IS NULL OR p_state NOT IN ('new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled') THEN
-        RAISE EXCEPTION 'invalid incident state ''%'': use in_progress, pending, resolved, closed or cancelled', p_state
+        RAISE EXCEPTION 'invalid incident state %: use in_progress, pending, resolved, closed or cancelled', siam.shown(p_state)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_state = v_incident.state THEN
@@ -1945,6 +2083,7 @@ DECLARE
     v_resolve_due timestamptz;
     v_now timestamptz := siam.clock();
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     PERFORM siam.check_priority(p_priority);
@@ -2014,10 +2153,10 @@ BEGIN
     PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     IF p_source IS NULL OR p_source NOT IN ('user', 'customer') THEN
-        RAISE EXCEPTION 'invalid complaint source ''%'': use user or customer', p_source
+        RAISE EXCEPTION 'invalid complaint source %: use user or customer', siam.shown(p_source)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM siam.check_name(p_body, 'the complaint', 10000);
+    PERFORM siam.check_text(p_body, 'the complaint', 'body');
     INSERT INTO siam.complaint (incident, source, body) VALUES (p_incident, p_source, p_body) RETURNING id INTO v_id;
     UPDATE siam.incident
     SET complaint_count = complaint_count + 1, next_check_at = siam.clock(), updated_at = siam.clock()
@@ -2040,27 +2179,27 @@ DECLARE
 BEGIN
     PERFORM siam.lock_incident(p_incident);
     IF siam.caller_supplier() IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> siam.caller_supplier() THEN
-        RAISE EXCEPTION 'you act for supplier ''%'': you can attach only its own ticket numbers', siam.caller_supplier()
+        RAISE EXCEPTION 'you act for supplier %: you can attach only its own ticket numbers', siam.shown(siam.caller_supplier())
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF v_supplier IS NULL THEN
         RAISE EXCEPTION 'the supplier whose ticket number it is is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM siam.lock_supplier(v_supplier);
-    PERFORM siam.check_name(p_ticket, 'ticket number', 200);
+    PERFORM siam.check_text(p_ticket, 'ticket number', 'name');
     IF NOT siam.takes_part(p_incident, v_supplier) THEN
-        RAISE EXCEPTION 'supplier ''%'' takes no part in incident %', v_supplier, p_incident
+        RAISE EXCEPTION 'supplier % takes no part in incident %', siam.shown(v_supplier), p_incident
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     SELECT incident INTO v_existing FROM siam.external_ref WHERE supplier = v_supplier AND ticket = p_ticket;
     IF v_existing = p_incident THEN
         RETURN p_incident;
     ELSIF v_existing IS NOT NULL THEN
-        RAISE EXCEPTION 'ticket ''%'' of supplier ''%'' is attached to another incident already', p_ticket, v_supplier
+        RAISE EXCEPTION 'ticket % of supplier % is attached to another incident already', siam.shown(p_ticket), siam.shown(v_supplier)
             USING ERRCODE = 'unique_violation';
     END IF;
     IF EXISTS (SELECT 1 FROM siam.external_ref WHERE supplier = v_supplier AND incident = p_incident) THEN
-        RAISE EXCEPTION 'supplier ''%'' has a ticket number for incident % already', v_supplier, p_incident
+        RAISE EXCEPTION 'supplier % has a ticket number for incident % already', siam.shown(v_supplier), p_incident
             USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.external_ref (supplier, ticket, incident) VALUES (v_supplier, p_ticket, p_incident);
@@ -2094,10 +2233,7 @@ BEGIN
         RAISE EXCEPTION 'invalid satisfaction score %: use 1 (poor) to 5 (excellent)', p_score
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF length(p_comment) > 10000 THEN
-        RAISE EXCEPTION 'the comment is too long: % characters, at most 10000', length(p_comment)
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    p_comment := siam.optional_text(p_comment, 'the comment', 'body');
     INSERT INTO siam.feedback (incident, score, comment) VALUES (p_incident, p_score, p_comment) RETURNING id INTO v_id;
     PERFORM siam.record_event('feedback.recorded', format('satisfaction %s/5', p_score),
         p_incident => p_incident, p_supplier => v_incident.owner,
@@ -2165,6 +2301,7 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_id bigint;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     IF p_to_supplier IS NULL THEN
@@ -2185,24 +2322,24 @@ BEGIN
         RETURN NULL;
     END IF;
     IF p_part IS NOT NULL THEN
-        PERFORM siam.check_name(p_part, 'part', 500);
+        PERFORM siam.check_text(p_part, 'part', 'title');
     END IF;
     IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
         RAISE EXCEPTION 'incident % is %: it cannot be handed off', p_incident, v_incident.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF v_supplier.status <> 'active' THEN
-        RAISE EXCEPTION 'supplier ''%'' is %: only active suppliers are offered work', p_to_supplier, v_supplier.status
+        RAISE EXCEPTION 'supplier % is %: only active suppliers are offered work', siam.shown(p_to_supplier), v_supplier.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.supplier_service
                    WHERE supplier = p_to_supplier AND service = v_incident.service) THEN
-        RAISE EXCEPTION 'supplier ''%'' does not serve ''%''', p_to_supplier, v_incident.service
+        RAISE EXCEPTION 'supplier % does not serve %', siam.shown(p_to_supplier), siam.shown(v_incident.service)
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = format('siamd supplier serve %s %s', p_to_supplier, v_incident.service);
     END IF;
     IF p_part IS NULL AND v_incident.owner = p_to_supplier THEN
-        RAISE EXCEPTION 'supplier ''%'' owns incident % already', p_to_supplier, p_incident
+        RAISE EXCEPTION 'supplier % owns incident % already', siam.shown(p_to_supplier), p_incident
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_part IS NULL AND EXISTS (SELECT 1 FROM siam.handoff
@@ -2212,7 +2349,7 @@ BEGIN
     END IF;
     IF EXISTS (SELECT 1 FROM siam.handoff
                WHERE incident = p_incident AND to_supplier = p_to_supplier AND state = 'offered') THEN
-        RAISE EXCEPTION 'supplier ''%'' has an open offer of incident % already', p_to_supplier, p_incident
+        RAISE EXCEPTION 'supplier % has an open offer of incident % already', siam.shown(p_to_supplier), p_incident
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
 
@@ -2253,6 +2390,7 @@ DECLARE
     v_calendar text;
     v_now timestamptz := siam.clock();
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
     v_incident := siam.lock_incident(v_handoff.incident);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
@@ -2268,6 +2406,11 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     v_supplier := siam.lock_supplier(v_handoff.to_supplier);
+    -- Offered while it was active, perhaps: a suspended or exiting supplier takes no new work.
+    IF v_supplier.status <> 'active' THEN
+        RAISE EXCEPTION 'supplier % is %: it takes no new work, so it cannot accept handoff %', siam.shown(v_supplier.code), v_supplier.status, p_handoff
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     UPDATE siam.handoff
     SET state = 'accepted', answered_at = v_now, answered_by = siam.current_actor(),
         reason = coalesce(p_reason, reason)
@@ -2320,7 +2463,7 @@ DECLARE
     v_now timestamptz := siam.clock();
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
-    PERFORM siam.check_name(p_reason, 'a reason for the rejection', 2000);
+    PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
@@ -2347,6 +2490,10 @@ COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
 CREATE OR REPLACE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     IF p_state NOT IN ('expired', 'cancelled') THEN
         RAISE EXCEPTION 'a handoff is ended as expired or cancelled, not %', p_state
@@ -2361,15 +2508,15 @@ BEGIN
         SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
     ), ended AS (
         UPDATE siam.handoff AS h
-        SET state = p_state, answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
+        SET state = p_state, answered_at = v_now, answered_by = v_actor, reason = input.reason
         FROM input
         -- Still offered; and an expiry only once its deadline has passed.
         WHERE h.id = input.id AND h.state = 'offered'
-          AND (p_state <> 'expired' OR h.accept_due <= siam.clock())
+          AND (p_state <> 'expired' OR h.accept_due <= v_now)
         RETURNING h.id, h.incident, h.to_supplier, h.accept_due, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
-        SELECT 'handoff.' || p_state, e.reason, e.incident, e.id, e.to_supplier,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, data)
+        SELECT v_now, v_actor, 'handoff.' || p_state, e.reason, e.incident, e.id, e.to_supplier,
                CASE WHEN p_state = 'expired' THEN jsonb_build_object('accept_due', e.accept_due) ELSE '{}' END
         FROM ended AS e
     )
@@ -2391,6 +2538,10 @@ CREATE OR REPLACE FUNCTION siam.handoffs_offer_automatic(p_incidents bigint[], p
 RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
     -- Capacity is judged here, under the supplier's row lock, not only from the daemon's
@@ -2433,20 +2584,20 @@ BEGIN
     ), offered AS (
         INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
                                   accept_due, accept_calendar, reason)
-        SELECT t.incident, t.owner, t.supplier, siam.clock(), siam.current_actor(),
-               siam.business_deadline(t.calendar, siam.clock(), t.accept_within),
+        SELECT t.incident, t.owner, t.supplier, v_now, v_actor,
+               siam.business_deadline(t.calendar, v_now, t.accept_within),
                CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason
         FROM targeted AS t
         ORDER BY t.n
         RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
     ), counted AS (
         UPDATE siam.incident AS i
-        SET handoff_count = handoff_count + 1, updated_at = siam.clock()
+        SET handoff_count = handoff_count + 1, updated_at = v_now
         FROM offered AS o
         WHERE i.id = o.incident
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
-        SELECT 'handoff.offered', o.reason, o.incident, o.id, o.to_supplier,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, data)
+        SELECT v_now, v_actor, 'handoff.offered', o.reason, o.incident, o.id, o.to_supplier,
                jsonb_build_object('from', o.from_supplier, 'to', o.to_supplier, 'part', NULL,
                                   'accept_due', o.accept_due, 'ola_target', t.ola_target)
         FROM offered AS o
@@ -2495,7 +2646,7 @@ DECLARE
 BEGIN
     PERFORM siam.require_integrator();
     v_handoff := siam.lock_handoff(p_handoff);
-    PERFORM siam.check_name(p_reason, 'a reason for the cancellation', 2000);
+    PERFORM siam.check_text(p_reason, 'a reason for the cancellation', 'reason');
     SELECT c INTO v_id FROM siam.handoffs_cancel(ARRAY[p_handoff], ARRAY[p_reason]) AS c;
     IF v_id IS NOT NULL THEN
         PERFORM siam.wake(v_handoff.incident);
@@ -2530,11 +2681,13 @@ BEGIN
     IF p_escalation IS NULL THEN
         RAISE EXCEPTION 'escalation is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    PERFORM siam.check_name(p_by, 'who acknowledges it');
-    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    PERFORM siam.check_text(p_by, 'who acknowledges it', 'name');
+    -- Whose it is, before the lock: a refused call must not hold another supplier's row.
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation;
     IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
         RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -2561,8 +2714,10 @@ BEGIN
     PERFORM siam.require_integrator();
     SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
     END IF;
+    PERFORM siam.check_duration(p_repeat_every, 'repeat interval'), siam.check_duration(p_time_window, 'window');
     IF p_repeat_every <= interval '0' OR NOT siam.is_exact_interval(p_repeat_every) THEN
         RAISE EXCEPTION 'invalid repeat interval %: use a positive length in days, hours, minutes or seconds, or NULL for once', p_repeat_every
             USING ERRCODE = 'invalid_parameter_value';
@@ -2572,7 +2727,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_time_window IS NULL AND v_rule.measure IN ('bounces', 'complaints') THEN
-        RAISE EXCEPTION 'rule ''%'' counts % within a window: give one', p_rule, v_rule.measure
+        RAISE EXCEPTION 'rule % counts % within a window: give one', siam.shown(p_rule), v_rule.measure
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     UPDATE siam.escalation_rule SET repeat_every = p_repeat_every, time_window = p_time_window WHERE code = p_rule;
@@ -2597,6 +2752,10 @@ CREATE OR REPLACE FUNCTION siam.escalations_raise(
 ) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     -- Raised once per rule x level x subject: what exists already is skipped.
     -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
@@ -2611,8 +2770,8 @@ BEGIN
         ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
         RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT v_now, v_actor, 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
                jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
         FROM raised AS e
     )
@@ -2625,19 +2784,23 @@ COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[]
 CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
     ), closed AS (
         UPDATE siam.escalation AS e
-        SET closed_at = siam.clock(), close_reason = input.reason
+        SET closed_at = v_now, close_reason = input.reason
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL
         RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT v_now, v_actor, 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
                jsonb_build_object('rule', c.rule, 'level', c.level)
         FROM closed AS c
     )
@@ -2650,19 +2813,23 @@ COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
 CREATE OR REPLACE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
     ), repeated AS (
         UPDATE siam.escalation AS e
-        SET notified_count = e.notified_count + 1, last_notified_at = siam.clock()
+        SET notified_count = e.notified_count + 1, last_notified_at = v_now
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL AND e.acknowledged_at IS NULL
         RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, e.notified_count, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT 'escalation.repeated', r.reason, r.incident, r.handoff, r.supplier, r.id,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT v_now, v_actor, 'escalation.repeated', r.reason, r.incident, r.handoff, r.supplier, r.id,
                jsonb_build_object('rule', r.rule, 'level', r.level, 'notified_count', r.notified_count)
         FROM repeated AS r
     )
@@ -2686,7 +2853,8 @@ DECLARE
     v_id bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_rule) THEN
-        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
     END IF;
     SELECT r INTO v_id
     FROM siam.escalations_raise(ARRAY[p_rule], ARRAY[p_level], ARRAY[p_incident], ARRAY[p_handoff],
@@ -2729,19 +2897,23 @@ COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
 CREATE OR REPLACE FUNCTION siam.incidents_stop_routing(p_incidents bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_incidents, p_reasons) AS t (id, reason)
     ), stopped AS (
         UPDATE siam.incident AS i
-        SET routing_stopped = true, updated_at = siam.clock()
+        SET routing_stopped = true, updated_at = v_now
         FROM input
         WHERE i.id = input.id AND NOT i.routing_stopped
         RETURNING i.id, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident)
-        SELECT 'incident.routing_stopped', s.reason, s.id FROM stopped AS s
+        INSERT INTO siam.event (at, actor, kind, reason, incident)
+        SELECT v_now, v_actor, 'incident.routing_stopped', s.reason, s.id FROM stopped AS s
     )
     SELECT s.id FROM stopped AS s;
 END
@@ -2985,11 +3157,17 @@ DECLARE
 BEGIN
     IF p_cursor IS NOT NULL AND p_cursor <> '' THEN
         IF p_cursor !~ '^\d{1,20}:\d{1,19}$' THEN
-            RAISE EXCEPTION 'invalid feed cursor ''%'': use a cursor returned by siam.events_after, or none to start at the beginning', p_cursor
+            RAISE EXCEPTION 'invalid feed cursor %: use a cursor returned by siam.events_after, or none to start at the beginning', siam.shown(p_cursor)
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_xact := split_part(p_cursor, ':', 1)::xid8;
         v_id := split_part(p_cursor, ':', 2)::bigint;
+        -- A cursor of a transaction that has not even begun is no cursor of this database
+        -- (another one's, or made up): refused, not answered with nothing for ever.
+        IF v_xact >= pg_snapshot_xmax(pg_current_snapshot()) THEN
+            RAISE EXCEPTION 'feed cursor % is ahead of this database''s feed: use a cursor returned by siam.events_after on it, or none to start at the beginning', siam.shown(p_cursor)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
     END IF;
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'invalid limit %: use 1 to 10000', p_limit USING ERRCODE = 'invalid_parameter_value';
@@ -3010,6 +3188,26 @@ END
 $$;
 COMMENT ON FUNCTION siam.events_after(text, integer) IS
     'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended (in the whole cluster: a long transaction anywhere delays the feed, never skips it), so none is ever skipped or repeated.';
+
+CREATE OR REPLACE FUNCTION siam.feed_holdback()
+RETURNS TABLE (seconds double precision, pid integer, role text, state text, application text)
+LANGUAGE sql STABLE
+AS $$
+    -- The feed shows an event once every older transaction in the whole cluster has ended,
+    -- so the oldest open transaction (one holding a transaction id or a snapshot) is what
+    -- holds it back. With the caller's rights: a role without pg_read_all_stats sees only
+    -- its own sessions here (deploy/roles.sql grants it to siam_admin, siam_daemon and
+    -- siam_reporting).
+    SELECT extract(epoch FROM clock_timestamp() - a.xact_start), a.pid, a.usename::text, a.state, a.application_name
+    FROM pg_catalog.pg_stat_activity AS a
+    WHERE a.pid <> pg_backend_pid()
+      AND a.xact_start IS NOT NULL
+      AND (a.backend_xid IS NOT NULL OR a.backend_xmin IS NOT NULL)
+    ORDER BY a.xact_start
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION siam.feed_holdback() IS
+    'The oldest open transaction in the cluster, which holds back the event feed (siam.events_after): its age in seconds, backend pid, role, state and application; no row when there is none (or none the caller may see).';
 
 -- ======================================================================================
 -- Definitions: reports
@@ -3360,34 +3558,109 @@ COMMENT ON FUNCTION siam.sla_breaches(timestamptz, timestamptz) IS
 -- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
 --
 
-CREATE OR REPLACE FUNCTION siam.supplier_of(p_role name) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER
+CREATE OR REPLACE FUNCTION siam.caller_supplier() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT supplier FROM siam.supplier_role WHERE role_name = p_role
-$$;
-COMMENT ON FUNCTION siam.supplier_of(name) IS 'The supplier a login role acts for; NULL for the integrator''s own roles.';
-
-CREATE OR REPLACE FUNCTION siam.caller_supplier() RETURNS text
-LANGUAGE sql STABLE
-AS $$
-    -- The login role (session_user), so that SECURITY DEFINER functions see their caller too.
-    SELECT siam.supplier_of(session_user)
+-- Who the calling session acts for, decided once, from its login role (session_user, which
+-- SECURITY DEFINER functions do not change) and its role memberships together, failing
+-- closed (docs/integration.md, "Who is who"):
+--   * a superuser, the owner of schema siam, or a member of siam_admin, siam_daemon or
+--     siam_reporting without supplier rights is the integrator: NULL;
+--   * a role with supplier rights (a member of siam_supplier, or of a role mapped to a
+--     supplier in siam.supplier_role, or mapped itself) that resolves to exactly one
+--     supplier, and holds no integrator rights, acts for that supplier: its code;
+--   * any other role (supplier rights but no mapping or two, both kinds of rights, or none)
+--     may do nothing: 42501, with what to do.
+-- SET ROLE does not change session_user: a session acts for whom its login acts for.
+DECLARE
+    v_role name := session_user;
+    v_trusted boolean;
+    v_suppliers text[];
+    v_supplier_rights boolean;
+    v_integrator boolean;
+BEGIN
+    -- One query (it runs for every statement that row-level security guards). pg_has_role(...,
+    -- 'MEMBER'): direct or indirect membership, inherited or not; it is true for superusers of
+    -- every role, so they are told apart first.
+    SELECT r.rolsuper OR r.oid = (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = 'siam'),
+           (SELECT array_agg(DISTINCT m.supplier::text ORDER BY m.supplier::text)
+            FROM siam.supplier_role AS m
+            JOIN pg_catalog.pg_roles AS mapped ON mapped.rolname = m.role_name
+            WHERE pg_has_role(r.oid, mapped.oid, 'MEMBER')),
+           EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS g
+                   WHERE g.rolname = 'siam_supplier' AND pg_has_role(r.oid, g.oid, 'MEMBER')),
+           EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS g
+                   WHERE g.rolname IN ('siam_admin', 'siam_daemon', 'siam_reporting') AND pg_has_role(r.oid, g.oid, 'MEMBER'))
+    INTO v_trusted, v_suppliers, v_supplier_rights, v_integrator
+    FROM pg_catalog.pg_roles AS r
+    WHERE r.rolname = v_role;
+    IF v_trusted THEN
+        RETURN NULL;
+    END IF;
+    v_supplier_rights := v_supplier_rights OR v_suppliers IS NOT NULL;
+    IF v_supplier_rights AND v_integrator THEN
+        RAISE EXCEPTION 'role "%" holds both the integrator''s and a supplier''s rights: it may do nothing in siamd', v_role
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'give each supplier''s integration a login of its own, in no group but siam_supplier';
+    ELSIF v_supplier_rights AND v_suppliers IS NULL THEN
+        RAISE EXCEPTION 'role "%" has supplier rights but acts for no supplier: it may do nothing in siamd', v_role
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('map it: siamd supplier grant CODE --role %s (or revoke siam_supplier from it)', v_role);
+    ELSIF cardinality(v_suppliers) > 1 THEN
+        RAISE EXCEPTION 'role "%" acts for more than one supplier (%): it may do nothing in siamd', v_role, array_to_string(v_suppliers, ', ')
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'a supplier''s login must belong to exactly one supplier''s role';
+    ELSIF v_supplier_rights THEN
+        RETURN v_suppliers[1];
+    ELSIF v_integrator THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'role "%" is neither the integrator''s nor a supplier''s: it may do nothing in siamd', v_role
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'grant it siam_admin, siam_daemon or siam_reporting (deploy/roles.sql), or map it to a supplier (siamd supplier grant)';
+END
 $$;
 COMMENT ON FUNCTION siam.caller_supplier() IS
-    'The supplier the calling session acts for (by its login role), or NULL for the integrator, the daemon and reporting.';
+    'The supplier the calling session acts for (by its login role and its memberships), NULL for the integrator (superuser, schema owner, members of siam_admin, siam_daemon, siam_reporting); raises 42501 for any other role, which may do nothing.';
 
 CREATE OR REPLACE FUNCTION siam.takes_part(p_incident bigint, p_supplier text) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
-    -- Owns it, holds or held a part of it, or was offered it.
+    -- Owns it, holds or held a part of it, or was offered it. Internal: callable only by the
+    -- definer functions (and the integrator), never by a supplier, which could otherwise ask
+    -- it about others.
     SELECT EXISTS (SELECT 1 FROM siam.incident WHERE id = p_incident AND owner = p_supplier)
         OR EXISTS (SELECT 1 FROM siam.assignment WHERE incident = p_incident AND supplier = p_supplier)
         OR EXISTS (SELECT 1 FROM siam.handoff WHERE incident = p_incident AND to_supplier = p_supplier)
 $$;
 COMMENT ON FUNCTION siam.takes_part(bigint, text) IS
-    'True when the supplier owns the incident, took part in it, or was offered it.';
+    'True when the supplier owns the incident, took part in it, or was offered it. Internal to the definer functions.';
+
+CREATE OR REPLACE FUNCTION siam.caller_takes_part(p_incident bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- For the row-level security policies: about the caller only, so it tells a supplier
+    -- nothing the policies do not show it anyway.
+    SELECT siam.takes_part(p_incident, siam.caller_supplier())
+$$;
+COMMENT ON FUNCTION siam.caller_takes_part(bigint) IS
+    'True when the calling session''s supplier owns the incident, took part in it, or was offered it (row-level security).';
+
+CREATE OR REPLACE FUNCTION siam.caller_may_lock(p_incident bigint, p_supplier text) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    -- A supplier may lock (and so change) an incident's row only while it owns it or has an
+    -- open offer on it: one that only rejected it, or let it expire, must not be able to hold
+    -- the new owner's work hostage by keeping a transaction open.
+    SELECT EXISTS (SELECT 1 FROM siam.incident WHERE id = p_incident AND owner = p_supplier
+                   AND state NOT IN ('closed', 'cancelled'))
+        OR EXISTS (SELECT 1 FROM siam.handoff WHERE incident = p_incident AND to_supplier = p_supplier
+                   AND state = 'offered')
+$$;
+COMMENT ON FUNCTION siam.caller_may_lock(bigint, text) IS
+    'True while the supplier owns the incident (not closed or cancelled) or has an open offer on it: only then may its calls lock the incident''s row. Internal.';
 
 CREATE OR REPLACE FUNCTION siam.require_integrator() RETURNS void
 LANGUAGE plpgsql STABLE
@@ -3409,18 +3682,18 @@ BEGIN
     PERFORM siam.require_integrator();
     PERFORM siam.lock_supplier(p_supplier);
     IF p_role IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role) THEN
-        RAISE EXCEPTION 'unknown database role ''%'': create it first (CREATE ROLE ... LOGIN)', p_role
+        RAISE EXCEPTION 'unknown database role %: create it first (CREATE ROLE ... LOGIN)', siam.shown(p_role)
             USING ERRCODE = 'no_data_found';
     END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role AND (rolsuper OR rolbypassrls)) THEN
-        RAISE EXCEPTION 'role ''%'' is a superuser or bypasses row-level security: it cannot act for a supplier', p_role
+        RAISE EXCEPTION 'role % is a superuser or bypasses row-level security: it cannot act for a supplier', siam.shown(p_role)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT supplier INTO v_previous FROM siam.supplier_role WHERE role_name = p_role FOR UPDATE;
     IF v_previous = p_supplier THEN
         RETURN p_role;
     ELSIF v_previous IS NOT NULL THEN
-        RAISE EXCEPTION 'role ''%'' acts for supplier ''%'' already', p_role, v_previous
+        RAISE EXCEPTION 'role % acts for supplier % already', siam.shown(p_role), siam.shown(v_previous)
             USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.supplier_role (role_name, supplier) VALUES (p_role, p_supplier);
@@ -3428,6 +3701,14 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'siam_supplier') THEN
         EXECUTE format('GRANT siam_supplier TO %I', p_role);
     END IF;
+    -- A session of it left idle in a transaction would hold back everyone's event feed:
+    -- ended after a minute (as deploy/roles.sql sets on every mapped role). Best effort: the
+    -- schema's owner may lack the right to alter roles, which roles.sql then makes up for.
+    BEGIN
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '60s');
+    EXCEPTION WHEN insufficient_privilege THEN
+        RAISE NOTICE 'could not set idle_in_transaction_session_timeout on role %: run deploy/roles.sql again', p_role;
+    END;
     PERFORM siam.record_event('supplier.role_granted', format('role %s acts for %s', p_role, p_supplier),
         p_supplier => p_supplier, p_data => jsonb_build_object('role', p_role));
     RETURN p_role;
@@ -3437,7 +3718,7 @@ COMMENT ON FUNCTION siam.supplier_grant(text, text) IS
     'Maps a login role to a supplier: sessions of that role see and change only that supplier''s work (and get the group role siam_supplier when it exists).';
 DROP POLICY IF EXISTS incident_visible ON siam.incident;
 CREATE POLICY incident_visible ON siam.incident
-    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(id, (SELECT siam.caller_supplier())))
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.caller_takes_part(id))
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
 DROP POLICY IF EXISTS handoff_visible ON siam.handoff;
 CREATE POLICY handoff_visible ON siam.handoff
@@ -3462,7 +3743,7 @@ CREATE POLICY escalation_visible ON siam.escalation
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
 DROP POLICY IF EXISTS incident_pause_visible ON siam.incident_pause;
 CREATE POLICY incident_pause_visible ON siam.incident_pause
-    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(incident, (SELECT siam.caller_supplier())))
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.caller_takes_part(incident))
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
 DROP POLICY IF EXISTS complaint_visible ON siam.complaint;
 CREATE POLICY complaint_visible ON siam.complaint
@@ -3491,9 +3772,11 @@ DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
 CREATE POLICY supplier_role_visible ON siam.supplier_role
     USING ((SELECT siam.caller_supplier()) IS NULL OR role_name = session_user)
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
--- Functions run with their owner's rights (so that callers need no table privileges) and a
--- fixed search_path (so that no caller can shadow what they use). Who may call which is
--- granted in deploy/roles.sql; nobody may by default.
+-- Functions run with their owner's rights (so that callers need no table privileges), a
+-- fixed search_path (so that no caller can shadow what they use) and a bounded lock wait (so
+-- that a session holding a row makes the others fail fast with 55P03, not hang). Who may
+-- call which is granted by siam.grant_group_roles() below; nobody may by default, PUBLIC
+-- included.
 DO $do$
 DECLARE
     v_function regprocedure;
@@ -3503,23 +3786,21 @@ BEGIN
         FROM pg_catalog.pg_proc AS p
         WHERE p.pronamespace = 'siam'::regnamespace
           AND p.prokind = 'f'
-          AND p.proname NOT IN ('caller_supplier', 'require_integrator', 'incident_by_ref', 'events_after',
+          AND p.proname NOT IN ('require_integrator', 'incident_by_ref', 'events_after',
                                 'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
-                                'seconds', 'supplier_of', 'takes_part',
+                                'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
                                 'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
                                 'sla_compliance', 'sla_breaches')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
-        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', v_function);
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = %L',
+                       v_function, '5s');
     END LOOP;
 END
 $do$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC;
-
--- The helpers the row-level security policies call must be executable by every querying role.
-GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
 
 -- The group roles' rights -----------------------------------------------------------------
 --
@@ -3539,10 +3820,12 @@ BEGIN
     -- Start from nothing ---------------------------------------------------------------------
 
     -- PostgreSQL grants EXECUTE on every new function to PUBLIC; this file revokes that
-    -- above. Again here, so that a grant made by hand cannot outlive a run of this function;
-    -- the three helpers that row-level security policies call stay open to everyone.
+    -- above. Again here, so that a grant made by hand cannot outlive a run of this function.
+    -- The two helpers that the row-level security policies call are granted to the four
+    -- roles below, never to PUBLIC: they tell the caller about itself only.
     REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
-    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
+    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.caller_takes_part(bigint)
+        TO siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON ALL TABLES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON ALL SEQUENCES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
@@ -3575,6 +3858,10 @@ BEGIN
     GRANT EXECUTE ON FUNCTION
         siam.clock,
         siam.current_actor,
+        siam.shown,
+        siam.check_text,
+        siam.text_limit,
+        siam.is_blank,
         siam.business_deadline,
         siam.business_elapsed,
         siam.matching_target,
@@ -3586,6 +3873,7 @@ BEGIN
         siam.is_ascending,
         siam.seconds,
         siam.events_after,
+        siam.feed_holdback,
         siam.incident_by_ref,
         siam.owner_at,
         siam.check_period,
@@ -3626,7 +3914,8 @@ BEGIN
         siam.supplier_transition,
         siam.schema_version,
         siam.schema_migration,
-        siam.schema_definition
+        siam.schema_definition,
+        siam.supplier_role
     TO siam_supplier;
 
     GRANT EXECUTE ON FUNCTION
@@ -3639,6 +3928,10 @@ BEGIN
         siam.events_after,
         siam.clock,
         siam.current_actor,
+        siam.shown,
+        siam.check_text,
+        siam.text_limit,
+        siam.is_blank,
         siam.business_deadline,
         siam.business_elapsed
     TO siam_supplier;
@@ -3678,18 +3971,19 @@ REVOKE ALL ON FUNCTION siam.grant_group_roles() FROM PUBLIC;
 
 INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (1, '0001_baseline', '34bc8b974cd6caf7', 'schema.sql'),
-    (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql');
+    (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql'),
+    (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
-    ('basics', '5ad94442cf585698'),
-    ('calendars', '20257b13763d73ea'),
-    ('catalog', '0ddbc98131b7ed8a'),
-    ('incidents', '4b497edcfc91d9e2'),
-    ('handoffs', '881b16cf06a1d53d'),
-    ('escalations', 'f44ed365f1e3eb57'),
-    ('daemon', '4201c75562ad3687'),
-    ('feed', '86ddc79f94def1af'),
+    ('basics', 'ca777b8c89215d88'),
+    ('calendars', '3b68c930f35f4bf1'),
+    ('catalog', '821fbf03cf40a197'),
+    ('incidents', '082ecc4e598038e1'),
+    ('handoffs', '3119aed5f3d863b7'),
+    ('escalations', '00d76294a17ae704'),
+    ('daemon', '5ce54cbf1de19b76'),
+    ('feed', '51ee21ad9b06bb1e'),
     ('reports', 'e358ea7515e93dc0'),
-    ('security', 'ebfe0d334c01c932');
+    ('security', '471d60e14f229e71');
 
 COMMIT;

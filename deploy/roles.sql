@@ -74,6 +74,26 @@ BEGIN
 END
 $$;
 
+-- Seeing what holds back the event feed (siamd status, siam.feed_holdback): the age and
+-- owner of other sessions' transactions are shown only to holders of pg_read_all_stats.
+GRANT pg_read_all_stats TO siam_admin, siam_daemon, siam_reporting;
+
+-- A supplier's session left idle inside a transaction holds back the event feed for every
+-- integration (and may hold its own rows): end such sessions after a minute. A role's
+-- settings apply to the role that logs in, not to members of a group, so this is set on
+-- every login role mapped to a supplier (siamd supplier grant sets it on new ones too).
+DO $$
+DECLARE
+    v_role name;
+BEGIN
+    FOR v_role IN
+        SELECT r.rolname FROM siam.supplier_role AS m JOIN pg_catalog.pg_roles AS r ON r.rolname = m.role_name
+    LOOP
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', v_role, '60s');
+    END LOOP;
+END
+$$;
+
 -- Rights in schema siam: one function, which `siamd db migrate` also calls after every
 -- upgrade (definitions/security.sql says what each role gets, and why).
 SELECT siam.grant_group_roles();

@@ -193,6 +193,9 @@ public final class Daemon: @unchecked Sendable {
             try bestEffort("cannot count the due items") {
                 metrics.setDueItems(try EngineStore(connection: connection).dueCount())
             }
+            try bestEffort("cannot read what holds back the feed") {
+                metrics.setFeedHoldback(seconds: try Store(connection: connection, actor: settings.engine.actor).feedHoldback()?.seconds ?? 0)
+            }
         }
         guard !settings.engine.dryRun else { return }
         try bestEffort("cannot record the pass in siam.daemon") {

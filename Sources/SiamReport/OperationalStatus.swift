@@ -26,11 +26,14 @@ public struct OperationalStatus: Sendable, Equatable {
     public var suppliers: [SupplierLoadStatus]
     /// Daemons seen within the last day, alive ones first (at most the status's limit).
     public var daemons: [DaemonStatus]
+    /// The oldest open transaction in the cluster, when it has held back the event feed for
+    /// `FeedHold.alarmSeconds` or more; nil otherwise.
+    public var feedHold: FeedHold?
 
     public init(now: Instant, horizonSeconds: Int64, openIncidents: [StateCount], overdueCount: Int, dueSoonCount: Int,
                 clocksAtRisk: [ClockAtRisk], pendingHandoffCount: Int, pendingHandoffs: [PendingHandoff],
                 openEscalationCount: Int, unacknowledgedEscalationCount: Int, openEscalations: [OpenEscalation],
-                suppliers: [SupplierLoadStatus], daemons: [DaemonStatus]) {
+                suppliers: [SupplierLoadStatus], daemons: [DaemonStatus], feedHold: FeedHold? = nil) {
         self.now = now
         self.horizonSeconds = horizonSeconds
         self.openIncidents = openIncidents
@@ -44,6 +47,7 @@ public struct OperationalStatus: Sendable, Equatable {
         self.openEscalations = openEscalations
         self.suppliers = suppliers
         self.daemons = daemons
+        self.feedHold = feedHold
     }
 
     /// True when at least one daemon is alive.
@@ -177,5 +181,27 @@ public struct DaemonStatus: Sendable, Equatable {
         self.actions = actions
         self.alive = alive
         self.stoppedAt = stoppedAt
+    }
+}
+
+/// A transaction that holds back the event feed: integrations see no event newer than its
+/// start until it ends (siam.feed_holdback).
+public struct FeedHold: Sendable, Equatable {
+    /// From this age on `siamd status` reports it (deploy/roles.sql ends a supplier's session
+    /// idle in a transaction after 60 s).
+    public static let alarmSeconds: Double = 30
+
+    public var seconds: Double
+    public var pid: Int
+    public var role: String?
+    public var state: String?
+    public var application: String?
+
+    public init(seconds: Double, pid: Int, role: String?, state: String?, application: String?) {
+        self.seconds = seconds
+        self.pid = pid
+        self.role = role
+        self.state = state
+        self.application = application
     }
 }

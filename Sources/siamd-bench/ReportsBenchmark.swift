@@ -13,19 +13,8 @@ enum ReportsBenchmark {
         let total = Int(try BenchmarkSupport.option("incidents", in: arguments) ?? "1000000") ?? 1_000_000
         let date = try BenchmarkSupport.option("date", in: arguments) ?? BenchmarkSupport.today()
 
-        print("starting a private PostgreSQL …")
-        let cluster = try LocalCluster.startTemporary(prefix: "siamd-bench-", durable: true,
-                                                      settings: ["shared_buffers": "512MB", "max_wal_size": "4GB"])
+        let (cluster, connection) = try historyDatabase(incidents: total)
         defer { cluster.stop() }
-        let admin = try PostgresConnection.connect(cluster.conninfo(), statementTimeout: "0")
-        try admin.query("CREATE DATABASE reports")
-        let connection = try PostgresConnection.connect(cluster.conninfo(database: "reports"), statementTimeout: "0")
-        try connection.migrate(siamdVersion: SiamdVersion.current)
-        print("generating 90 days of history: \(total) incidents …")
-        let generated = ContinuousClock.now
-        try populate(connection, incidents: total)
-        try connection.query("VACUUM ANALYZE")
-        print("generated in \(BenchmarkSupport.twoDecimals((ContinuousClock.now - generated) / .seconds(1))) s")
 
         let store = Store(connection: connection, actor: "bench")
         let now = try store.now()
@@ -67,6 +56,29 @@ enum ReportsBenchmark {
             """
         try BenchmarkSupport.rewriteSection(section, named: "reports", in: output)
         print("wrote the reports section of \(output)")
+    }
+
+    /// A private PostgreSQL holding one database with the schema and 90 days of generated
+    /// history (`populate`), vacuumed and analysed. The caller stops the cluster.
+    static func historyDatabase(incidents total: Int) throws -> (LocalCluster, PostgresConnection) {
+        print("starting a private PostgreSQL …")
+        let cluster = try LocalCluster.startTemporary(prefix: "siamd-bench-", durable: true,
+                                                      settings: ["shared_buffers": "512MB", "max_wal_size": "4GB"])
+        do {
+            let admin = try PostgresConnection.connect(cluster.conninfo(), statementTimeout: "0")
+            try admin.query("CREATE DATABASE history")
+            let connection = try PostgresConnection.connect(cluster.conninfo(database: "history"), statementTimeout: "0")
+            try connection.migrate(siamdVersion: SiamdVersion.current)
+            print("generating 90 days of history: \(total) incidents …")
+            let generated = ContinuousClock.now
+            try populate(connection, incidents: total)
+            try connection.query("VACUUM ANALYZE")
+            print("generated in \(BenchmarkSupport.twoDecimals((ContinuousClock.now - generated) / .seconds(1))) s")
+            return (cluster, connection)
+        } catch {
+            cluster.stop()
+            throw error
+        }
     }
 
     /// Median and all runs (ms) of 5 timed runs after one warm-up.

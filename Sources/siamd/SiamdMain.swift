@@ -15,6 +15,7 @@ enum SiamdMain {
             } else {
                 try command.run()
             }
+            try flushStandardOutput()
         } catch {
             exit(with: error)
         }

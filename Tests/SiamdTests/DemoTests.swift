@@ -34,7 +34,7 @@ import Testing
         #expect(said("OPEN"))
         #expect(said("OFFER"))
         #expect(said("EXPIRE") { $0["supplier"] as? String == "slowtide" }, "the slow supplier lets an offer expire")
-        #expect(said("REASSIGN") { text($0).contains("let it expire") }, "expired work is reassigned")
+        #expect(said("REASSIGN") { text($0).contains("after an expired offer") }, "expired work is reassigned")
         #expect(said("REJECT") { $0["supplier"] as? String == "scopeguard" && text($0).contains("out of scope") })
         #expect(said("ESCALATE") { text($0).hasPrefix("ola-accept level 1") }, "a threshold escalation before the deadline")
         #expect(said("ESCALATE") { text($0).hasPrefix("capacity level 1") && text($0).contains("tinyops") })

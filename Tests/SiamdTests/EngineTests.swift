@@ -109,7 +109,7 @@ import Testing
         #expect(report.decisions.contains { $0.incident == owned && $0.action == .offer(to: "beta") })
         let move = try #require(try world.store.handoffs(HandoffFilter(incident: owned, state: .offered)).first)
         #expect(move.fromSupplier == "acme")
-        #expect(report.decisions.first { $0.incident == owned }?.reason.hasPrefix("owner acme is suspended") == true)
+        #expect(report.decisions.first { $0.incident == owned }?.reason.hasPrefix("the owner can no longer hold it") == true)
     }
 
     @Test func slaThresholdsEscalateOnceEachAndCloseWhenResolved() throws {

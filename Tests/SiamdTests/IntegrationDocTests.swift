@@ -53,6 +53,7 @@ import Testing
         let cluster = try TestCluster.cluster()
         for (index, block) in blocks.enumerated() {
             let role = try #require(roles[block.role], "block \(index + 1) names unknown role '\(block.role)'")
+            if block.sql.contains("events_after") { try database.waitForFeed() }
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("siamd-doc-\(UUID().uuidString).sql")
             try ("\\set VERBOSITY verbose\n" + block.sql).write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }

@@ -226,6 +226,7 @@ import Testing
         #expect(unknown.stderr == "siamd: error: unknown database role 'nobody_at_all': create it first (CREATE ROLE ... LOGIN)\n")
 
         let events = try database.count("siam.event")
+        try database.waitForFeed()
         let tail = try CLI.run(["events", "tail", "--json"], database: database.conninfo)
         #expect(tail.status == 0, "\(tail.stderr)")
         let lines = tail.stdout.split(separator: "\n")

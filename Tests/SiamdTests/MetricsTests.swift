@@ -177,6 +177,13 @@ import Testing
                 "siamd_due_items 5",
             ]),
         Case(
+            name: "feed holdback", record: { $0.setFeedHoldback(seconds: 73.5) }, family: "siamd_feed_holdback_seconds",
+            expected: [
+                "# HELP siamd_feed_holdback_seconds Age of the oldest open transaction in the cluster, which holds back the event feed (0: none).",
+                "# TYPE siamd_feed_holdback_seconds gauge",
+                "siamd_feed_holdback_seconds 73.5",
+            ]),
+        Case(
             name: "database connected", record: { $0.setDatabaseConnected(true) }, family: "siamd_database_connected",
             expected: [
                 "# HELP siamd_database_connected Whether the daemon holds a working database connection (1) or not (0).",
@@ -217,6 +224,7 @@ import Testing
             "# TYPE siamd_last_pass_timestamp_seconds gauge",
             "# TYPE siamd_incidents_examined_total counter",
             "# TYPE siamd_due_items gauge",
+            "# TYPE siamd_feed_holdback_seconds gauge",
             "# TYPE siamd_actions_total counter",
             "# TYPE siamd_action_deadline_lag_seconds histogram",
             "# TYPE siamd_database_connected gauge",

@@ -280,13 +280,17 @@ struct IncidentPlanner {
         let candidates = world.candidates[incident.service] ?? []
         switch Router.choose(from: candidates, excluding: excluded) {
         case .supplier(let best):
+            // The reason goes into the offer's event, which the offered supplier reads: it names
+            // no other supplier and no other supplier's load or status (the events before it
+            // tell the integrator who rejected, let expire or was suspended).
             let why: String
             if moving {
-                why = "owner \(incident.owner!) is \((world.supplierStatus[incident.owner!] ?? .retired).rawValue)"
+                why = "the owner can no longer hold it"
             } else if let last = snapshot.handoffs.last(where: { $0.part == nil }) {
-                let what = expiredOffers.contains(last.id) ? "let it expire"
-                    : endedOffers.contains(last.id) ? "could no longer take it" : last.state.rawValue
-                why = "after \(last.toSupplier) \(what)"
+                why = expiredOffers.contains(last.id) || last.state == .expired ? "after an expired offer"
+                    : endedOffers.contains(last.id) ? "after an offer that could no longer be taken"
+                    : last.state == .rejected ? "after a rejected offer"
+                    : "after a \(last.state.rawValue) offer"
             } else {
                 why = "new incident"
             }

@@ -28,6 +28,10 @@ extension DaemonMetrics {
         out.family("siamd_due_items", .gauge, help: "Incidents due for a look at the end of the last pass (backlog).")
         out.sample("siamd_due_items", state.dueItems)
 
+        out.family("siamd_feed_holdback_seconds", .gauge,
+                   help: "Age of the oldest open transaction in the cluster, which holds back the event feed (0: none).")
+        out.sample("siamd_feed_holdback_seconds", state.feedHoldbackSeconds)
+
         out.family("siamd_actions_total", .counter, help: "Decisions applied that changed something, by action kind.")
         for action in state.actions.keys.sorted() {
             out.sample("siamd_actions_total", labels: [("action", action)], state.actions[action]!)

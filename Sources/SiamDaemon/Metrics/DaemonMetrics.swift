@@ -33,6 +33,7 @@ public final class DaemonMetrics: Sendable {
         var passDuration = Histogram(upperBounds: DaemonMetrics.passDurationBuckets)
         var lastPassUnix: Double?
         var dueItems = 0
+        var feedHoldbackSeconds = 0.0
         var databaseConnected = false
         var actions = Dictionary(uniqueKeysWithValues: DaemonMetrics.actionKinds.map { ($0, 0) })
         var lag = Dictionary(
@@ -94,6 +95,11 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Whether the daemon holds a working database connection.
+    /// Age of the oldest open transaction in the cluster (0: none), which holds back the feed.
+    public func setFeedHoldback(seconds: Double) {
+        state.withLock { $0.feedHoldbackSeconds = seconds }
+    }
+
     public func setDatabaseConnected(_ connected: Bool) {
         state.withLock { $0.databaseConnected = connected }
     }

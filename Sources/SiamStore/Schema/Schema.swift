@@ -19,6 +19,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(id: 1, name: "0001_baseline", text: PackageResources._001_baseline_sql),
         Migration(id: 2, name: "0002_version2_made_one", text: PackageResources._002_version2_made_one_sql),
+        Migration(id: 3, name: "0003_supplier_identity_fails_closed", text: PackageResources._003_supplier_identity_fails_closed_sql),
     ]
 
     /// The definitions files, in the order they are applied: basics first (everything uses

@@ -68,7 +68,18 @@ extension Store {
                 clocksAtRisk: atRisk, pendingHandoffCount: pendingCount, pendingHandoffs: pending,
                 openEscalationCount: try escalationCounts.int("open"),
                 unacknowledgedEscalationCount: try escalationCounts.int("unacknowledged"),
-                openEscalations: escalations, suppliers: suppliers, daemons: daemons)
+                openEscalations: escalations, suppliers: suppliers, daemons: daemons,
+                feedHold: try feedHoldback().flatMap { $0.seconds >= FeedHold.alarmSeconds ? $0 : nil })
+        }
+    }
+
+    /// The oldest open transaction in the cluster, which holds back the event feed; nil when
+    /// there is none the session may see.
+    public func feedHoldback() throws -> FeedHold? {
+        try connection.query("SELECT seconds, pid, role, state, application FROM siam.feed_holdback()").first.map { row in
+            FeedHold(seconds: try row.text("seconds").flatMap(Double.init) ?? 0, pid: try row.int("pid"),
+                     role: try row.optionalString("role"), state: try row.optionalString("state"),
+                     application: try row.optionalString("application"))
         }
     }
 

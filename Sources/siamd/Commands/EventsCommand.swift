@@ -41,7 +41,7 @@ struct EventsCommand: ParsableCommand {
                     } else {
                         let subject = [event.incident.map { "incident=\($0)" }, event.handoff.map { "handoff=\($0)" },
                                        event.supplier.map { "supplier=\($0)" }].compactMap { $0 }.joined(separator: " ")
-                        print("\(position)  \(event.at.iso8601)  \(event.kind)  \(subject)  \(event.actor): \(event.reason)")
+                        print(terminalText("\(position)  \(event.at.iso8601)  \(event.kind)  \(subject)  \(event.actor): \(event.reason)"))
                     }
                     cursor = position
                 }

@@ -86,11 +86,7 @@ struct ReportCommand: ParsableCommand {
             }
             let report = try store.scorecardReport(since: range.since, until: range.until, bucket: length)
             let page = HTMLReport.render(report, title: title)
-            do {
-                try Data(page.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw RefusedError("cannot write \(output): \((error as NSError).localizedDescription)")
-            }
+            try writeFile(Data(page.utf8), to: output)
             let message = "wrote \(output): \(report.suppliers.count) suppliers, \(range.since.iso8601) to \(range.until.iso8601)"
             Output(json: options.json).done(message, record: .object([
                 ("file", .string(output)), ("suppliers", JSONValue(report.suppliers.count)),

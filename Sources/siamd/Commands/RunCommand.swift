@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
             } else if report.decisions.isEmpty {
                 print("nothing to do (\(report.incidents) incidents due)")
             } else {
-                report.decisions.forEach { print($0) }
+                report.decisions.forEach { print(terminalText("\($0)")) }
             }
         }
         if status != 0 { throw ExitCode(status) }

@@ -14,7 +14,8 @@ struct StatusCommand: ParsableCommand {
             offers waiting for an answer (their OLA accept clocks), earliest deadline first; open \
             escalations, not acknowledged first; each supplier's open load against its capacity; and the \
             daemons (siamd run) seen within a day, alive when seen within twice their poll interval plus \
-            10 s (a lease: one killed outright counts as alive until it runs out).
+            10 s (a lease: one killed outright counts as alive until it runs out); and, when the oldest \
+            open transaction in the cluster has held back the event feed for 30 s or more, which one.
             """)
 
     @Option(help: "Due within this counts as about to be late (default: 1h).", transform: parseDuration)
@@ -45,6 +46,7 @@ struct StatusText {
     func print() {
         Swift.print("siamd status at \(status.now.iso8601)")
         daemons()
+        feed()
         incidents()
         clocks()
         handoffs()
@@ -91,6 +93,14 @@ struct StatusText {
                  ago(daemon.lastPassAt), daemon.lastPassSeconds.map { "\(Int(($0 * 1000).rounded())) ms" } ?? "-",
                  String(daemon.passes), String(daemon.actions), daemon.startedAt.iso8601]
             }, indent: "  ")
+    }
+
+    func feed() {
+        guard let hold = status.feedHold else { return }
+        let who = [hold.role.map { "role \($0)" }, hold.state, hold.application.flatMap { $0.isEmpty ? nil : "application \($0)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        section(terminalText("Event feed held back for \(BusinessDuration(seconds: Int64(hold.seconds))) by the transaction of pid \(hold.pid) (\(who)): "
+                + "integrations see no newer event until it ends (pg_terminate_backend(\(hold.pid)) ends it)"))
     }
 
     func incidents() {
@@ -164,6 +174,12 @@ extension OperationalStatus {
                     ("stopped_at", JSONValue(daemon.stoppedAt)),
                 ])
             })),
+            ("feed_held_back", feedHold.map { hold in
+                .object([
+                    ("seconds", JSONValue(hold.seconds)), ("pid", JSONValue(hold.pid)), ("role", JSONValue(hold.role)),
+                    ("state", JSONValue(hold.state)), ("application", JSONValue(hold.application)),
+                ])
+            } ?? .null),
             ("open_incidents", .array(openIncidents.map { count in
                 .object([("state", .string(count.state)), ("priority", .string(count.priority)), ("count", JSONValue(count.count))])
             })),

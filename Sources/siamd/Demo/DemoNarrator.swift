@@ -33,7 +33,7 @@ struct DemoNarrator {
             line = Line(tag: "OPEN", incident: event.incident,
                         text: "\(data["priority"] as? String ?? "") \(data["service"] as? String ?? ""): \(title)\(vip)")
         case "handoff.offered":
-            let reassignment = event.reason.hasPrefix("after ") || event.reason.hasPrefix("owner ")
+            let reassignment = event.reason.hasPrefix("after ") || event.reason.hasPrefix("the owner ")
             let byHand = event.actor != "siamd"
             line = Line(tag: byHand ? "DESK" : reassignment ? "REASSIGN" : "OFFER", incident: event.incident,
                         text: "offered to \(who): \(event.reason)")

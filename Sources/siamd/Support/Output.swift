@@ -84,8 +84,8 @@ struct Output {
         }
     }
 
-    /// Keeps hostile or multi-line text on one line in a table.
+    /// Keeps hostile or multi-line text on one line, its control characters shown, not run.
     private func singleLine(_ text: String) -> String {
-        String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        terminalText(text)
     }
 }

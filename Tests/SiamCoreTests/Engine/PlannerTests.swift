@@ -115,7 +115,7 @@ struct PlannerTests {
               now: t("2026-01-05T09:31:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                  .about(.offer(to: "beta"), "after acme let it expire: best eligible supplier (rank 2, load 0/unlimited)"),
+                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
               ],
               nextCheck: t("2026-01-05T09:31:00Z")),
         // Exactly at its deadline it expires (due <= now).
@@ -124,23 +124,23 @@ struct PlannerTests {
               now: t("2026-01-05T09:30:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                  .about(.offer(to: "beta"), "after acme let it expire: best eligible supplier (rank 2, load 0/unlimited)"),
+                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
               ],
               nextCheck: t("2026-01-05T09:30:00Z")),
         // Expired in an earlier pass: acme stays excluded.
         .init(why: "earlier expiry excludes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired)]),
-              decisions: [.about(.offer(to: "beta"), "after acme expired: best eligible supplier (rank 2, load 0/unlimited)")],
+              decisions: [.about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)")],
               nextCheck: monday),
         // Rejected: acme stays excluded.
         .init(why: "rejection excludes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .rejected)]),
-              decisions: [.about(.offer(to: "beta"), "after acme rejected: best eligible supplier (rank 2, load 0/unlimited)")],
+              decisions: [.about(.offer(to: "beta"), "after a rejected offer: best eligible supplier (rank 2, load 0/unlimited)")],
               nextCheck: monday),
         // Cancelled by a person: acme may be offered it again.
         .init(why: "cancellation does not exclude",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .cancelled)]),
-              decisions: [.about(.offer(to: "acme"), "after acme cancelled: best eligible supplier (rank 1, load 0/2)")],
+              decisions: [.about(.offer(to: "acme"), "after a cancelled offer: best eligible supplier (rank 1, load 0/2)")],
               nextCheck: monday),
         // An expired offer of a part does not exclude its supplier from the whole incident.
         .init(why: "part expiry does not exclude",
@@ -162,7 +162,7 @@ struct PlannerTests {
         #expect(plan.decisions.map(\.action) == [.cancelHandoff(handoff: 1), .offer(to: "beta")])
         #expect(plan.decisions.map(\.reason) == [
             "supplier acme is \(status.rawValue)",
-            "after acme could no longer take it: best eligible supplier (rank 2, load 0/unlimited)",
+            "after an offer that could no longer be taken: best eligible supplier (rank 2, load 0/unlimited)",
         ])
         // Offers changed: look again at once, to start the new offer's clocks.
         #expect(plan.nextCheck == Self.monday)
@@ -190,7 +190,8 @@ struct PlannerTests {
     // MARK: Owners that can no longer hold work
 
     /// The incident of an owner that is suspended, exiting or retired is offered to the next
-    /// best; the reason starts with "owner X is <status>". Pending incidents move too.
+    /// best; the reason names neither the old owner nor its status (the offered supplier reads
+    /// it). Pending incidents move too.
     @Test(arguments: [
         (SupplierStatus.suspended, IncidentState.inProgress), (.exiting, .assigned), (.retired, .inProgress),
         (.suspended, .pending),
@@ -202,7 +203,7 @@ struct PlannerTests {
                                     owners: [.owner("acme", handoff: 1)]),
                  world: .fixture(status: ["acme": status]),
                  decisions: [.about(.offer(to: "beta"),
-                                    "owner acme is \(status.rawValue): best eligible supplier (rank 2, load 0/unlimited)")],
+                                    "the owner can no longer hold it: best eligible supplier (rank 2, load 0/unlimited)")],
                  nextCheck: Self.monday)
             .check()
     }
@@ -210,7 +211,7 @@ struct PlannerTests {
     /// An owner the world does not know any more counts as retired.
     @Test func unknownOwnerCountsAsRetired() {
         PlanCase(why: "unknown owner", snapshot: .fixture(.fixture(state: .assigned, owner: "ghost")),
-                 decisions: [.about(.offer(to: "acme"), "owner ghost is retired: best eligible supplier (rank 1, load 0/2)")],
+                 decisions: [.about(.offer(to: "acme"), "the owner can no longer hold it: best eligible supplier (rank 1, load 0/2)")],
                  nextCheck: Self.monday)
             .check()
     }
@@ -371,7 +372,7 @@ struct PlannerTests {
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
                   .about(.closeEscalation(escalation: 5), "handoff 1 ended"),
-                  .about(.offer(to: "beta"), "after acme let it expire: best eligible supplier (rank 2, load 0/unlimited)"),
+                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
               ],
               nextCheck: t("2026-01-05T09:30:00Z")),
         // On a business calendar: offered Friday 16:50 Berlin with 30 min on `eu`, due Monday
@@ -420,7 +421,7 @@ struct PlannerTests {
         .init(why: "first handoff outside the window",
               snapshot: .fixture(handoffs: rejections(firstAt: t("2026-01-04T09:29:59Z"))),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after gamma rejected: best eligible supplier (rank 4, load 0/unlimited)")],
+              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")],
               nextCheck: t("2026-01-05T09:30:00Z")),
         // Offers of parts are not handoffs of the incident: no ping-pong.
         .init(why: "parts do not count",
@@ -428,7 +429,7 @@ struct PlannerTests {
                                             .fixture(2, to: "beta", state: .rejected),
                                             .fixture(3, to: "gamma", state: .rejected, part: "diagnostics")]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "gamma"), "after beta rejected: best eligible supplier (rank 3, load 0/unlimited)")],
+              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")],
               nextCheck: t("2026-01-05T09:30:00Z")),
         // The third handoff is still open: bounce and stop, nothing to route anyway.
         .init(why: "third handoff still offered",
@@ -450,7 +451,7 @@ struct PlannerTests {
                                      + [.fixture(4, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:25:00Z"))],
                                  escalations: [.fixture(4, rule: "bounce", raisedAt: t("2026-01-05T09:20:00Z"))]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after beta rejected: best eligible supplier (rank 4, load 0/unlimited)")],
+              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")],
               nextCheck: t("2026-01-05T09:30:00Z")),
     ]
 
@@ -703,7 +704,7 @@ struct PlannerTests {
                      .about(.closeEscalation(escalation: 2), "handoff 1 ended"),
                      .about(.raise("sla-acknowledge", 1), "SLA acknowledge 50 % elapsed (due 2026-01-05T10:00:00Z)"),
                      .about(.raise("complaint", 2), "complaints weigh 3 (1 from the customer, 1 from users)"),
-                     .about(.offer(to: "beta"), "after acme let it expire: best eligible supplier (rank 2, load 0/unlimited)"),
+                     .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
                      .about(.repeatEscalation(escalation: 3), "not acknowledged since 2026-01-05T08:00:00Z (notified 1×)"),
                  ],
                  // Offers changed: now, before the 75 % threshold (09:45Z) and the repeat (10:40Z).

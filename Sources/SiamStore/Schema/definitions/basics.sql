@@ -29,10 +29,23 @@ COMMENT ON FUNCTION siam.clock() IS
 CREATE OR REPLACE FUNCTION siam.current_actor() RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce(nullif(current_setting('siam.actor', true), ''), session_user::text)
+    -- A supplier's call is always its login role: no setting can make a supplier's change
+    -- read as the daemon's or the integrator's. Plain SQL and cheap: it fills the actor of
+    -- every event row. (Supplier rights as siam.caller_supplier tells them: a member of
+    -- siam_supplier, or a mapped role; a superuser is neither, whatever pg_has_role says.)
+    SELECT CASE
+        WHEN nullif(current_setting('siam.actor', true), '') IS NULL THEN session_user::text
+        WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS r
+                     WHERE r.rolname = session_user AND NOT r.rolsuper
+                       AND (EXISTS (SELECT 1 FROM siam.supplier_role AS m WHERE m.role_name = r.rolname)
+                            OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS g
+                                       WHERE g.rolname = 'siam_supplier' AND pg_has_role(r.oid, g.oid, 'MEMBER'))))
+            THEN session_user::text
+        ELSE siam.check_text(current_setting('siam.actor', true), 'the actor (setting siam.actor)', 'name')
+    END
 $$;
 COMMENT ON FUNCTION siam.current_actor() IS
-    'Who acts, for the event log: setting siam.actor when set (siamd sets it to the OS user or --actor), else the database role.';
+    'Who acts, for the event log: for a supplier''s session its login role; otherwise the setting siam.actor when set (siamd sets it to the OS user or --actor; 1 to 200 characters, not blank), else the login role.';
 
 CREATE OR REPLACE FUNCTION siam.is_time_zone(p_zone text) RETURNS boolean
 LANGUAGE sql STABLE
@@ -91,6 +104,19 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.seconds(numeric) IS 'An interval of exactly that many seconds.';
 
+CREATE OR REPLACE FUNCTION siam.shown(p_value text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- How an error message quotes a value it refuses: at most 64 characters (a refused
+    -- value may be a megabyte), control characters as "?", in single quotes.
+    SELECT CASE WHEN p_value IS NULL THEN 'NULL'
+                ELSE '''' || regexp_replace(left(p_value, 64), '[[:cntrl:]]', '?', 'g')
+                     || CASE WHEN length(p_value) > 64 THEN '…' ELSE '' END || ''''
+           END
+$$;
+COMMENT ON FUNCTION siam.shown(text) IS
+    'A refused value as error messages quote it: at most 64 characters (then an ellipsis), control characters as ?, in single quotes.';
+
 CREATE OR REPLACE FUNCTION siam.check_code(p_value text, p_what text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
@@ -99,7 +125,7 @@ BEGIN
         RAISE EXCEPTION '% is required', p_what USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF p_value !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
-        RAISE EXCEPTION 'invalid % ''%'': use 1 to 63 lower-case letters, digits, _ . - (starting with a letter or digit)', p_what, p_value
+        RAISE EXCEPTION 'invalid % %: use 1 to 63 lower-case letters, digits, _ . - (starting with a letter or digit)', p_what, siam.shown(p_value)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_value;
@@ -107,28 +133,69 @@ END
 $$;
 COMMENT ON FUNCTION siam.check_code(text, text) IS 'Returns the code, or raises 22023 naming what is malformed.';
 
-CREATE OR REPLACE FUNCTION siam.check_name(p_value text, p_what text, p_max integer DEFAULT 200) RETURNS text
+-- Free text: one blank rule and one length limit per kind of text, for every function.
+
+CREATE OR REPLACE FUNCTION siam.text_limit(p_kind text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    SELECT CASE p_kind
+        WHEN 'name' THEN 200      -- names, who acknowledges, actors, ticket numbers
+        WHEN 'title' THEN 500     -- incident titles, the part of an incident offered
+        WHEN 'reason' THEN 2000   -- reasons of changes, rejections, cancellations
+        WHEN 'body' THEN 10000    -- complaints, feedback comments
+    END
+$$;
+COMMENT ON FUNCTION siam.text_limit(text) IS
+    'The most characters a kind of free text may have: name 200, title 500, reason 2000, body 10000.';
+
+CREATE OR REPLACE FUNCTION siam.is_blank(p_value text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- Any Unicode white space (and the invisible format characters that pass for it), not
+    -- only the spaces btrim strips: a reason of tabs and newlines is no reason.
+    SELECT p_value IS NULL
+        OR p_value ~ '^[\s\u0085\u00a0\u1680\u180e\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]*$'
+$$;
+COMMENT ON FUNCTION siam.is_blank(text) IS 'True for NULL, the empty text, and text of white space only (any Unicode white space).';
+
+CREATE OR REPLACE FUNCTION siam.check_text(p_value text, p_what text, p_kind text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
-    IF p_value IS NULL OR btrim(p_value) = '' THEN
+    IF siam.is_blank(p_value) THEN
         RAISE EXCEPTION '% is required and must not be blank', p_what USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF length(p_value) > p_max THEN
-        RAISE EXCEPTION '% is too long: % characters, at most %', p_what, length(p_value), p_max
+    -- The message never echoes the text: it may be huge, or hostile.
+    IF length(p_value) > siam.text_limit(p_kind) THEN
+        RAISE EXCEPTION '% is too long: % characters, at most %', p_what, length(p_value), siam.text_limit(p_kind)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_value;
 END
 $$;
-COMMENT ON FUNCTION siam.check_name(text, text, integer) IS 'Returns the text, or raises when it is blank or too long.';
+COMMENT ON FUNCTION siam.check_text(text, text, text) IS
+    'Returns required free text of a kind (siam.text_limit), or raises 22004 when it is blank (any Unicode white space), 22023 when too long.';
+
+CREATE OR REPLACE FUNCTION siam.optional_text(p_value text, p_what text, p_kind text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    -- Optional text: blank is the same as left out.
+    IF siam.is_blank(p_value) THEN
+        RETURN NULL;
+    END IF;
+    RETURN siam.check_text(p_value, p_what, p_kind);
+END
+$$;
+COMMENT ON FUNCTION siam.optional_text(text, text, text) IS
+    'Returns optional free text of a kind (siam.text_limit), NULL when left out or blank; raises 22023 when too long.';
 
 CREATE OR REPLACE FUNCTION siam.check_priority(p_priority text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     IF p_priority IS NULL OR p_priority NOT IN ('P1', 'P2', 'P3', 'P4') THEN
-        RAISE EXCEPTION 'invalid priority ''%'': use P1, P2, P3 or P4', p_priority
+        RAISE EXCEPTION 'invalid priority %: use P1, P2, P3 or P4', siam.shown(p_priority)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_priority;
@@ -143,6 +210,12 @@ BEGIN
         RAISE EXCEPTION 'invalid % %: a duration must be zero or more and of fixed length (no months or years)', p_what, p_value
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- A bound that no service level needs to pass, so that every deadline computed from it
+    -- stays a representable instant.
+    IF p_value > interval '3650 days' THEN
+        RAISE EXCEPTION 'invalid % %: at most 3650 days (10 years)', p_what, p_value
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     RETURN p_value;
 END
 $$;
@@ -153,9 +226,12 @@ AS $$
 DECLARE
     v_supplier siam.supplier;
 BEGIN
-    SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR UPDATE;
+    -- NO KEY UPDATE: serializes the changes to a supplier (and its capacity) without blocking
+    -- the foreign-key checks (KEY SHARE) of anyone inserting rows that reference it.
+    SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR NO KEY UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown supplier ''%''', p_code USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown supplier %', siam.shown(p_code)
+            USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_supplier;
 END
@@ -166,16 +242,40 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_incident siam.incident;
+    v_caller text := siam.caller_supplier();
 BEGIN
     IF p_id IS NULL THEN
         RAISE EXCEPTION 'incident is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    -- A supplier is told the same of what it may not see as of what does not exist; and it is
+    -- refused before the lock, not after: a lock taken by a failed call is held until its
+    -- transaction ends, which would let it hold another supplier's work hostage.
+    IF v_caller IS NOT NULL THEN
+        IF NOT siam.takes_part(p_id, v_caller) THEN
+            RAISE EXCEPTION 'unknown incident %', p_id USING ERRCODE = 'no_data_found';
+        END IF;
+        PERFORM siam.require_may_lock(p_id, v_caller);
+    END IF;
     SELECT * INTO v_incident FROM siam.incident WHERE id = p_id FOR UPDATE;
-    -- A supplier's session is told the same of what it may not see as of what does not exist.
-    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND NOT siam.takes_part(p_id, siam.caller_supplier())) THEN
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown incident %', p_id USING ERRCODE = 'no_data_found';
     END IF;
+    -- Again under the lock: the offer may have ended in the meantime.
+    IF v_caller IS NOT NULL THEN
+        PERFORM siam.require_may_lock(p_id, v_caller);
+    END IF;
     RETURN v_incident;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION siam.require_may_lock(p_incident bigint, p_supplier text) RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF NOT siam.caller_may_lock(p_incident, p_supplier) THEN
+        RAISE EXCEPTION 'incident % is no longer yours to change: supplier % neither owns it nor has an open offer on it', p_incident, p_supplier
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
 END
 $$;
 
@@ -184,19 +284,22 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_handoff siam.handoff;
+    v_caller text := siam.caller_supplier();
 BEGIN
     IF p_id IS NULL THEN
         RAISE EXCEPTION 'handoff is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    -- Always the incident first, then its handoff: the daemon locks in that order too, so
-    -- the two never wait for each other in a circle.
-    PERFORM 1 FROM siam.incident WHERE id = (SELECT incident FROM siam.handoff WHERE id = p_id) FOR UPDATE;
-    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL
-                     AND siam.caller_supplier() IS DISTINCT FROM v_handoff.to_supplier
-                     AND siam.caller_supplier() IS DISTINCT FROM v_handoff.from_supplier) THEN
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id;
+    IF NOT FOUND OR (v_caller IS NOT NULL
+                     AND v_caller IS DISTINCT FROM v_handoff.to_supplier
+                     AND v_caller IS DISTINCT FROM v_handoff.from_supplier) THEN
         RAISE EXCEPTION 'unknown handoff %', p_id USING ERRCODE = 'no_data_found';
     END IF;
+    -- Always the incident first, then its handoff: the daemon locks in that order too, so
+    -- the two never wait for each other in a circle. (lock_incident refuses a supplier that
+    -- may no longer change the incident, before taking the lock.)
+    PERFORM siam.lock_incident(v_handoff.incident);
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = p_id FOR UPDATE;
     RETURN v_handoff;
 END
 $$;
@@ -222,7 +325,8 @@ BEGIN
                    CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END)
         INTO v_found USING p_code;
     IF NOT v_found THEN
-        RAISE EXCEPTION 'unknown % ''%''', p_what, p_code USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown % %', p_what, siam.shown(p_code)
+            USING ERRCODE = 'no_data_found';
     END IF;
     RETURN p_code;
 END

@@ -72,10 +72,11 @@ BEGIN
     END IF;
     SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar ''%''', p_calendar USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_calendar)
+            USING ERRCODE = 'no_data_found';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
-        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it can never be reached', p_calendar
+        RAISE EXCEPTION 'calendar % has no open time: a deadline on it can never be reached', siam.shown(p_calendar)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     v_day := (p_from AT TIME ZONE v_zone)::date;
@@ -105,7 +106,7 @@ BEGIN
         END IF;
         v_idle_days := CASE WHEN v_any THEN 0 ELSE v_idle_days + 1 END;
         IF v_idle_days > 1000 THEN
-            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_day
+            RAISE EXCEPTION 'calendar % has no open time for over 1000 days after %: a deadline on it can never be reached', siam.shown(p_calendar), v_day
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_day := v_day + 1;
@@ -136,10 +137,7 @@ BEGIN
     IF p_from IS NULL OR p_duration IS NULL THEN
         RETURN NULL;
     END IF;
-    IF NOT siam.is_exact_interval(p_duration) THEN
-        RAISE EXCEPTION 'duration must be zero or more and of fixed length (no months), not %', p_duration
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM siam.check_duration(p_duration, 'duration');
     v_remaining := extract(epoch FROM p_duration);
     IF p_calendar IS NULL AND isempty(v_pauses) THEN
         RETURN p_from + siam.seconds(v_remaining);  -- 24x7 without pauses: plain arithmetic
@@ -163,7 +161,7 @@ BEGIN
         END IF;
         v_empty_windows := CASE WHEN v_any THEN 0 ELSE v_empty_windows + 1 END;
         IF v_empty_windows > 16 THEN
-            RAISE EXCEPTION 'calendar ''%'' has no open time for over 1000 days after %: a deadline on it can never be reached', p_calendar, v_window_start
+            RAISE EXCEPTION 'calendar % has no open time for over 1000 days after %: a deadline on it can never be reached', siam.shown(p_calendar), v_window_start
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_window_start := v_window_end;
@@ -210,7 +208,7 @@ DECLARE
 BEGIN
     PERFORM siam.check_code(p_name, 'calendar name');
     IF p_time_zone IS NULL OR NOT siam.is_time_zone(p_time_zone) THEN
-        RAISE EXCEPTION 'unknown time zone ''%'': use an IANA name such as Europe/Berlin', p_time_zone
+        RAISE EXCEPTION 'unknown time zone %: use an IANA name such as Europe/Berlin', siam.shown(p_time_zone)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF v_count <> coalesce(cardinality(p_opens), 0) OR v_count <> coalesce(cardinality(p_closes), 0) THEN
@@ -218,11 +216,12 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF v_count = 0 THEN
-        RAISE EXCEPTION 'calendar ''%'' has no open time: a deadline on it could never be reached', p_name
+        RAISE EXCEPTION 'calendar % has no open time: a deadline on it could never be reached', siam.shown(p_name)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF EXISTS (SELECT 1 FROM siam.calendar WHERE name = p_name) THEN
-        RAISE EXCEPTION 'calendar ''%'' exists already', p_name USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'calendar % exists already', siam.shown(p_name)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.calendar (name, time_zone) VALUES (p_name, p_time_zone);
     FOR i IN 1 .. v_count LOOP
@@ -249,7 +248,7 @@ BEGIN
                 INSERT INTO siam.calendar_holiday (calendar, on_date) VALUES (p_name, v_holiday::date)
                 ON CONFLICT DO NOTHING;
             EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-                RAISE EXCEPTION 'invalid holiday ''%'': no such date', v_holiday
+                RAISE EXCEPTION 'invalid holiday %: no such date', siam.shown(v_holiday)
                     USING ERRCODE = 'invalid_parameter_value';
             END;
         ELSIF v_holiday ~ '^\d{2}-\d{2}$' THEN
@@ -258,11 +257,11 @@ BEGIN
                 VALUES (p_name, split_part(v_holiday, '-', 1)::smallint, split_part(v_holiday, '-', 2)::smallint)
                 ON CONFLICT DO NOTHING;
             EXCEPTION WHEN check_violation THEN
-                RAISE EXCEPTION 'invalid holiday ''%'': no such day of the year', v_holiday
+                RAISE EXCEPTION 'invalid holiday %: no such day of the year', siam.shown(v_holiday)
                     USING ERRCODE = 'invalid_parameter_value';
             END;
         ELSE
-            RAISE EXCEPTION 'invalid holiday ''%'': use YYYY-MM-DD (dated) or MM-DD (yearly)', v_holiday
+            RAISE EXCEPTION 'invalid holiday %: use YYYY-MM-DD (dated) or MM-DD (yearly)', siam.shown(v_holiday)
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
     END LOOP;

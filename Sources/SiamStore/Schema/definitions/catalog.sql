@@ -20,14 +20,15 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM siam.check_code(p_code, 'supplier code');
-    PERFORM siam.check_name(p_name, 'supplier name');
+    PERFORM siam.check_text(p_name, 'supplier name', 'name');
     IF p_capacity IS NOT NULL AND p_capacity < 1 THEN
         RAISE EXCEPTION 'invalid capacity %: use a whole number of at least 1, or none for unlimited', p_capacity
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
     IF EXISTS (SELECT 1 FROM siam.supplier WHERE code = p_code) THEN
-        RAISE EXCEPTION 'supplier ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'supplier % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.supplier (code, name, capacity, calendar)
     VALUES (p_code, p_name, p_capacity, p_calendar);
@@ -50,24 +51,25 @@ DECLARE
     v_supplier siam.supplier;
     v_open integer;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_supplier := siam.lock_supplier(p_code);
     IF p_status IS NULL OR p_status NOT IN ('onboarding', 'active', 'suspended', 'exiting', 'retired') THEN
-        RAISE EXCEPTION 'invalid supplier status ''%'': use onboarding, active, suspended, exiting or retired', p_status
+        RAISE EXCEPTION 'invalid supplier status %: use onboarding, active, suspended, exiting or retired', siam.shown(p_status)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_status = v_supplier.status THEN
-        RAISE EXCEPTION 'supplier ''%'' is % already', p_code, p_status
+        RAISE EXCEPTION 'supplier % is % already', siam.shown(p_code), p_status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.supplier_transition
                    WHERE from_status = v_supplier.status AND to_status = p_status) THEN
-        RAISE EXCEPTION 'supplier ''%'' cannot go from % to %', p_code, v_supplier.status, p_status
+        RAISE EXCEPTION 'supplier % cannot go from % to %', siam.shown(p_code), v_supplier.status, p_status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_status = 'retired' THEN
         SELECT held + offered INTO v_open FROM siam.supplier_load WHERE supplier = p_code;
         IF v_open > 0 THEN
-            RAISE EXCEPTION 'supplier ''%'' still holds % open item(s): drain its work before retiring it', p_code, v_open
+            RAISE EXCEPTION 'supplier % still holds % open item(s): drain its work before retiring it', siam.shown(p_code), v_open
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
     END IF;
@@ -134,9 +136,10 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM siam.check_code(p_code, 'service code');
-    PERFORM siam.check_name(p_name, 'service name');
+    PERFORM siam.check_text(p_name, 'service name', 'name');
     IF EXISTS (SELECT 1 FROM siam.service WHERE code = p_code) THEN
-        RAISE EXCEPTION 'service ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'service % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.service (code, name) VALUES (p_code, p_name);
     PERFORM siam.record_event('service.added', 'service added',
@@ -151,9 +154,10 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     PERFORM siam.check_code(p_code, 'customer code');
-    PERFORM siam.check_name(p_name, 'customer name');
+    PERFORM siam.check_text(p_name, 'customer name', 'name');
     IF EXISTS (SELECT 1 FROM siam.customer WHERE code = p_code) THEN
-        RAISE EXCEPTION 'customer ''%'' exists already', p_code USING ERRCODE = 'unique_violation';
+        RAISE EXCEPTION 'customer % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.customer (code, name) VALUES (p_code, p_name);
     PERFORM siam.record_event('customer.added', 'customer added',
@@ -215,7 +219,8 @@ DECLARE
     v_after siam.target;
 BEGIN
     IF p_kind IS NULL OR p_kind NOT IN ('sla', 'ola') THEN
-        RAISE EXCEPTION 'invalid target kind ''%'': use sla or ola', p_kind USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'invalid target kind %: use sla or ola', siam.shown(p_kind)
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM siam.check_priority(p_priority);
     PERFORM siam.require_exists('siam.service', p_service, 'service');

@@ -11,19 +11,23 @@
 CREATE OR REPLACE FUNCTION siam.incidents_stop_routing(p_incidents bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_incidents, p_reasons) AS t (id, reason)
     ), stopped AS (
         UPDATE siam.incident AS i
-        SET routing_stopped = true, updated_at = siam.clock()
+        SET routing_stopped = true, updated_at = v_now
         FROM input
         WHERE i.id = input.id AND NOT i.routing_stopped
         RETURNING i.id, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident)
-        SELECT 'incident.routing_stopped', s.reason, s.id FROM stopped AS s
+        INSERT INTO siam.event (at, actor, kind, reason, incident)
+        SELECT v_now, v_actor, 'incident.routing_stopped', s.reason, s.id FROM stopped AS s
     )
     SELECT s.id FROM stopped AS s;
 END

@@ -19,11 +19,13 @@ BEGIN
     IF p_escalation IS NULL THEN
         RAISE EXCEPTION 'escalation is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    PERFORM siam.check_name(p_by, 'who acknowledges it');
-    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    PERFORM siam.check_text(p_by, 'who acknowledges it', 'name');
+    -- Whose it is, before the lock: a refused call must not hold another supplier's row.
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation;
     IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
+    SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
         RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -50,8 +52,10 @@ BEGIN
     PERFORM siam.require_integrator();
     SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
     END IF;
+    PERFORM siam.check_duration(p_repeat_every, 'repeat interval'), siam.check_duration(p_time_window, 'window');
     IF p_repeat_every <= interval '0' OR NOT siam.is_exact_interval(p_repeat_every) THEN
         RAISE EXCEPTION 'invalid repeat interval %: use a positive length in days, hours, minutes or seconds, or NULL for once', p_repeat_every
             USING ERRCODE = 'invalid_parameter_value';
@@ -61,7 +65,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_time_window IS NULL AND v_rule.measure IN ('bounces', 'complaints') THEN
-        RAISE EXCEPTION 'rule ''%'' counts % within a window: give one', p_rule, v_rule.measure
+        RAISE EXCEPTION 'rule % counts % within a window: give one', siam.shown(p_rule), v_rule.measure
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     UPDATE siam.escalation_rule SET repeat_every = p_repeat_every, time_window = p_time_window WHERE code = p_rule;
@@ -86,6 +90,10 @@ CREATE OR REPLACE FUNCTION siam.escalations_raise(
 ) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     -- Raised once per rule x level x subject: what exists already is skipped.
     -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
@@ -100,8 +108,8 @@ BEGIN
         ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
         RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT v_now, v_actor, 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
                jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
         FROM raised AS e
     )
@@ -114,19 +122,23 @@ COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[]
 CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
     ), closed AS (
         UPDATE siam.escalation AS e
-        SET closed_at = siam.clock(), close_reason = input.reason
+        SET closed_at = v_now, close_reason = input.reason
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL
         RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT v_now, v_actor, 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
                jsonb_build_object('rule', c.rule, 'level', c.level)
         FROM closed AS c
     )
@@ -139,19 +151,23 @@ COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
 CREATE OR REPLACE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
     ), repeated AS (
         UPDATE siam.escalation AS e
-        SET notified_count = e.notified_count + 1, last_notified_at = siam.clock()
+        SET notified_count = e.notified_count + 1, last_notified_at = v_now
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL AND e.acknowledged_at IS NULL
         RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, e.notified_count, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT 'escalation.repeated', r.reason, r.incident, r.handoff, r.supplier, r.id,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+        SELECT v_now, v_actor, 'escalation.repeated', r.reason, r.incident, r.handoff, r.supplier, r.id,
                jsonb_build_object('rule', r.rule, 'level', r.level, 'notified_count', r.notified_count)
         FROM repeated AS r
     )
@@ -175,7 +191,8 @@ DECLARE
     v_id bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_rule) THEN
-        RAISE EXCEPTION 'unknown escalation rule ''%''', p_rule USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
     END IF;
     SELECT r INTO v_id
     FROM siam.escalations_raise(ARRAY[p_rule], ARRAY[p_level], ARRAY[p_incident], ARRAY[p_handoff],

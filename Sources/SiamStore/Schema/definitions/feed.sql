@@ -49,11 +49,17 @@ DECLARE
 BEGIN
     IF p_cursor IS NOT NULL AND p_cursor <> '' THEN
         IF p_cursor !~ '^\d{1,20}:\d{1,19}$' THEN
-            RAISE EXCEPTION 'invalid feed cursor ''%'': use a cursor returned by siam.events_after, or none to start at the beginning', p_cursor
+            RAISE EXCEPTION 'invalid feed cursor %: use a cursor returned by siam.events_after, or none to start at the beginning', siam.shown(p_cursor)
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         v_xact := split_part(p_cursor, ':', 1)::xid8;
         v_id := split_part(p_cursor, ':', 2)::bigint;
+        -- A cursor of a transaction that has not even begun is no cursor of this database
+        -- (another one's, or made up): refused, not answered with nothing for ever.
+        IF v_xact >= pg_snapshot_xmax(pg_current_snapshot()) THEN
+            RAISE EXCEPTION 'feed cursor % is ahead of this database''s feed: use a cursor returned by siam.events_after on it, or none to start at the beginning', siam.shown(p_cursor)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
     END IF;
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'invalid limit %: use 1 to 10000', p_limit USING ERRCODE = 'invalid_parameter_value';
@@ -74,3 +80,23 @@ END
 $$;
 COMMENT ON FUNCTION siam.events_after(text, integer) IS
     'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended (in the whole cluster: a long transaction anywhere delays the feed, never skips it), so none is ever skipped or repeated.';
+
+CREATE OR REPLACE FUNCTION siam.feed_holdback()
+RETURNS TABLE (seconds double precision, pid integer, role text, state text, application text)
+LANGUAGE sql STABLE
+AS $$
+    -- The feed shows an event once every older transaction in the whole cluster has ended,
+    -- so the oldest open transaction (one holding a transaction id or a snapshot) is what
+    -- holds it back. With the caller's rights: a role without pg_read_all_stats sees only
+    -- its own sessions here (deploy/roles.sql grants it to siam_admin, siam_daemon and
+    -- siam_reporting).
+    SELECT extract(epoch FROM clock_timestamp() - a.xact_start), a.pid, a.usename::text, a.state, a.application_name
+    FROM pg_catalog.pg_stat_activity AS a
+    WHERE a.pid <> pg_backend_pid()
+      AND a.xact_start IS NOT NULL
+      AND (a.backend_xid IS NOT NULL OR a.backend_xmin IS NOT NULL)
+    ORDER BY a.xact_start
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION siam.feed_holdback() IS
+    'The oldest open transaction in the cluster, which holds back the event feed (siam.events_after): its age in seconds, backend pid, role, state and application; no row when there is none (or none the caller may see).';

@@ -52,6 +52,7 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_id bigint;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     IF p_to_supplier IS NULL THEN
@@ -72,24 +73,24 @@ BEGIN
         RETURN NULL;
     END IF;
     IF p_part IS NOT NULL THEN
-        PERFORM siam.check_name(p_part, 'part', 500);
+        PERFORM siam.check_text(p_part, 'part', 'title');
     END IF;
     IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
         RAISE EXCEPTION 'incident % is %: it cannot be handed off', p_incident, v_incident.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF v_supplier.status <> 'active' THEN
-        RAISE EXCEPTION 'supplier ''%'' is %: only active suppliers are offered work', p_to_supplier, v_supplier.status
+        RAISE EXCEPTION 'supplier % is %: only active suppliers are offered work', siam.shown(p_to_supplier), v_supplier.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.supplier_service
                    WHERE supplier = p_to_supplier AND service = v_incident.service) THEN
-        RAISE EXCEPTION 'supplier ''%'' does not serve ''%''', p_to_supplier, v_incident.service
+        RAISE EXCEPTION 'supplier % does not serve %', siam.shown(p_to_supplier), siam.shown(v_incident.service)
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = format('siamd supplier serve %s %s', p_to_supplier, v_incident.service);
     END IF;
     IF p_part IS NULL AND v_incident.owner = p_to_supplier THEN
-        RAISE EXCEPTION 'supplier ''%'' owns incident % already', p_to_supplier, p_incident
+        RAISE EXCEPTION 'supplier % owns incident % already', siam.shown(p_to_supplier), p_incident
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_part IS NULL AND EXISTS (SELECT 1 FROM siam.handoff
@@ -99,7 +100,7 @@ BEGIN
     END IF;
     IF EXISTS (SELECT 1 FROM siam.handoff
                WHERE incident = p_incident AND to_supplier = p_to_supplier AND state = 'offered') THEN
-        RAISE EXCEPTION 'supplier ''%'' has an open offer of incident % already', p_to_supplier, p_incident
+        RAISE EXCEPTION 'supplier % has an open offer of incident % already', siam.shown(p_to_supplier), p_incident
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
 
@@ -140,6 +141,7 @@ DECLARE
     v_calendar text;
     v_now timestamptz := siam.clock();
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
     v_incident := siam.lock_incident(v_handoff.incident);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
@@ -155,6 +157,11 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     v_supplier := siam.lock_supplier(v_handoff.to_supplier);
+    -- Offered while it was active, perhaps: a suspended or exiting supplier takes no new work.
+    IF v_supplier.status <> 'active' THEN
+        RAISE EXCEPTION 'supplier % is %: it takes no new work, so it cannot accept handoff %', siam.shown(v_supplier.code), v_supplier.status, p_handoff
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     UPDATE siam.handoff
     SET state = 'accepted', answered_at = v_now, answered_by = siam.current_actor(),
         reason = coalesce(p_reason, reason)
@@ -207,7 +214,7 @@ DECLARE
     v_now timestamptz := siam.clock();
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
-    PERFORM siam.check_name(p_reason, 'a reason for the rejection', 2000);
+    PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
@@ -234,6 +241,10 @@ COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
 CREATE OR REPLACE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     IF p_state NOT IN ('expired', 'cancelled') THEN
         RAISE EXCEPTION 'a handoff is ended as expired or cancelled, not %', p_state
@@ -248,15 +259,15 @@ BEGIN
         SELECT * FROM unnest(p_handoffs, p_reasons) AS t (id, reason)
     ), ended AS (
         UPDATE siam.handoff AS h
-        SET state = p_state, answered_at = siam.clock(), answered_by = siam.current_actor(), reason = input.reason
+        SET state = p_state, answered_at = v_now, answered_by = v_actor, reason = input.reason
         FROM input
         -- Still offered; and an expiry only once its deadline has passed.
         WHERE h.id = input.id AND h.state = 'offered'
-          AND (p_state <> 'expired' OR h.accept_due <= siam.clock())
+          AND (p_state <> 'expired' OR h.accept_due <= v_now)
         RETURNING h.id, h.incident, h.to_supplier, h.accept_due, input.reason
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
-        SELECT 'handoff.' || p_state, e.reason, e.incident, e.id, e.to_supplier,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, data)
+        SELECT v_now, v_actor, 'handoff.' || p_state, e.reason, e.incident, e.id, e.to_supplier,
                CASE WHEN p_state = 'expired' THEN jsonb_build_object('accept_due', e.accept_due) ELSE '{}' END
         FROM ended AS e
     )
@@ -278,6 +289,10 @@ CREATE OR REPLACE FUNCTION siam.handoffs_offer_automatic(p_incidents bigint[], p
 RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    -- Once a call, not once a row: both look up the session's role.
+    v_now timestamptz := siam.clock();
+    v_actor text := siam.current_actor();
 BEGIN
     PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
     -- Capacity is judged here, under the supplier's row lock, not only from the daemon's
@@ -320,20 +335,20 @@ BEGIN
     ), offered AS (
         INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
                                   accept_due, accept_calendar, reason)
-        SELECT t.incident, t.owner, t.supplier, siam.clock(), siam.current_actor(),
-               siam.business_deadline(t.calendar, siam.clock(), t.accept_within),
+        SELECT t.incident, t.owner, t.supplier, v_now, v_actor,
+               siam.business_deadline(t.calendar, v_now, t.accept_within),
                CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason
         FROM targeted AS t
         ORDER BY t.n
         RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
     ), counted AS (
         UPDATE siam.incident AS i
-        SET handoff_count = handoff_count + 1, updated_at = siam.clock()
+        SET handoff_count = handoff_count + 1, updated_at = v_now
         FROM offered AS o
         WHERE i.id = o.incident
     ), events AS (
-        INSERT INTO siam.event (kind, reason, incident, handoff, supplier, data)
-        SELECT 'handoff.offered', o.reason, o.incident, o.id, o.to_supplier,
+        INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, data)
+        SELECT v_now, v_actor, 'handoff.offered', o.reason, o.incident, o.id, o.to_supplier,
                jsonb_build_object('from', o.from_supplier, 'to', o.to_supplier, 'part', NULL,
                                   'accept_due', o.accept_due, 'ola_target', t.ola_target)
         FROM offered AS o
@@ -382,7 +397,7 @@ DECLARE
 BEGIN
     PERFORM siam.require_integrator();
     v_handoff := siam.lock_handoff(p_handoff);
-    PERFORM siam.check_name(p_reason, 'a reason for the cancellation', 2000);
+    PERFORM siam.check_text(p_reason, 'a reason for the cancellation', 'reason');
     SELECT c INTO v_id FROM siam.handoffs_cancel(ARRAY[p_handoff], ARRAY[p_reason]) AS c;
     IF v_id IS NOT NULL THEN
         PERFORM siam.wake(v_handoff.incident);

@@ -53,16 +53,17 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_sla siam.target;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     PERFORM siam.require_integrator();
     IF p_service IS NULL THEN
         RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM siam.require_exists('siam.service', p_service, 'service');
     PERFORM siam.check_priority(p_priority);
-    PERFORM siam.check_name(p_title, 'title', 500);
+    PERFORM siam.check_text(p_title, 'title', 'title');
     PERFORM siam.require_exists('siam.customer', p_customer, 'customer');
     IF p_user_tier IS NOT NULL AND p_user_tier !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
-        RAISE EXCEPTION 'invalid user tier ''%'': use up to 32 lower-case letters, digits, _ or -', p_user_tier
+        RAISE EXCEPTION 'invalid user tier %: use up to 32 lower-case letters, digits, _ or -', siam.shown(p_user_tier)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_to_supplier IS NOT NULL AND coalesce(p_hold, false) THEN
@@ -115,13 +116,21 @@ DECLARE
     v_ack_due timestamptz;
     v_resolve_due timestamptz;
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
     IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_incident.owner THEN
         RAISE EXCEPTION 'only the owner of incident % can change its state', p_incident
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- The record is the integrator's: a supplier resolves its work, the integrator closes it
+    -- (once the customer confirms) or cancels it. Otherwise a supplier could take its own SLA
+    -- breaches out of the scorecards by cancelling or closing what it failed to fix in time.
+    IF siam.caller_supplier() IS NOT NULL AND p_state IN ('closed', 'cancelled') THEN
+        RAISE EXCEPTION 'only the service integrator may set an incident %: a supplier resolves it, the integrator closes or cancels it', p_state
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF p_state IS NULL OR p_state NOT IN ('new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled') THEN
-        RAISE EXCEPTION 'invalid incident state ''%'': use in_progress, pending, resolved, closed or cancelled', p_state
+        RAISE EXCEPTION 'invalid incident state %: use in_progress, pending, resolved, closed or cancelled', siam.shown(p_state)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_state = v_incident.state THEN
@@ -211,6 +220,7 @@ DECLARE
     v_resolve_due timestamptz;
     v_now timestamptz := siam.clock();
 BEGIN
+    p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     PERFORM siam.check_priority(p_priority);
@@ -280,10 +290,10 @@ BEGIN
     PERFORM siam.require_integrator();
     v_incident := siam.lock_incident(p_incident);
     IF p_source IS NULL OR p_source NOT IN ('user', 'customer') THEN
-        RAISE EXCEPTION 'invalid complaint source ''%'': use user or customer', p_source
+        RAISE EXCEPTION 'invalid complaint source %: use user or customer', siam.shown(p_source)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM siam.check_name(p_body, 'the complaint', 10000);
+    PERFORM siam.check_text(p_body, 'the complaint', 'body');
     INSERT INTO siam.complaint (incident, source, body) VALUES (p_incident, p_source, p_body) RETURNING id INTO v_id;
     UPDATE siam.incident
     SET complaint_count = complaint_count + 1, next_check_at = siam.clock(), updated_at = siam.clock()
@@ -306,27 +316,27 @@ DECLARE
 BEGIN
     PERFORM siam.lock_incident(p_incident);
     IF siam.caller_supplier() IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> siam.caller_supplier() THEN
-        RAISE EXCEPTION 'you act for supplier ''%'': you can attach only its own ticket numbers', siam.caller_supplier()
+        RAISE EXCEPTION 'you act for supplier %: you can attach only its own ticket numbers', siam.shown(siam.caller_supplier())
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF v_supplier IS NULL THEN
         RAISE EXCEPTION 'the supplier whose ticket number it is is required' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM siam.lock_supplier(v_supplier);
-    PERFORM siam.check_name(p_ticket, 'ticket number', 200);
+    PERFORM siam.check_text(p_ticket, 'ticket number', 'name');
     IF NOT siam.takes_part(p_incident, v_supplier) THEN
-        RAISE EXCEPTION 'supplier ''%'' takes no part in incident %', v_supplier, p_incident
+        RAISE EXCEPTION 'supplier % takes no part in incident %', siam.shown(v_supplier), p_incident
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     SELECT incident INTO v_existing FROM siam.external_ref WHERE supplier = v_supplier AND ticket = p_ticket;
     IF v_existing = p_incident THEN
         RETURN p_incident;
     ELSIF v_existing IS NOT NULL THEN
-        RAISE EXCEPTION 'ticket ''%'' of supplier ''%'' is attached to another incident already', p_ticket, v_supplier
+        RAISE EXCEPTION 'ticket % of supplier % is attached to another incident already', siam.shown(p_ticket), siam.shown(v_supplier)
             USING ERRCODE = 'unique_violation';
     END IF;
     IF EXISTS (SELECT 1 FROM siam.external_ref WHERE supplier = v_supplier AND incident = p_incident) THEN
-        RAISE EXCEPTION 'supplier ''%'' has a ticket number for incident % already', v_supplier, p_incident
+        RAISE EXCEPTION 'supplier % has a ticket number for incident % already', siam.shown(v_supplier), p_incident
             USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.external_ref (supplier, ticket, incident) VALUES (v_supplier, p_ticket, p_incident);
@@ -360,10 +370,7 @@ BEGIN
         RAISE EXCEPTION 'invalid satisfaction score %: use 1 (poor) to 5 (excellent)', p_score
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF length(p_comment) > 10000 THEN
-        RAISE EXCEPTION 'the comment is too long: % characters, at most 10000', length(p_comment)
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    p_comment := siam.optional_text(p_comment, 'the comment', 'body');
     INSERT INTO siam.feedback (incident, score, comment) VALUES (p_incident, p_score, p_comment) RETURNING id INTO v_id;
     PERFORM siam.record_event('feedback.recorded', format('satisfaction %s/5', p_score),
         p_incident => p_incident, p_supplier => v_incident.owner,

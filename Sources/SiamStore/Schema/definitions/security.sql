@@ -9,34 +9,109 @@
 -- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
 --
 
-CREATE OR REPLACE FUNCTION siam.supplier_of(p_role name) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER
+CREATE OR REPLACE FUNCTION siam.caller_supplier() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT supplier FROM siam.supplier_role WHERE role_name = p_role
-$$;
-COMMENT ON FUNCTION siam.supplier_of(name) IS 'The supplier a login role acts for; NULL for the integrator''s own roles.';
-
-CREATE OR REPLACE FUNCTION siam.caller_supplier() RETURNS text
-LANGUAGE sql STABLE
-AS $$
-    -- The login role (session_user), so that SECURITY DEFINER functions see their caller too.
-    SELECT siam.supplier_of(session_user)
+-- Who the calling session acts for, decided once, from its login role (session_user, which
+-- SECURITY DEFINER functions do not change) and its role memberships together, failing
+-- closed (docs/integration.md, "Who is who"):
+--   * a superuser, the owner of schema siam, or a member of siam_admin, siam_daemon or
+--     siam_reporting without supplier rights is the integrator: NULL;
+--   * a role with supplier rights (a member of siam_supplier, or of a role mapped to a
+--     supplier in siam.supplier_role, or mapped itself) that resolves to exactly one
+--     supplier, and holds no integrator rights, acts for that supplier: its code;
+--   * any other role (supplier rights but no mapping or two, both kinds of rights, or none)
+--     may do nothing: 42501, with what to do.
+-- SET ROLE does not change session_user: a session acts for whom its login acts for.
+DECLARE
+    v_role name := session_user;
+    v_trusted boolean;
+    v_suppliers text[];
+    v_supplier_rights boolean;
+    v_integrator boolean;
+BEGIN
+    -- One query (it runs for every statement that row-level security guards). pg_has_role(...,
+    -- 'MEMBER'): direct or indirect membership, inherited or not; it is true for superusers of
+    -- every role, so they are told apart first.
+    SELECT r.rolsuper OR r.oid = (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = 'siam'),
+           (SELECT array_agg(DISTINCT m.supplier::text ORDER BY m.supplier::text)
+            FROM siam.supplier_role AS m
+            JOIN pg_catalog.pg_roles AS mapped ON mapped.rolname = m.role_name
+            WHERE pg_has_role(r.oid, mapped.oid, 'MEMBER')),
+           EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS g
+                   WHERE g.rolname = 'siam_supplier' AND pg_has_role(r.oid, g.oid, 'MEMBER')),
+           EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS g
+                   WHERE g.rolname IN ('siam_admin', 'siam_daemon', 'siam_reporting') AND pg_has_role(r.oid, g.oid, 'MEMBER'))
+    INTO v_trusted, v_suppliers, v_supplier_rights, v_integrator
+    FROM pg_catalog.pg_roles AS r
+    WHERE r.rolname = v_role;
+    IF v_trusted THEN
+        RETURN NULL;
+    END IF;
+    v_supplier_rights := v_supplier_rights OR v_suppliers IS NOT NULL;
+    IF v_supplier_rights AND v_integrator THEN
+        RAISE EXCEPTION 'role "%" holds both the integrator''s and a supplier''s rights: it may do nothing in siamd', v_role
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'give each supplier''s integration a login of its own, in no group but siam_supplier';
+    ELSIF v_supplier_rights AND v_suppliers IS NULL THEN
+        RAISE EXCEPTION 'role "%" has supplier rights but acts for no supplier: it may do nothing in siamd', v_role
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('map it: siamd supplier grant CODE --role %s (or revoke siam_supplier from it)', v_role);
+    ELSIF cardinality(v_suppliers) > 1 THEN
+        RAISE EXCEPTION 'role "%" acts for more than one supplier (%): it may do nothing in siamd', v_role, array_to_string(v_suppliers, ', ')
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'a supplier''s login must belong to exactly one supplier''s role';
+    ELSIF v_supplier_rights THEN
+        RETURN v_suppliers[1];
+    ELSIF v_integrator THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'role "%" is neither the integrator''s nor a supplier''s: it may do nothing in siamd', v_role
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'grant it siam_admin, siam_daemon or siam_reporting (deploy/roles.sql), or map it to a supplier (siamd supplier grant)';
+END
 $$;
 COMMENT ON FUNCTION siam.caller_supplier() IS
-    'The supplier the calling session acts for (by its login role), or NULL for the integrator, the daemon and reporting.';
+    'The supplier the calling session acts for (by its login role and its memberships), NULL for the integrator (superuser, schema owner, members of siam_admin, siam_daemon, siam_reporting); raises 42501 for any other role, which may do nothing.';
 
 CREATE OR REPLACE FUNCTION siam.takes_part(p_incident bigint, p_supplier text) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
-    -- Owns it, holds or held a part of it, or was offered it.
+    -- Owns it, holds or held a part of it, or was offered it. Internal: callable only by the
+    -- definer functions (and the integrator), never by a supplier, which could otherwise ask
+    -- it about others.
     SELECT EXISTS (SELECT 1 FROM siam.incident WHERE id = p_incident AND owner = p_supplier)
         OR EXISTS (SELECT 1 FROM siam.assignment WHERE incident = p_incident AND supplier = p_supplier)
         OR EXISTS (SELECT 1 FROM siam.handoff WHERE incident = p_incident AND to_supplier = p_supplier)
 $$;
 COMMENT ON FUNCTION siam.takes_part(bigint, text) IS
-    'True when the supplier owns the incident, took part in it, or was offered it.';
+    'True when the supplier owns the incident, took part in it, or was offered it. Internal to the definer functions.';
+
+CREATE OR REPLACE FUNCTION siam.caller_takes_part(p_incident bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- For the row-level security policies: about the caller only, so it tells a supplier
+    -- nothing the policies do not show it anyway.
+    SELECT siam.takes_part(p_incident, siam.caller_supplier())
+$$;
+COMMENT ON FUNCTION siam.caller_takes_part(bigint) IS
+    'True when the calling session''s supplier owns the incident, took part in it, or was offered it (row-level security).';
+
+CREATE OR REPLACE FUNCTION siam.caller_may_lock(p_incident bigint, p_supplier text) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    -- A supplier may lock (and so change) an incident's row only while it owns it or has an
+    -- open offer on it: one that only rejected it, or let it expire, must not be able to hold
+    -- the new owner's work hostage by keeping a transaction open.
+    SELECT EXISTS (SELECT 1 FROM siam.incident WHERE id = p_incident AND owner = p_supplier
+                   AND state NOT IN ('closed', 'cancelled'))
+        OR EXISTS (SELECT 1 FROM siam.handoff WHERE incident = p_incident AND to_supplier = p_supplier
+                   AND state = 'offered')
+$$;
+COMMENT ON FUNCTION siam.caller_may_lock(bigint, text) IS
+    'True while the supplier owns the incident (not closed or cancelled) or has an open offer on it: only then may its calls lock the incident''s row. Internal.';
 
 CREATE OR REPLACE FUNCTION siam.require_integrator() RETURNS void
 LANGUAGE plpgsql STABLE
@@ -58,18 +133,18 @@ BEGIN
     PERFORM siam.require_integrator();
     PERFORM siam.lock_supplier(p_supplier);
     IF p_role IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role) THEN
-        RAISE EXCEPTION 'unknown database role ''%'': create it first (CREATE ROLE ... LOGIN)', p_role
+        RAISE EXCEPTION 'unknown database role %: create it first (CREATE ROLE ... LOGIN)', siam.shown(p_role)
             USING ERRCODE = 'no_data_found';
     END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role AND (rolsuper OR rolbypassrls)) THEN
-        RAISE EXCEPTION 'role ''%'' is a superuser or bypasses row-level security: it cannot act for a supplier', p_role
+        RAISE EXCEPTION 'role % is a superuser or bypasses row-level security: it cannot act for a supplier', siam.shown(p_role)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT supplier INTO v_previous FROM siam.supplier_role WHERE role_name = p_role FOR UPDATE;
     IF v_previous = p_supplier THEN
         RETURN p_role;
     ELSIF v_previous IS NOT NULL THEN
-        RAISE EXCEPTION 'role ''%'' acts for supplier ''%'' already', p_role, v_previous
+        RAISE EXCEPTION 'role % acts for supplier % already', siam.shown(p_role), siam.shown(v_previous)
             USING ERRCODE = 'unique_violation';
     END IF;
     INSERT INTO siam.supplier_role (role_name, supplier) VALUES (p_role, p_supplier);
@@ -77,6 +152,14 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'siam_supplier') THEN
         EXECUTE format('GRANT siam_supplier TO %I', p_role);
     END IF;
+    -- A session of it left idle in a transaction would hold back everyone's event feed:
+    -- ended after a minute (as deploy/roles.sql sets on every mapped role). Best effort: the
+    -- schema's owner may lack the right to alter roles, which roles.sql then makes up for.
+    BEGIN
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '60s');
+    EXCEPTION WHEN insufficient_privilege THEN
+        RAISE NOTICE 'could not set idle_in_transaction_session_timeout on role %: run deploy/roles.sql again', p_role;
+    END;
     PERFORM siam.record_event('supplier.role_granted', format('role %s acts for %s', p_role, p_supplier),
         p_supplier => p_supplier, p_data => jsonb_build_object('role', p_role));
     RETURN p_role;
@@ -86,7 +169,7 @@ COMMENT ON FUNCTION siam.supplier_grant(text, text) IS
     'Maps a login role to a supplier: sessions of that role see and change only that supplier''s work (and get the group role siam_supplier when it exists).';
 DROP POLICY IF EXISTS incident_visible ON siam.incident;
 CREATE POLICY incident_visible ON siam.incident
-    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(id, (SELECT siam.caller_supplier())))
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.caller_takes_part(id))
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
 DROP POLICY IF EXISTS handoff_visible ON siam.handoff;
 CREATE POLICY handoff_visible ON siam.handoff
@@ -111,7 +194,7 @@ CREATE POLICY escalation_visible ON siam.escalation
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
 DROP POLICY IF EXISTS incident_pause_visible ON siam.incident_pause;
 CREATE POLICY incident_pause_visible ON siam.incident_pause
-    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.takes_part(incident, (SELECT siam.caller_supplier())))
+    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.caller_takes_part(incident))
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
 DROP POLICY IF EXISTS complaint_visible ON siam.complaint;
 CREATE POLICY complaint_visible ON siam.complaint
@@ -140,9 +223,11 @@ DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
 CREATE POLICY supplier_role_visible ON siam.supplier_role
     USING ((SELECT siam.caller_supplier()) IS NULL OR role_name = session_user)
     WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
--- Functions run with their owner's rights (so that callers need no table privileges) and a
--- fixed search_path (so that no caller can shadow what they use). Who may call which is
--- granted in deploy/roles.sql; nobody may by default.
+-- Functions run with their owner's rights (so that callers need no table privileges), a
+-- fixed search_path (so that no caller can shadow what they use) and a bounded lock wait (so
+-- that a session holding a row makes the others fail fast with 55P03, not hang). Who may
+-- call which is granted by siam.grant_group_roles() below; nobody may by default, PUBLIC
+-- included.
 DO $do$
 DECLARE
     v_function regprocedure;
@@ -152,23 +237,21 @@ BEGIN
         FROM pg_catalog.pg_proc AS p
         WHERE p.pronamespace = 'siam'::regnamespace
           AND p.prokind = 'f'
-          AND p.proname NOT IN ('caller_supplier', 'require_integrator', 'incident_by_ref', 'events_after',
+          AND p.proname NOT IN ('require_integrator', 'incident_by_ref', 'events_after',
                                 'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
-                                'seconds', 'supplier_of', 'takes_part',
+                                'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
                                 'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
                                 'sla_compliance', 'sla_breaches')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
-        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', v_function);
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = %L',
+                       v_function, '5s');
     END LOOP;
 END
 $do$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC;
-
--- The helpers the row-level security policies call must be executable by every querying role.
-GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
 
 -- The group roles' rights -----------------------------------------------------------------
 --
@@ -188,10 +271,12 @@ BEGIN
     -- Start from nothing ---------------------------------------------------------------------
 
     -- PostgreSQL grants EXECUTE on every new function to PUBLIC; this file revokes that
-    -- above. Again here, so that a grant made by hand cannot outlive a run of this function;
-    -- the three helpers that row-level security policies call stay open to everyone.
+    -- above. Again here, so that a grant made by hand cannot outlive a run of this function.
+    -- The two helpers that the row-level security policies call are granted to the four
+    -- roles below, never to PUBLIC: they tell the caller about itself only.
     REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
-    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.supplier_of(name), siam.takes_part(bigint, text) TO PUBLIC;
+    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.caller_takes_part(bigint)
+        TO siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON ALL TABLES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON ALL SEQUENCES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
@@ -224,6 +309,10 @@ BEGIN
     GRANT EXECUTE ON FUNCTION
         siam.clock,
         siam.current_actor,
+        siam.shown,
+        siam.check_text,
+        siam.text_limit,
+        siam.is_blank,
         siam.business_deadline,
         siam.business_elapsed,
         siam.matching_target,
@@ -235,6 +324,7 @@ BEGIN
         siam.is_ascending,
         siam.seconds,
         siam.events_after,
+        siam.feed_holdback,
         siam.incident_by_ref,
         siam.owner_at,
         siam.check_period,
@@ -275,7 +365,8 @@ BEGIN
         siam.supplier_transition,
         siam.schema_version,
         siam.schema_migration,
-        siam.schema_definition
+        siam.schema_definition,
+        siam.supplier_role
     TO siam_supplier;
 
     GRANT EXECUTE ON FUNCTION
@@ -288,6 +379,10 @@ BEGIN
         siam.events_after,
         siam.clock,
         siam.current_actor,
+        siam.shown,
+        siam.check_text,
+        siam.text_limit,
+        siam.is_blank,
         siam.business_deadline,
         siam.business_elapsed
     TO siam_supplier;
