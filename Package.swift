@@ -1,15 +1,25 @@
 // swift-tools-version: 6.1
-import Foundation
 import PackageDescription
 
-/// The schema's SQL files, embedded into the binary: every `.sql` in the named folder of
-/// `Sources/SiamStore/Schema`, so that a new migration needs no line here. SwiftPM reads this
-/// manifest again only when it changes: after adding a file, `touch Package.swift`.
-func schemaFiles(_ folder: String) -> [Resource] {
-    let path = Context.packageDirectory + "/Sources/SiamStore/Schema/" + folder
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    return names.filter { $0.hasSuffix(".sql") }.sorted().map { .embedInCode("Schema/\(folder)/\($0)") }
-}
+/// The schema's SQL files, embedded into the binary. Listed by name, not found by reading
+/// the folder: SwiftPM caches this manifest and does not notice a new file there. A test
+/// checks this list, `Schema.migrations` and `Schema.definitions` against the folders.
+let schemaFiles: [Resource] = [
+    "bookkeeping.sql",
+    "migrations/0001_baseline.sql",
+    "migrations/0002_version2_made_one.sql",
+    "migrations/0003_supplier_identity_fails_closed.sql",
+    "definitions/basics.sql",
+    "definitions/calendars.sql",
+    "definitions/catalog.sql",
+    "definitions/incidents.sql",
+    "definitions/handoffs.sql",
+    "definitions/escalations.sql",
+    "definitions/daemon.sql",
+    "definitions/feed.sql",
+    "definitions/reports.sql",
+    "definitions/security.sql",
+].map { .embedInCode("Schema/" + $0) }
 
 let package = Package(
     name: "siamd",
@@ -33,7 +43,7 @@ let package = Package(
         .target(
             name: "SiamStore",
             dependencies: ["CLibPQ", "SiamCore", "SiamReport"],
-            resources: [.embedInCode("Schema/bookkeeping.sql")] + schemaFiles("migrations") + schemaFiles("definitions")
+            resources: schemaFiles
         ),
         /// Governance reports: the scorecard model and its self-contained HTML page. Pure.
         .target(name: "SiamReport", dependencies: ["SiamCore"]),

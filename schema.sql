@@ -3624,6 +3624,24 @@ $$;
 COMMENT ON FUNCTION siam.caller_supplier() IS
     'The supplier the calling session acts for (by its login role and its memberships), NULL for the integrator (superuser, schema owner, members of siam_admin, siam_daemon, siam_reporting); raises 42501 for any other role, which may do nothing.';
 
+CREATE OR REPLACE FUNCTION siam.visible_supplier() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- For the row-level security policies: siam.caller_supplier(), except that a role that
+    -- may do nothing gets '' (no supplier has that code, so it sees no row) instead of an
+    -- error. An error raised per row would tell it which rows exist (a query for an id
+    -- that exists fails, one for an id that does not returns nothing); '' tells it nothing.
+    -- Its calls to the write functions still get caller_supplier()'s 42501 and hint.
+    RETURN siam.caller_supplier();
+EXCEPTION WHEN insufficient_privilege THEN
+    RETURN '';
+END
+$$;
+COMMENT ON FUNCTION siam.visible_supplier() IS
+    'For row-level security: the supplier the session acts for, NULL for the integrator, an empty code (matching no row) for a role that may do nothing.';
+
 CREATE OR REPLACE FUNCTION siam.takes_part(p_incident bigint, p_supplier text) RETURNS boolean
 LANGUAGE sql STABLE
 AS $$
@@ -3643,7 +3661,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     -- For the row-level security policies: about the caller only, so it tells a supplier
     -- nothing the policies do not show it anyway.
-    SELECT siam.takes_part(p_incident, siam.caller_supplier())
+    SELECT siam.takes_part(p_incident, siam.visible_supplier())
 $$;
 COMMENT ON FUNCTION siam.caller_takes_part(bigint) IS
     'True when the calling session''s supplier owns the incident, took part in it, or was offered it (row-level security).';
@@ -3716,62 +3734,93 @@ END
 $$;
 COMMENT ON FUNCTION siam.supplier_grant(text, text) IS
     'Maps a login role to a supplier: sessions of that role see and change only that supplier''s work (and get the group role siam_supplier when it exists).';
+
+CREATE OR REPLACE FUNCTION siam.supplier_revoke(p_role text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_supplier text;
+BEGIN
+    -- Ends a mapping, also one whose role was renamed or dropped since (a role created later
+    -- under the old name would otherwise act for that supplier).
+    PERFORM siam.require_integrator();
+    PERFORM siam.check_text(p_role, 'role', 'name');
+    DELETE FROM siam.supplier_role WHERE role_name = p_role RETURNING supplier INTO v_supplier;
+    IF v_supplier IS NULL THEN
+        RAISE EXCEPTION 'role % acts for no supplier', siam.shown(p_role) USING ERRCODE = 'no_data_found';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role)
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'siam_supplier') THEN
+        EXECUTE format('REVOKE siam_supplier FROM %I', p_role);
+    END IF;
+    PERFORM siam.record_event('supplier.role_revoked', format('role %s no longer acts for %s', p_role, v_supplier),
+        p_supplier => v_supplier, p_data => jsonb_build_object('role', p_role));
+    RETURN v_supplier;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_revoke(text) IS
+    'Ends a login role''s mapping to its supplier (also of a role renamed or dropped since), takes siam_supplier from it when it exists, and returns the supplier. Integrator only.';
 DROP POLICY IF EXISTS incident_visible ON siam.incident;
 CREATE POLICY incident_visible ON siam.incident
-    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.caller_takes_part(id))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR siam.caller_takes_part(id))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS handoff_visible ON siam.handoff;
 CREATE POLICY handoff_visible ON siam.handoff
-    USING ((SELECT siam.caller_supplier()) IS NULL
-           OR to_supplier = (SELECT siam.caller_supplier()) OR from_supplier = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR to_supplier = (SELECT siam.visible_supplier()) OR from_supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS assignment_visible ON siam.assignment;
 CREATE POLICY assignment_visible ON siam.assignment
-    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS external_ref_visible ON siam.external_ref;
 CREATE POLICY external_ref_visible ON siam.external_ref
-    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS event_visible ON siam.event;
 CREATE POLICY event_visible ON siam.event
-    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS escalation_visible ON siam.escalation;
 CREATE POLICY escalation_visible ON siam.escalation
-    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS incident_pause_visible ON siam.incident_pause;
 CREATE POLICY incident_pause_visible ON siam.incident_pause
-    USING ((SELECT siam.caller_supplier()) IS NULL OR siam.caller_takes_part(incident))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR siam.caller_takes_part(incident))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS complaint_visible ON siam.complaint;
 CREATE POLICY complaint_visible ON siam.complaint
-    USING ((SELECT siam.caller_supplier()) IS NULL
-           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.caller_supplier())))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS feedback_visible ON siam.feedback;
 CREATE POLICY feedback_visible ON siam.feedback
-    USING ((SELECT siam.caller_supplier()) IS NULL
-           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.caller_supplier())))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.incident AS i WHERE i.id = incident AND i.owner = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS supplier_visible ON siam.supplier;
 CREATE POLICY supplier_visible ON siam.supplier
-    USING ((SELECT siam.caller_supplier()) IS NULL OR code = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR code = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS supplier_service_visible ON siam.supplier_service;
 CREATE POLICY supplier_service_visible ON siam.supplier_service
-    USING ((SELECT siam.caller_supplier()) IS NULL OR supplier = (SELECT siam.caller_supplier()))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL OR supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS target_visible ON siam.target;
 CREATE POLICY target_visible ON siam.target
-    USING ((SELECT siam.caller_supplier()) IS NULL
-           OR (kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.caller_supplier()))))
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR ((SELECT siam.visible_supplier()) <> ''
+               AND kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.visible_supplier()))))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
 CREATE POLICY supplier_role_visible ON siam.supplier_role
-    USING ((SELECT siam.caller_supplier()) IS NULL OR role_name = session_user)
-    WITH CHECK ((SELECT siam.caller_supplier()) IS NULL);
+    -- Its own mapping, and those of the roles it is a member of (a second login IN ROLE a
+    -- mapped role sees what it acts for).
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS r
+                      WHERE r.rolname = role_name AND pg_has_role(session_user, r.oid, 'MEMBER')))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 -- Functions run with their owner's rights (so that callers need no table privileges), a
 -- fixed search_path (so that no caller can shadow what they use) and a bounded lock wait (so
 -- that a session holding a row makes the others fail fast with 55P03, not hang). Who may
@@ -3821,10 +3870,10 @@ BEGIN
 
     -- PostgreSQL grants EXECUTE on every new function to PUBLIC; this file revokes that
     -- above. Again here, so that a grant made by hand cannot outlive a run of this function.
-    -- The two helpers that the row-level security policies call are granted to the four
+    -- The helpers that the row-level security policies call are granted to the four
     -- roles below, never to PUBLIC: they tell the caller about itself only.
     REVOKE ALL ON ALL FUNCTIONS IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
-    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.caller_takes_part(bigint)
+    GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.visible_supplier(), siam.caller_takes_part(bigint)
         TO siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON ALL TABLES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
     REVOKE ALL ON ALL SEQUENCES IN SCHEMA siam FROM PUBLIC, siam_admin, siam_daemon, siam_reporting, siam_supplier;
@@ -3984,6 +4033,6 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
     ('reports', 'e358ea7515e93dc0'),
-    ('security', '471d60e14f229e71');
+    ('security', '47e16bed195a971a');
 
 COMMIT;

@@ -81,13 +81,19 @@ GRANT pg_read_all_stats TO siam_admin, siam_daemon, siam_reporting;
 -- A supplier's session left idle inside a transaction holds back the event feed for every
 -- integration (and may hold its own rows): end such sessions after a minute. A role's
 -- settings apply to the role that logs in, not to members of a group, so this is set on
--- every login role mapped to a supplier (siamd supplier grant sets it on new ones too).
+-- every login role that acts for a supplier: mapped ones, and logins that are members of a
+-- mapped role (siamd supplier grant sets it on the roles it maps; run this file again after
+-- adding a member login).
 DO $$
 DECLARE
     v_role name;
 BEGIN
     FOR v_role IN
-        SELECT r.rolname FROM siam.supplier_role AS m JOIN pg_catalog.pg_roles AS r ON r.rolname = m.role_name
+        SELECT DISTINCT login.rolname
+        FROM siam.supplier_role AS m
+        JOIN pg_catalog.pg_roles AS mapped ON mapped.rolname = m.role_name
+        JOIN pg_catalog.pg_roles AS login ON login.rolcanlogin AND NOT login.rolsuper
+                                         AND pg_has_role(login.oid, mapped.oid, 'MEMBER')
     LOOP
         EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', v_role, '60s');
     END LOOP;

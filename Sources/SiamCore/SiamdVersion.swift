@@ -1,4 +1,4 @@
 /// siamd's version, as `--version` prints it and each daemon registers it (`siam.daemon`).
 public enum SiamdVersion {
-    public static let current = "0.2.0"
+    public static let current = "0.3.0"
 }

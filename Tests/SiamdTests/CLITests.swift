@@ -173,7 +173,7 @@ import Testing
         try refused(["target", "set", "--kind", "sla", "--priority", "P9", "--resolve", "4h"], database, status: 2, contains: "'P9' is invalid for '--priority")
         try refused(["target", "set", "--kind", "ola", "--priority", "P1", "--accept", "4 hours"], database, status: 2, contains: "invalid duration '4 hours'")
         try refused(["target", "set", "--kind", "sla", "--priority", "P1", "--resolve=-4h"], database, status: 2, contains: "invalid duration '-4h'")
-        try refused(["supplier", "add", "x", "--name", "X", "--capacity", "0"], database, status: 2, contains: "--capacity must be at least 1")
+        try refused(["supplier", "add", "x", "--name", "X", "--capacity", "0"], database, status: 2, contains: "--capacity must be from 1 to 1000000")
         try refused(["incident", "open", "--service", "network", "--priority", "P2", "--title", "T", "--to", "acme", "--hold"], database, status: 2, contains: "either --to or --hold")
         try refused(["incident", "set-state", "1", "sleeping"], database, status: 2, contains: "'sleeping' is invalid")
         try refused(["supplier", "frobnicate"], database, status: 2, contains: "frobnicate")

@@ -175,6 +175,11 @@ import Testing
         let definitionFiles = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("definitions").path)
             .filter { $0.hasSuffix(".sql") }.sorted()
         #expect(definitionFiles == Schema.definitions.map { $0.name + ".sql" }.sorted())
+        // Package.swift embeds each of them by name.
+        let manifest = try String(contentsOf: Self.repository.appendingPathComponent("Package.swift"), encoding: .utf8)
+        for file in migrationFiles.map({ "migrations/" + $0 }) + definitionFiles.map({ "definitions/" + $0 }) {
+            #expect(manifest.contains("\"\(file)\""), "Package.swift does not embed \(file)")
+        }
     }
 
     @Test func twoMigratesAtOnceApplyEachMigrationOnce() throws {
@@ -203,7 +208,7 @@ import Testing
         #expect {
             try connection.migrate(siamdVersion: "test", migrations: failing)
         } throws: { error in
-            "\(error)" == "migration 9000_fails_halfway failed and was rolled back, the database is as it was: division by zero"
+            "\(error)" == "migration 9000_fails_halfway failed and was rolled back (those before it stay applied): division by zero"
         }
         #expect(try TestCluster.catalog(database: database.name) == catalogBefore)
         #expect(try connection.query("SELECT max(id) AS id FROM siam.schema_migration").first!.int("id") == Schema.latest.id)
@@ -223,7 +228,7 @@ import Testing
     @Test func anAppliedMigrationEditedLaterIsCaught() throws {
         let database = try TestDatabase()
         try database.connect().query("UPDATE siam.schema_migration SET checksum = '0123456789abcdef' WHERE id = 1")
-        let expected = "siamd: error: migration 0001_baseline was applied with checksum 0123456789abcdef, but this siamd's copy has \(Schema.migrations[0].checksum): the file was edited after it was applied; restore it (or use the siamd that applied it)\n"
+        let expected = "siamd: error: migration 0001_baseline was applied with checksum 0123456789abcdef, but this siamd's copy has \(Schema.migrations[0].checksum): the migration or its record was changed after it was applied; restore it (or use the siamd that applied it)\n"
         for arguments in [["incident", "list"], ["db", "migrate"], ["db", "status"]] {
             let result = try CLI.run(arguments, database: database.conninfo)
             #expect(result.status == 4, "\(arguments)")
@@ -271,7 +276,29 @@ import Testing
         try database.connect().query("CREATE SCHEMA siam")
         let result = try CLI.run(["db", "migrate"], database: database.conninfo)
         #expect(result.status == 4)
-        #expect(result.stderr == "siamd: error: migration 0001_baseline failed and was rolled back, the database is as it was: schema \"siam\" exists but holds no siamd schema record; drop it or use another database\n")
+        #expect(result.stderr == "siamd: error: schema \"siam\" exists but holds no siamd schema record: siamd does not build over it; drop it or use another database\n")
+    }
+
+    @Test func adoptingAnOldDatabaseIsUndoneWhenItsFirstMigrationFails() throws {
+        let database = try legacyDatabase(Self.oldSchemas[0])
+        let catalogBefore = try TestCluster.catalog(database: database.name)
+        let failing = [Schema.migrations[0], Migration(id: 2, name: "0002_fails", sql: "SELECT 1 / 0;")]
+        #expect(throws: SchemaError.self) { try database.connect().migrate(siamdVersion: "test", migrations: failing) }
+        // Nothing recorded, nothing changed: 0001's record went with 0002's transaction.
+        #expect(try TestCluster.catalog(database: database.name) == catalogBefore)
+        let refused = try CLI.run(["db", "migrate", "--dry-run"], database: database.conninfo)
+        #expect(refused.stdout.contains("0001_baseline (recorded: the database was made before numbered migrations)"))
+    }
+
+    @Test func onlyTheSchemasOwnerMigratesAndTheDryRunSaysSoToo() throws {
+        let database = try TestDatabase()
+        try database.connect().query("UPDATE siam.schema_definition SET checksum = 'stale'")
+        let admin = try database.loginRole("operator", group: "siam_admin")
+        for arguments in [["db", "migrate"], ["db", "migrate", "--dry-run"]] {
+            let result = try CLI.run(arguments, database: admin.conninfo)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr == "siamd: error: siamd db migrate changes the schema, so it must run as the owner of schema siam (role \(try TestCluster.cluster().superuser)) or a member of it, not as \(admin.role)\n")
+        }
     }
 
     @Test func aRunningDaemonStopsWhenTheSchemaMovesAheadOfIt() throws {

@@ -63,35 +63,30 @@ import Testing
         try connection.query("SELECT count(*) AS n FROM siam.\(try connection.quoteIdentifier(table))").first!.int("n")
     }
 
-    /// A role that must see nothing and do nothing: every read and write refused with 42501,
-    /// with a message that says what is wrong, and nothing changed.
+    /// A role that must see nothing and do nothing: every table of siamd's work reads empty
+    /// (even for an id that exists: no error tells it what exists), `siam.caller_supplier()`
+    /// says what is wrong, and every write is refused with 42501, changing nothing.
     func expectConfined(_ connection: PostgresConnection, _ probe: Probe, _ message: String,
                         sourceLocation: SourceLocation = #_sourceLocation) throws {
         let events = try probe.database.count("siam.event")
-        // Refused outright where there are rows to show (the policies ask who it is per row);
-        // nothing where a table has none.
-        for table in ["incident", "handoff", "event", "escalation", "supplier"] {
-            let error = refusal(connection, "SELECT count(*) FROM siam.\(table)")
-            if let error {
-                #expect(error.sqlState == "42501", "\(table): \(error)", sourceLocation: sourceLocation)
-                #expect(error.message.contains(message), "\(error.message)", sourceLocation: sourceLocation)
-            } else {
-                #expect(try count(connection, table) == 0, "\(table) shows nothing", sourceLocation: sourceLocation)
-            }
+        for table in ["incident", "handoff", "event", "escalation", "supplier", "assignment", "external_ref", "target"] {
+            #expect(try count(connection, table) == 0, "\(table) shows nothing", sourceLocation: sourceLocation)
         }
-        #expect(refusal(connection, "SELECT count(*) FROM siam.incident")?.message.contains(message) == true,
-                sourceLocation: sourceLocation)
+        #expect(try connection.query("SELECT count(*) AS n FROM siam.incident WHERE id = $1::bigint", [probe.acmeOwned])
+                .first!.int("n") == 0, sourceLocation: sourceLocation)
+        #expect(try connection.query("SELECT * FROM siam.events_after(NULL, 10)").rows.isEmpty, sourceLocation: sourceLocation)
+        let why = refusal(connection, "SELECT siam.caller_supplier()")
+        #expect(why?.sqlState == "42501", sourceLocation: sourceLocation)
+        #expect(why?.message.contains(message) == true, "\(String(describing: why?.message))", sourceLocation: sourceLocation)
         for (sql, parameters) in [
             ("SELECT siam.handoff_accept($1::bigint)", [probe.acmeOffer] as [any SQLParameter]),
             ("SELECT siam.incident_set_state($1::bigint, 'cancelled')", [probe.acmeOwned]),
+            ("SELECT siam.external_ref_attach($1::bigint, 'X-1')", [probe.acmeOwned]),
         ] {
-            #expect(refusal(connection, sql, parameters)?.sqlState == "42501", "\(sql)", sourceLocation: sourceLocation)
-        }
-        // The feed: refused, or nothing (its newest events may not be visible yet).
-        if let error = refusal(connection, "SELECT * FROM siam.events_after(NULL, 10)") {
-            #expect(error.sqlState == "42501", sourceLocation: sourceLocation)
-        } else {
-            #expect(try connection.query("SELECT * FROM siam.events_after(NULL, 10)").rows.isEmpty, sourceLocation: sourceLocation)
+            let error = refusal(connection, sql, parameters)
+            #expect(error?.sqlState == "42501", "\(sql)", sourceLocation: sourceLocation)
+            #expect(error?.message.contains(message) == true, "\(sql): \(String(describing: error?.message))",
+                    sourceLocation: sourceLocation)
         }
         #expect(try probe.database.count("siam.event") == events, "nothing changed", sourceLocation: sourceLocation)
     }
@@ -113,13 +108,32 @@ import Testing
             "SELECT actor, db_role FROM siam.event WHERE kind = 'handoff.accepted' AND handoff = $1::bigint", [probe.acmeOffer]).first!
         #expect(try actor.string("actor") == probe.roleName("acme_ops"))
         #expect(try actor.string("db_role") == probe.roleName("acme_ops"))
+        // It sees the mapping it acts through.
+        #expect(try second.query("SELECT role_name, supplier FROM siam.supplier_role").rows
+                .map { try $0.string("role_name") + " " + $0.string("supplier") } == [probe.roleName("acme_sync") + " acme"])
+    }
+
+    @Test func aMappingLeftByARenamedRoleCanBeRevoked() throws {
+        let probe = try Probe()
+        _ = try probe.login("beta_sync", supplier: "beta")
+        let admin = try probe.database.connect()
+        try admin.query("ALTER ROLE \(try admin.quoteIdentifier(probe.roleName("beta_sync"))) RENAME TO \(try admin.quoteIdentifier(probe.roleName("beta_old")))")
+        let revoked = try CLI.run(["supplier", "revoke", "--role", probe.roleName("beta_sync")], database: probe.database.conninfo)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(revoked.stdout == "role \(probe.roleName("beta_sync")) no longer acts for supplier beta\n")
+        #expect(try probe.database.count("siam.supplier_role") == 0)
+        let again = try CLI.run(["supplier", "revoke", "--role", probe.roleName("beta_sync")], database: probe.database.conninfo)
+        #expect(again.status == 1)
+        #expect(again.stderr == "siamd: error: role '\(probe.roleName("beta_sync"))' acts for no supplier\n")
+        let events = try admin.query("SELECT count(*) AS n FROM siam.event WHERE kind = 'supplier.role_revoked'").first!.int("n")
+        #expect(events == 1)
     }
 
     @Test func anUnmappedMemberOfSiamSupplierSeesNothingAndMayDoNothing() throws {
         let probe = try Probe()
         let stray = try probe.login("stray", memberOf: ["siam_supplier"])
         try expectConfined(stray, probe, "has supplier rights but acts for no supplier")
-        let error = refusal(stray, "SELECT count(*) FROM siam.incident")
+        let error = refusal(stray, "SELECT siam.caller_supplier()")
         #expect(error?.hint == "map it: siamd supplier grant CODE --role \(probe.roleName("stray")) (or revoke siam_supplier from it)")
     }
 
@@ -159,8 +173,9 @@ import Testing
         // Table rights granted by hand do not make it the integrator.
         try admin.query("GRANT USAGE ON SCHEMA siam TO \(try admin.quoteIdentifier(probe.roleName("nobody")))")
         try admin.query("GRANT SELECT ON ALL TABLES IN SCHEMA siam TO \(try admin.quoteIdentifier(probe.roleName("nobody")))")
-        try admin.query("GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.caller_takes_part(bigint) TO \(try admin.quoteIdentifier(probe.roleName("nobody")))")
-        let error = refusal(role, "SELECT count(*) FROM siam.incident")
+        try admin.query("GRANT EXECUTE ON FUNCTION siam.caller_supplier(), siam.visible_supplier(), siam.caller_takes_part(bigint) TO \(try admin.quoteIdentifier(probe.roleName("nobody")))")
+        #expect(try count(role, "incident") == 0)
+        let error = refusal(role, "SELECT siam.caller_supplier()")
         #expect(error?.sqlState == "42501")
         #expect(error?.message.contains("is neither the integrator's nor a supplier's") == true, "\(String(describing: error))")
     }

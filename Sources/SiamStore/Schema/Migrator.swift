@@ -33,11 +33,11 @@ extension PostgresConnection {
             """).first!
         if try found.bool("migrated") {
             let applied = try query("""
-                SELECT id, name, checksum, applied_at::text AS applied_at, applied_by, siamd_version, adopted
+                SELECT id, name, checksum, applied_at, applied_by, siamd_version, adopted
                 FROM siam.schema_migration ORDER BY id
                 """).rows.map { row in
                 AppliedMigration(id: try row.int("id"), name: try row.string("name"), checksum: try row.string("checksum"),
-                                 appliedAt: try row.string("applied_at"), appliedBy: try row.string("applied_by"),
+                                 appliedAt: try row.instant("applied_at"), appliedBy: try row.string("applied_by"),
                                  siamdVersion: try row.optionalString("siamd_version"), adopted: try row.bool("adopted"))
             }
             let recorded = Dictionary(uniqueKeysWithValues: try query("SELECT name, checksum FROM siam.schema_definition").rows.map {
@@ -54,8 +54,7 @@ extension PostgresConnection {
         }
         if try found.bool("has_schema") {
             // A schema siam that siamd did not make (or made half by hand): never build over it.
-            throw SchemaError.migrationFailed(name: known[0].name,
-                                              reason: "schema \"siam\" exists but holds no siamd schema record; drop it or use another database")
+            throw SchemaError.foreign
         }
         return SchemaStatus(origin: .empty, known: known, applied: [], pending: known, staleDefinitions: Schema.definitions.map(\.name))
     }
@@ -103,14 +102,17 @@ extension PostgresConnection {
         default:
             break
         }
+        if status.origin != .empty { try requireSchemaOwner() }
         let adopting = status.origin == .legacy(version: Schema.legacyVersion)
         let definitionsDue = !status.pending.isEmpty || !status.staleDefinitions.isEmpty
         if applying {
-            if adopting { try adoptBaseline(status.known[0], siamdVersion: siamdVersion) }
             // The definitions go with the last migration, so that no session sees the new
-            // tables with the old functions; alone when only they changed.
+            // tables with the old functions; alone when only they changed. Adopting a database
+            // made before numbered migrations goes with the first, so that a failure leaves
+            // nothing recorded.
             for (index, migration) in status.pending.enumerated() {
-                try apply(migration, withDefinitions: index == status.pending.count - 1, siamdVersion: siamdVersion)
+                try apply(migration, adopting: index == 0 && adopting ? status.known[0] : nil,
+                          withDefinitions: index == status.pending.count - 1, siamdVersion: siamdVersion)
             }
             if status.pending.isEmpty && definitionsDue { try applyDefinitionsAlone() }
         }
@@ -118,20 +120,32 @@ extension PostgresConnection {
                                 definitionsApplied: definitionsDue)
     }
 
-    /// Records 0001 as applied on a database made before numbered migrations: its tables are
-    /// there already (migration 0002 then makes every "version 2" database alike).
-    private func adoptBaseline(_ baseline: Migration, siamdVersion: String) throws {
-        try transaction {
-            try executeScript(StaticOrEmbeddedSQL(embedded: Schema.bookkeeping))
-            try record(baseline, siamdVersion: siamdVersion, adopted: true)
+    /// Schema changes need the owner of schema siam (or a member of its role): refused up
+    /// front, the dry run included, rather than by the first statement.
+    private func requireSchemaOwner() throws {
+        let row = try query("""
+            SELECT n.nspowner::regrole::text AS owner, current_user AS me,
+                   pg_has_role(current_user, n.nspowner, 'MEMBER') AS may
+            FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'siam'
+            """).first!
+        guard try row.bool("may") else {
+            throw SchemaError.notOwner(owner: try row.string("owner"), role: try row.string("me"))
         }
     }
 
-    private func apply(_ migration: Migration, withDefinitions: Bool, siamdVersion: String) throws {
+    /// Applies one migration in its own transaction, recorded with it; with `adopting`, first
+    /// records 0001 for a database made before numbered migrations (its tables are there
+    /// already; migration 0002 then makes every "version 2" database alike).
+    private func apply(_ migration: Migration, adopting baseline: Migration?, withDefinitions: Bool,
+                       siamdVersion: String) throws {
         var step = migration.name
         do {
             try transaction {
                 try prepareForSchemaChange()
+                if let baseline {
+                    try executeScript(StaticOrEmbeddedSQL(embedded: Schema.bookkeeping))
+                    try record(baseline, siamdVersion: siamdVersion, adopted: true)
+                }
                 try executeScript(StaticOrEmbeddedSQL(embedded: migration.sql))
                 if try !query("SELECT to_regclass('siam.schema_migration') IS NOT NULL AS ok").first!.bool("ok") {
                     try executeScript(StaticOrEmbeddedSQL(embedded: Schema.bookkeeping))
@@ -144,8 +158,15 @@ extension PostgresConnection {
                 try query("SELECT pg_notify($1, $2)", [Self.schemaChannel, migration.name])
             }
         } catch let error as DatabaseError where error.kind != .connectionLost {
-            throw SchemaError.migrationFailed(name: step, reason: error.description)
+            throw SchemaError.migrationFailed(name: step, reason: Self.explain(error))
         }
+    }
+
+    /// A migration's failure as the operator needs it: a lock not granted says what to do.
+    static func explain(_ error: DatabaseError) -> String {
+        guard error.sqlState == "55P03" else { return error.description }
+        return "a lock it needs was not granted within 30 s: another session holds one on what it changes "
+            + "(siam.feed_holdback() and pg_stat_activity show the oldest open transactions); try again once it ends"
     }
 
     private func applyDefinitionsAlone() throws {
@@ -156,7 +177,7 @@ extension PostgresConnection {
                 try query("SELECT pg_notify($1, 'definitions')", [Self.schemaChannel])
             }
         } catch let error as DatabaseError where error.kind != .connectionLost {
-            throw SchemaError.migrationFailed(name: "definitions", reason: error.description)
+            throw SchemaError.migrationFailed(name: "definitions", reason: Self.explain(error))
         }
     }
 

@@ -1,9 +1,11 @@
+import SiamCore
+
 /// A migration as recorded in a database's `siam.schema_migration`.
 public struct AppliedMigration: Sendable, Equatable {
     public let id: Int
     public let name: String
     public let checksum: String
-    public let appliedAt: String
+    public let appliedAt: Instant
     public let appliedBy: String
     public let siamdVersion: String?
     /// Recorded without being run: 0001 on a database made before numbered migrations.
@@ -81,6 +83,10 @@ public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
     case unsupportedLegacy(version: Int)
     /// A migration failed; it was rolled back whole.
     case migrationFailed(name: String, reason: String)
+    /// Schema changes need the owner of schema siam.
+    case notOwner(owner: String, role: String)
+    /// A schema `siam` that siamd did not make.
+    case foreign
 
     public var description: String {
         switch self {
@@ -91,11 +97,15 @@ public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
         case .newer(let database, let known):
             return "the database schema is at \(database), newer than this siamd (which knows up to \(known)): use a newer siamd"
         case .altered(let name, let recorded, let expected):
-            return "migration \(name) was applied with checksum \(recorded), but this siamd's copy has \(expected): the file was edited after it was applied; restore it (or use the siamd that applied it)"
+            return "migration \(name) was applied with checksum \(recorded), but this siamd's copy has \(expected): the migration or its record was changed after it was applied; restore it (or use the siamd that applied it)"
         case .unsupportedLegacy(let version):
             return "the database holds siamd schema version \(version), from before upgrades were possible; only version \(Schema.legacyVersion) can be upgraded: rebuild it with 'siamd db init' on an empty database"
         case .migrationFailed(let name, let reason):
-            return "migration \(name) failed and was rolled back, the database is as it was: \(reason)"
+            return "migration \(name) failed and was rolled back (those before it stay applied): \(reason)"
+        case .foreign:
+            return "schema \"siam\" exists but holds no siamd schema record: siamd does not build over it; drop it or use another database"
+        case .notOwner(let owner, let role):
+            return "siamd db migrate changes the schema, so it must run as the owner of schema siam (role \(owner)) or a member of it, not as \(role)"
         }
     }
 }

@@ -26,6 +26,12 @@ extension Store {
         _ = try call("SELECT siam.supplier_grant($1, $2) AS role", [supplier, role])
     }
 
+    /// Ends a login role's mapping to its supplier; returns the supplier it acted for.
+    @discardableResult
+    public func revoke(role: String) throws -> String {
+        try call("SELECT siam.supplier_revoke($1) AS supplier", [role]).string("supplier")
+    }
+
     public func suppliers() throws -> [Supplier] {
         try connection.query("SELECT \(Self.supplierColumns) FROM siam.supplier AS s ORDER BY s.code")
             .rows.map(Self.supplier)

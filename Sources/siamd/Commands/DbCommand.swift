@@ -127,7 +127,7 @@ struct AppliedMigrationRow: Presentable {
             ("id", .int(Int64(migration.id))),
             ("name", .string(migration.name)),
             ("checksum", .string(migration.checksum)),
-            ("applied_at", .string(migration.appliedAt)),
+            ("applied_at", JSONValue(migration.appliedAt)),
             ("applied_by", .string(migration.appliedBy)),
             ("siamd_version", migration.siamdVersion.map(JSONValue.string) ?? .null),
             ("adopted", .bool(migration.adopted)),

@@ -6,7 +6,7 @@ struct SupplierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supplier",
         abstract: "Register suppliers, change their lifecycle status, and say what they serve.",
-        subcommands: [Add.self, List.self, Show.self, SetStatus.self, Serve.self, Grant.self])
+        subcommands: [Add.self, List.self, Show.self, SetStatus.self, Serve.self, Grant.self, Revoke.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a supplier (status onboarding).")
@@ -22,8 +22,8 @@ struct SupplierCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func validate() throws {
-            if let capacity, capacity < 1 {
-                throw ValidationError("--capacity must be at least 1 (leave it out for unlimited)")
+            if let capacity, !(1...1_000_000).contains(capacity) {
+                throw ValidationError("--capacity must be from 1 to 1000000 (leave it out for unlimited)")
             }
         }
 
@@ -131,6 +131,27 @@ struct SupplierCommand: ParsableCommand {
             Output(json: options.json).done(
                 "role \(role) acts for supplier \(code)",
                 record: .object([("role_name", .string(role)), ("supplier", .string(code))]))
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a login role's mapping to its supplier (also of a role renamed or dropped since).",
+            discussion: """
+                Its sessions then act for no supplier (they see none of siamd's work and may do nothing), \
+                and it loses the group role siam_supplier when that exists. A mapping left behind by a \
+                renamed role would let a role created later under the old name act for that supplier.
+                """)
+        @Option(help: "The database login role.")
+        var role: String
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let store = try options.openStore()
+            let supplier = try store.revoke(role: role)
+            Output(json: options.json).done(
+                "role \(role) no longer acts for supplier \(supplier)",
+                record: .object([("role_name", .string(role)), ("supplier", .string(supplier))]))
         }
     }
 }

@@ -24,7 +24,12 @@ struct CLIFailure {
                 (message, status) = (error.description, 1)
             }
         case let error as SchemaError:
-            (message, status) = (error.description, 4)
+            // A migration that failed, or one run by the wrong role, is refused (1); a
+            // database this siamd cannot work on is a schema problem (4).
+            switch error {
+            case .migrationFailed, .notOwner: (message, status) = (error.description, 1)
+            default: (message, status) = (error.description, 4)
+            }
         case let error as LocalClusterError:
             (message, status) = (error.description, 3)
         case let error as CalendarError:
