@@ -144,7 +144,7 @@ public final class Daemon: @unchecked Sendable {
                     logger.info("reloaded", [("poll_interval", "\(settings.pollInterval)"), ("batch_size", String(settings.engine.batchSize))])
                     send { try notifier.ready(status: "coordinating") }
                 }
-                let wait = try sleepTime(connection!, supplierNextCheck: report.supplierNextCheck)
+                let wait = try sleepTime(connection!, supplierNextCheck: report.supplierNextCheck, claimedNothing: report.incidents == 0)
                 let notifications = try connection!.waitForNotifications(timeout: wait, alsoWatching: wakeDescriptors)
                 signals?.drainWakeups()
                 // `db migrate` notifies; the safety net is every wake that brought no notification.
@@ -215,17 +215,17 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// How long to sleep: until the next check the database knows of, capped by the poll
-    /// interval and half the watchdog period.
-    func sleepTime(_ connection: PostgresConnection, supplierNextCheck: Instant?) throws -> Duration {
-        var wait = settings.pollInterval
-        if let ping = notifier.watchdogPingInterval { wait = min(wait, ping) }
-        if let seconds = try EngineStore(connection: connection).secondsUntilNextCheck() {
-            wait = min(wait, .milliseconds(max(0, Int64(seconds * 1000))))
+    /// interval and half the watchdog period; a second when what is due is locked elsewhere
+    /// (`WaitPlan`).
+    func sleepTime(_ connection: PostgresConnection, supplierNextCheck: Instant?, claimedNothing: Bool) throws -> Duration {
+        let store = EngineStore(connection: connection)
+        var untilSupplierCheck: Double? = nil
+        if let next = supplierNextCheck, let now = try? store.now() {
+            untilSupplierCheck = Double(next.seconds - now.seconds)
         }
-        if let next = supplierNextCheck, let now = try? EngineStore(connection: connection).now() {
-            wait = min(wait, .seconds(max(0, next.seconds - now.seconds)))
-        }
-        return wait
+        return WaitPlan.wait(pollInterval: settings.pollInterval, watchdogPing: notifier.watchdogPingInterval,
+                             untilNextCheck: try store.secondsUntilNextCheck(), untilSupplierCheck: untilSupplierCheck,
+                             claimedNothing: claimedNothing)
     }
 
     /// Connects, retrying with exponential backoff (0.1 s to 10 s) until it works or a stop

@@ -104,4 +104,74 @@ import Testing
         #expect(try DaemonConfig.parse("# comment\npoll-interval = 5s\nbatch-size = 50\nlog-level = debug\n")
             == DaemonConfig(pollInterval: BusinessDuration(seconds: 5), batchSize: 50, logLevel: .debug))
     }
+
+    /// A connection dropped without a word of the protocol (a crashed server, a broken
+    /// network): the daemon reconnects and goes on, it does not exit. (The error libpq then
+    /// reports has no SQLSTATE; PostgresConnection classes every such error as a lost
+    /// connection, whatever libpq's status says.)
+    @Test func reconnectsWhenTheConnectionIsDroppedWithoutAWord() throws {
+        let database = try TestDatabase()
+        let world = try World.build(in: database)
+        let cluster = try TestCluster.cluster()
+        let port = try Self.freePort()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/tcp_to_unix_proxy.py").path
+        let socketPath = cluster.directory + "/.s.PGSQL.5432"
+        func startProxy() throws -> ChildProcess.Running {
+            let proxy = try ChildProcess.start("/usr/bin/env", ["python3", script, String(port), socketPath])
+            // Listening once a connection through it works (bounded).
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while ContinuousClock.now < deadline {
+                if (try? PostgresConnection.connect("host=127.0.0.1 port=\(port) user=\(cluster.superuser) dbname=\(database.name) connect_timeout=2")) != nil {
+                    return proxy
+                }
+                _ = try database.connect().waitForNotifications(timeout: .milliseconds(100))
+            }
+            throw TestClusterError("the proxy did not start")
+        }
+        var proxy = try startProxy()
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = "host=127.0.0.1 port=\(port) user=\(cluster.superuser) dbname=\(database.name)"
+        let daemon = try ChildProcess.start(CLI.binary, ["run", "--poll-interval", "30s"], environment: environment)
+        defer { daemon.signal(SIGKILL); proxy.signal(SIGKILL) }
+        let listener = try database.connect()
+        try listener.listen("siam_event")
+        func waitFor(_ kind: String) throws -> Bool {
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while ContinuousClock.now < deadline {
+                if try listener.query("SELECT count(*) AS n FROM siam.event WHERE kind = $1", [kind]).first!.int("n") > 0 { return true }
+                _ = try listener.waitForNotifications(timeout: .seconds(1))
+            }
+            return false
+        }
+        #expect(try waitFor("daemon.started"))
+        // Drop every connection through the proxy at once, then let it come back.
+        proxy.signal(SIGKILL)
+        _ = try proxy.wait()
+        proxy = try startProxy()
+        // New work: the daemon, reconnected, routes it.
+        _ = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "After the drop",
+                                                     customer: nil, userTier: nil, offerTo: nil, hold: false))
+        #expect(try waitFor("handoff.offered"), "the daemon routes new work after the drop")
+        daemon.signal(SIGTERM)
+        let result = try daemon.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
+    }
+
+    /// A loopback TCP port nobody listens on now.
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw TestClusterError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 }

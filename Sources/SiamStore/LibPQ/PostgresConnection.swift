@@ -154,7 +154,11 @@ public final class PostgresConnection {
         }
         let sqlState = field("C")
         guard let sqlState else {
-            return connectionError()
+            // Every error the server reports carries a SQLSTATE; one without comes from libpq
+            // itself: the connection failed ("server closed the connection unexpectedly"),
+            // even while PQstatus still reads OK (it does after the server died between two
+            // statements). Treated as lost, so the daemon reconnects instead of giving up.
+            return connectionError(assumeLost: true)
         }
         return DatabaseError(
             kind: DatabaseError.kind(forSQLState: sqlState),
@@ -165,9 +169,9 @@ public final class PostgresConnection {
             constraint: field("n"))
     }
 
-    private func connectionError() -> DatabaseError {
+    private func connectionError(assumeLost: Bool = false) -> DatabaseError {
         let message = DatabaseError.oneLine(String(cString: PQerrorMessage(handle)))
-        let lost = PQstatus(handle) != CONNECTION_OK
+        let lost = assumeLost || PQstatus(handle) != CONNECTION_OK
         return DatabaseError(
             kind: lost ? .connectionLost : .other,
             message: lost ? "lost the database connection: \(message)" : message)
