@@ -102,9 +102,10 @@ extension PostgresConnection {
         default:
             break
         }
-        if status.origin != .empty { try requireSchemaOwner() }
         let adopting = status.origin == .legacy(version: Schema.legacyVersion)
         let definitionsDue = !status.pending.isEmpty || !status.staleDefinitions.isEmpty
+        // Nothing to do is nothing to do, for any role; changes need the owner.
+        if status.origin != .empty && (adopting || definitionsDue) { try requireSchemaOwner() }
         if applying {
             // The definitions go with the last migration, so that no session sees the new
             // tables with the old functions; alone when only they changed. Adopting a database
