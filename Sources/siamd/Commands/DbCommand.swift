@@ -27,8 +27,10 @@ struct DbCommand: ParsableCommand {
                 Concurrent calls take turns (an advisory lock); the second finds nothing to do. A \
                 database newer than this siamd, or one whose applied migration differs from this \
                 siamd's copy, is refused before anything changes (exit 4); a failing migration is \
-                rolled back whole (exit 1). Running daemons of an older siamd stop when the schema \
-                moves ahead of them. Back up first: see the README's "Upgrading siamd".
+                rolled back whole (exit 1); those before it stay applied. It must run as the owner of \
+                schema siam when there is something to apply. Running daemons of an older siamd \
+                (0.3.0 and later) stop when the schema moves ahead of them; stop 0.2.0 daemons first. \
+                Back up first: see the README's "Upgrading siamd".
                 """)
 
         @OptionGroup var options: GlobalOptions
