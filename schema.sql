@@ -1972,6 +1972,8 @@ CREATE OR REPLACE FUNCTION siam.incident_set_state(
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_incident siam.incident;
     v_now timestamptz := siam.clock();
     v_pause_start timestamptz;
@@ -1981,14 +1983,14 @@ DECLARE
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
-    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_incident.owner THEN
+    IF v_caller IS NOT NULL AND v_caller IS DISTINCT FROM v_incident.owner THEN
         RAISE EXCEPTION 'only the owner of incident % can change its state', p_incident
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- The record is the integrator's: a supplier resolves its work, the integrator closes it
     -- (once the customer confirms) or cancels it. Otherwise a supplier could take its own SLA
     -- breaches out of the scorecards by cancelling or closing what it failed to fix in time.
-    IF siam.caller_supplier() IS NOT NULL AND p_state IN ('closed', 'cancelled') THEN
+    IF v_caller IS NOT NULL AND p_state IN ('closed', 'cancelled') THEN
         RAISE EXCEPTION 'only the service integrator may set an incident %: a supplier resolves it, the integrator closes or cancels it', p_state
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -2174,12 +2176,14 @@ CREATE OR REPLACE FUNCTION siam.external_ref_attach(p_incident bigint, p_ticket 
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_supplier text := coalesce(siam.caller_supplier(), p_supplier);
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
+    v_supplier text := coalesce(v_caller, p_supplier);
     v_existing bigint;
 BEGIN
     PERFORM siam.lock_incident(p_incident);
-    IF siam.caller_supplier() IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> siam.caller_supplier() THEN
-        RAISE EXCEPTION 'you act for supplier %: you can attach only its own ticket numbers', siam.shown(siam.caller_supplier())
+    IF v_caller IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> v_caller THEN
+        RAISE EXCEPTION 'you act for supplier %: you can attach only its own ticket numbers', siam.shown(v_caller)
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF v_supplier IS NULL THEN
@@ -2383,6 +2387,8 @@ CREATE OR REPLACE FUNCTION siam.handoff_accept(p_handoff bigint, p_reason text D
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_incident siam.incident;
     v_supplier siam.supplier;
@@ -2393,7 +2399,7 @@ BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
     v_incident := siam.lock_incident(v_handoff.incident);
-    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+    IF v_caller IS NOT NULL AND v_caller <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can accept it', p_handoff
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -2459,13 +2465,15 @@ CREATE OR REPLACE FUNCTION siam.handoff_reject(
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_now timestamptz := siam.clock();
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
     PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
-    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+    IF v_caller IS NOT NULL AND v_caller <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -2676,6 +2684,8 @@ CREATE OR REPLACE FUNCTION siam.escalation_ack(p_escalation bigint, p_by text) R
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_escalation siam.escalation;
 BEGIN
     IF p_escalation IS NULL THEN
@@ -2684,7 +2694,7 @@ BEGIN
     PERFORM siam.check_text(p_by, 'who acknowledges it', 'name');
     -- Whose it is, before the lock: a refused call must not hold another supplier's row.
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation;
-    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_escalation.supplier) THEN
+    IF NOT FOUND OR (v_caller IS NOT NULL AND v_caller IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
@@ -4027,9 +4037,9 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
     ('calendars', '3b68c930f35f4bf1'),
     ('catalog', '821fbf03cf40a197'),
-    ('incidents', '082ecc4e598038e1'),
-    ('handoffs', '3119aed5f3d863b7'),
-    ('escalations', '00d76294a17ae704'),
+    ('incidents', '3264016654a372f8'),
+    ('handoffs', '5d77f669a025c3f5'),
+    ('escalations', 'ce76a4e9b3a36241'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
     ('reports', 'e358ea7515e93dc0'),

@@ -95,6 +95,8 @@ public final class Daemon: @unchecked Sendable {
     /// Runs until stopped (or one pass with `once`). Returns the exit status.
     public func run(onPass: (PassReport) -> Void = { _ in }) throws -> Int32 {
         var ready = false
+        // Checked at every connect (requireCurrentSchema); since then, when?
+        var schemaCheckedAt = ContinuousClock.now
         var connection: PostgresConnection? = nil
         var engine: Engine? = nil
         while !stopRequested {
@@ -147,9 +149,12 @@ public final class Daemon: @unchecked Sendable {
                 let wait = try sleepTime(connection!, supplierNextCheck: report.supplierNextCheck, claimedNothing: report.incidents == 0)
                 let notifications = try connection!.waitForNotifications(timeout: wait, alsoWatching: wakeDescriptors)
                 signals?.drainWakeups()
-                // `db migrate` notifies; the safety net is every wake that brought no notification.
-                if notifications.isEmpty || notifications.contains(where: { $0.channel == PostgresConnection.schemaChannel }) {
+                // `db migrate` notifies in its transaction; the safety net looks once per poll
+                // interval, not after every pass (a busy daemon passes hundreds of times a second).
+                if notifications.contains(where: { $0.channel == PostgresConnection.schemaChannel })
+                    || ContinuousClock.now - schemaCheckedAt >= settings.pollInterval {
                     try stopIfSchemaMovedAhead(connection!)
+                    schemaCheckedAt = ContinuousClock.now
                 }
             } catch let error as DatabaseError where error.kind == .connectionLost || error.kind == .connectionFailed {
                 logger.warning("database connection lost; reconnecting", [("error", error.description)])

@@ -14,6 +14,8 @@ CREATE OR REPLACE FUNCTION siam.escalation_ack(p_escalation bigint, p_by text) R
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_escalation siam.escalation;
 BEGIN
     IF p_escalation IS NULL THEN
@@ -22,7 +24,7 @@ BEGIN
     PERFORM siam.check_text(p_by, 'who acknowledges it', 'name');
     -- Whose it is, before the lock: a refused call must not hold another supplier's row.
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation;
-    IF NOT FOUND OR (siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_escalation.supplier) THEN
+    IF NOT FOUND OR (v_caller IS NOT NULL AND v_caller IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;

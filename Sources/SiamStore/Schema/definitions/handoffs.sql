@@ -134,6 +134,8 @@ CREATE OR REPLACE FUNCTION siam.handoff_accept(p_handoff bigint, p_reason text D
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_incident siam.incident;
     v_supplier siam.supplier;
@@ -144,7 +146,7 @@ BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
     v_incident := siam.lock_incident(v_handoff.incident);
-    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+    IF v_caller IS NOT NULL AND v_caller <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can accept it', p_handoff
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -210,13 +212,15 @@ CREATE OR REPLACE FUNCTION siam.handoff_reject(
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_now timestamptz := siam.clock();
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
     PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
     v_handoff := siam.lock_handoff(p_handoff);
-    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() <> v_handoff.to_supplier THEN
+    IF v_caller IS NOT NULL AND v_caller <> v_handoff.to_supplier THEN
         RAISE EXCEPTION 'handoff % is offered to another supplier: only it can reject it', p_handoff
             USING ERRCODE = 'insufficient_privilege';
     END IF;

@@ -109,6 +109,8 @@ CREATE OR REPLACE FUNCTION siam.incident_set_state(
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
     v_incident siam.incident;
     v_now timestamptz := siam.clock();
     v_pause_start timestamptz;
@@ -118,14 +120,14 @@ DECLARE
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
-    IF siam.caller_supplier() IS NOT NULL AND siam.caller_supplier() IS DISTINCT FROM v_incident.owner THEN
+    IF v_caller IS NOT NULL AND v_caller IS DISTINCT FROM v_incident.owner THEN
         RAISE EXCEPTION 'only the owner of incident % can change its state', p_incident
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- The record is the integrator's: a supplier resolves its work, the integrator closes it
     -- (once the customer confirms) or cancels it. Otherwise a supplier could take its own SLA
     -- breaches out of the scorecards by cancelling or closing what it failed to fix in time.
-    IF siam.caller_supplier() IS NOT NULL AND p_state IN ('closed', 'cancelled') THEN
+    IF v_caller IS NOT NULL AND p_state IN ('closed', 'cancelled') THEN
         RAISE EXCEPTION 'only the service integrator may set an incident %: a supplier resolves it, the integrator closes or cancels it', p_state
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -311,12 +313,14 @@ CREATE OR REPLACE FUNCTION siam.external_ref_attach(p_incident bigint, p_ticket 
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_supplier text := coalesce(siam.caller_supplier(), p_supplier);
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
+    v_supplier text := coalesce(v_caller, p_supplier);
     v_existing bigint;
 BEGIN
     PERFORM siam.lock_incident(p_incident);
-    IF siam.caller_supplier() IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> siam.caller_supplier() THEN
-        RAISE EXCEPTION 'you act for supplier %: you can attach only its own ticket numbers', siam.shown(siam.caller_supplier())
+    IF v_caller IS NOT NULL AND p_supplier IS NOT NULL AND p_supplier <> v_caller THEN
+        RAISE EXCEPTION 'you act for supplier %: you can attach only its own ticket numbers', siam.shown(v_caller)
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF v_supplier IS NULL THEN
