@@ -74,7 +74,7 @@ import Testing
     @Test func binaryServesMetricsAndHealthWhenAsked() throws {
         let database = try TestDatabase()
         try World.build(in: database)
-        let port = try freePort()
+        let port = try Loopback.freePort()
         let socket = try SystemdNotifierTests.FakeNotifySocket(abstract: false)
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
         environment["DATABASE_URL"] = database.conninfo
@@ -105,21 +105,5 @@ import Testing
         #expect(bad.stderr.hasPrefix("siamd: error: "))
         #expect(bad.stderr.contains("127.0.0.1:9464"), "\(bad.stderr)")
         #expect(bad.stderr.filter { $0 == "\n" }.count == 1)
-    }
-
-    /// A loopback port nobody listens on now (bound and released).
-    func freePort() throws -> UInt16 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return UInt16(bigEndian: address.sin_port)
     }
 }

@@ -113,7 +113,7 @@ import Testing
         let database = try TestDatabase()
         let world = try World.build(in: database)
         let cluster = try TestCluster.cluster()
-        let port = try Self.freePort()
+        let port = try Loopback.freePort()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/tcp_to_unix_proxy.py").path
         let socketPath = cluster.directory + "/.s.PGSQL.5432"
@@ -157,21 +157,5 @@ import Testing
         let result = try daemon.wait()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
-    }
-
-    /// A loopback TCP port nobody listens on now.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw TestClusterError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
