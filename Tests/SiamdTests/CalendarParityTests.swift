@@ -43,4 +43,26 @@ import Testing
             #expect(try row.int64("elapsed") == duration.seconds, "from \(from.iso8601) to \(expected.iso8601)")
         }
     }
+
+    /// Spring forward in Los Angeles (2026-03-08, 02:00 -> 03:00): a boundary in the gap moves
+    /// later by it, so 02:30-03:00 becomes empty (the SQL path once raised "range lower bound
+    /// must be less than or equal to range upper bound") and 01:30-02:30 becomes 01:30-03:30,
+    /// overlapping 03:00-04:00, whose common half hour counts once (the SQL path once counted
+    /// it twice). Fall-back days (boundaries that occur twice) are not covered here yet.
+    @Test(arguments: ["sun 02:30-03:00,04:00-05:00", "sun 01:30-02:30,03:00-04:00"])
+    func boundariesInTheSpringGapAgree(_ hours: String) throws {
+        let database = try TestDatabase()
+        let store = try database.store()
+        let calendar = try BusinessCalendar(zone: "America/Los_Angeles", hours: hours, holidays: [])
+        try store.addCalendar(name: "la", calendar: calendar)
+        let from = try Instant(parsing: "2026-03-08T08:00:00Z"), to = try Instant(parsing: "2026-03-09T08:00:00Z")
+        let elapsed = calendar.elapsed(from: from, to: to)
+        #expect(elapsed.seconds == (hours.hasPrefix("sun 02:30") ? 3600 : 5400))
+        let row = try #require(try store.connection.query("""
+            SELECT extract(epoch FROM siam.business_elapsed('la', $1::timestamptz, $2::timestamptz))::bigint AS elapsed,
+                   siam.business_deadline('la', $1::timestamptz, $3::interval) AS deadline
+            """, [from, to, elapsed]).first)
+        #expect(try row.int64("elapsed") == elapsed.seconds)
+        #expect(try row.instant("deadline") == calendar.deadline(from: from, duration: elapsed))
+    }
 }

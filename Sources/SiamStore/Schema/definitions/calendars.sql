@@ -59,7 +59,9 @@ DECLARE
     v_window tstzrange := tstzrange(p_from, p_to, '[)');
     v_idle_days integer := 0;
     v_interval record;
-    v_open tstzrange;
+    v_day_open tstzmultirange;
+    v_opens_at timestamptz;
+    v_closes_at timestamptz;
     v_piece tstzrange;
     v_any boolean;
 BEGIN
@@ -87,6 +89,7 @@ BEGIN
               AND (SELECT lower(r) FROM unnest(p_pauses) AS r ORDER BY lower(r) DESC LIMIT 1)
                   <= (v_day::timestamp AT TIME ZONE v_zone);
         v_any := false;
+        v_day_open := '{}';
         IF NOT siam.is_holiday(p_calendar, v_day) THEN
             FOR v_interval IN
                 SELECT opens, closes
@@ -95,13 +98,17 @@ BEGIN
                 ORDER BY opens
             LOOP
                 v_any := true;
-                v_open := tstzrange((v_day + v_interval.opens) AT TIME ZONE v_zone,
-                                    (v_day + v_interval.closes) AT TIME ZONE v_zone, '[)')
-                          * v_window;
-                CONTINUE WHEN isempty(v_open);
-                FOR v_piece IN SELECT unnest(tstzmultirange(v_open) - coalesce(p_pauses, '{}')) LOOP
-                    RETURN NEXT v_piece;
-                END LOOP;
+                v_opens_at := (v_day + v_interval.opens) AT TIME ZONE v_zone;
+                v_closes_at := (v_day + v_interval.closes) AT TIME ZONE v_zone;
+                -- A boundary in a DST gap moves later by the gap (02:30 reads as 03:30): an
+                -- interval whose opening is then not before its closing is empty that day.
+                CONTINUE WHEN v_opens_at >= v_closes_at;
+                -- A union, not a list: an interval moved by a gap may now overlap the next,
+                -- and open time counts once.
+                v_day_open := v_day_open + tstzmultirange(tstzrange(v_opens_at, v_closes_at, '[)'));
+            END LOOP;
+            FOR v_piece IN SELECT unnest((v_day_open * tstzmultirange(v_window)) - coalesce(p_pauses, '{}')) LOOP
+                RETURN NEXT v_piece;
             END LOOP;
         END IF;
         v_idle_days := CASE WHEN v_any THEN 0 ELSE v_idle_days + 1 END;
