@@ -107,7 +107,7 @@ import Testing
         #expect(migrated.stdout.hasSuffix("schema \(Schema.latest.name) is current\n"))
 
         let columnsAfter = try columns(database)
-        let added = columnsAfter.mapValues { columns in columns }.reduce(into: [String: [String]]()) { result, entry in
+        let added = columnsAfter.reduce(into: [String: [String]]()) { result, entry in
             result[entry.key] = entry.value.filter { !(columnsBefore[entry.key] ?? []).contains($0) }
         }
         #expect(try contents(database, leavingOut: added) == before)

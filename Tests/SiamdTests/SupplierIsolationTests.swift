@@ -381,15 +381,10 @@ import Testing
         let beta = try probe.login("beta_sync", supplier: "beta")
         let hostile = "no\u{1b}[2J\u{1b}[31m\nsiamd: all clear\u{202e}"
         try beta.transaction { _ = try beta.query("SELECT siam.handoff_reject($1::bigint, $2)", [probe.betaOffer, hostile]) }
+        // `events tail` reads the feed, which shows the rejection once older transactions end.
+        try probe.database.waitForFeed()
         for arguments in [["handoff", "list"], ["events", "tail"], ["incident", "show", String(probe.betaOffered)]] {
-            var result = try CLI.run(arguments, database: probe.database.conninfo)
-            // The feed (events tail) shows an event once every older transaction in the
-            // cluster has ended: read again, within a bound.
-            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
-            while !result.stdout.contains("all clear") && ContinuousClock.now < deadline {
-                _ = try probe.database.connect().waitForNotifications(timeout: .milliseconds(100))
-                result = try CLI.run(arguments, database: probe.database.conninfo)
-            }
+            let result = try CLI.run(arguments, database: probe.database.conninfo)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x202e }, "\(arguments)")
             #expect(result.stdout.contains("no\\x1b[2J\\x1b[31m siamd: all clear\\u{202e}"), "\(arguments): \(result.stdout)")
