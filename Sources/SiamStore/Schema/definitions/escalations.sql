@@ -29,17 +29,19 @@ BEGIN
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
-        RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
+        RAISE EXCEPTION 'escalation % was acknowledged already at level % by %', p_escalation, v_escalation.level, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE siam.escalation SET acknowledged_at = siam.clock(), acknowledged_by = p_by WHERE id = p_escalation;
-    PERFORM siam.record_event('escalation.acknowledged', format('acknowledged by %s', p_by),
+    PERFORM siam.record_event('escalation.acknowledged', format('level %s acknowledged by %s', v_escalation.level, p_by),
         p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
-        p_supplier => v_escalation.supplier, p_escalation => p_escalation);
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
+        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level));
     RETURN p_escalation;
 END
 $$;
-COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
+COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS
+    'Acknowledges an escalation at its current level: its repeats stop until the level rises (which asks for a new acknowledgement).';
 
 -- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
 -- same re-checks in their WHERE clauses. The single-row functions above and below call them.
@@ -82,6 +84,48 @@ $$;
 COMMENT ON FUNCTION siam.escalation_rule_set_timing(text, interval, interval) IS
     'Sets how often an escalation rule repeats its unacknowledged escalations (NULL: once) and the window its counts look back over (bounces, complaints; required for those). Integrator only.';
 
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_thresholds(p_rule text, p_thresholds numeric[])
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
+       OR array_position(p_thresholds, NULL) IS NOT NULL
+       OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
+        RAISE EXCEPTION 'invalid thresholds %: give 1 to 10 positive numbers in ascending order', coalesce(p_thresholds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_rule.measure IN ('unroutable', 'scope_dispute') AND p_thresholds <> '{1}' THEN
+        RAISE EXCEPTION 'rule % has one level (threshold 1): its measure % is yes or no', siam.shown(p_rule), v_rule.measure
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_rule.thresholds = p_thresholds THEN
+        RETURN p_rule;  -- nothing changed, nothing to record
+    END IF;
+    UPDATE siam.escalation_rule SET thresholds = p_thresholds WHERE code = p_rule;
+    -- Every open incident is looked at again: a lower threshold may be crossed already.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event('escalation_rule.changed',
+        format('rule %s: thresholds %s (were %s)', p_rule, p_thresholds, v_rule.thresholds),
+        p_data => jsonb_build_object('rule', p_rule,
+                                     'before', jsonb_build_object('thresholds', v_rule.thresholds),
+                                     'after', jsonb_build_object('thresholds', p_thresholds)));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_thresholds(text, numeric[]) IS
+    'Sets an escalation rule''s ascending thresholds (level N at thresholds[N]: percent of a clock, bounces, complaint weight or percent of capacity); open escalations keep their level and climb from it. Integrator only.';
+
 CREATE OR REPLACE FUNCTION siam.escalations_raise(
     p_rules text[],
     p_levels integer[],
@@ -97,31 +141,70 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_actor text := siam.current_actor();
 BEGIN
-    -- Raised once per rule x level x subject: what exists already is skipped.
+    -- One open escalation per rule x subject. A subject without one gets it at the level
+    -- given ('escalation.raised'); one below that level climbs to it ('escalation.level_raised',
+    -- its acknowledgement cleared: the new level asks for a new one); one at or above it is
+    -- left alone. Both events name the levels passed over in the one step (a catch-up).
     -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
     RETURN QUERY
-    WITH raised AS (
-        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason)
-        SELECT t.rule, t.level, t.incident, t.handoff, t.supplier, r.notify, t.reason
+    WITH input AS (
+        SELECT t.*, r.notify
         FROM unnest(p_rules, p_levels, p_incidents, p_handoffs, p_suppliers, p_reasons)
              WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
         JOIN siam.escalation_rule AS r ON r.code = t.rule
-        ORDER BY t.n
-        ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
-        RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+        WHERE t.level >= 1
+    ), current AS (
+        SELECT DISTINCT ON (e.id) e.id, e.level AS from_level, input.level, input.reason
+        FROM input
+        JOIN siam.escalation AS e
+          ON e.rule = input.rule AND e.closed_at IS NULL
+         AND e.incident IS NOT DISTINCT FROM input.incident
+         AND e.handoff IS NOT DISTINCT FROM input.handoff
+         AND e.supplier IS NOT DISTINCT FROM input.supplier
+        ORDER BY e.id, input.level DESC
+        FOR UPDATE OF e
+    ), climbed AS (
+        UPDATE siam.escalation AS x
+        SET level = c.level, level_raised_at = v_now, reason = c.reason,
+            acknowledged_at = NULL, acknowledged_by = NULL,
+            notified_count = x.notified_count + 1, last_notified_at = v_now
+        FROM current AS c
+        WHERE x.id = c.id AND c.level > c.from_level
+        RETURNING x.id, x.rule, c.from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), raised AS (
+        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason,
+                                          raised_at, level_raised_at, last_notified_at)
+        SELECT i.rule, i.level, i.incident, i.handoff, i.supplier, i.notify, i.reason, v_now, v_now, v_now
+        FROM input AS i
+        WHERE NOT EXISTS (SELECT 1 FROM siam.escalation AS e
+                          WHERE e.rule = i.rule AND e.closed_at IS NULL
+                            AND e.incident IS NOT DISTINCT FROM i.incident
+                            AND e.handoff IS NOT DISTINCT FROM i.handoff
+                            AND e.supplier IS NOT DISTINCT FROM i.supplier)
+        ORDER BY i.n
+        ON CONFLICT (rule, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
+        RETURNING x.id, x.rule, 0 AS from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), changed AS (
+        SELECT * FROM climbed UNION ALL SELECT * FROM raised
     ), events AS (
         INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT v_now, v_actor, 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
-               jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
-        FROM raised AS e
+        SELECT v_now, v_actor,
+               CASE WHEN c.from_level = 0 THEN 'escalation.raised' ELSE 'escalation.level_raised' END,
+               c.reason, c.incident, c.handoff, c.supplier, c.id,
+               jsonb_build_object('rule', c.rule, 'level', c.level, 'from_level', nullif(c.from_level, 0),
+                                  'skipped_levels', to_jsonb(ARRAY(SELECT generate_series(c.from_level + 1, c.level - 1))),
+                                  'notify', c.notify)
+        FROM changed AS c
+        ORDER BY c.id
     )
-    SELECT e.id FROM raised AS e;
+    SELECT c.id FROM changed AS c;
 END
 $$;
 COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
-    'Raises escalations (parallel arrays), once per rule x level x subject, one event each; returns those raised.';
+    'Raises escalations (parallel arrays) to the level given: a subject (rule x incident x handoff x supplier) without an open one gets one (escalation.raised), one below that level climbs to it and asks for a new acknowledgement (escalation.level_raised); one event each, naming the levels passed over; returns those raised or climbed.';
 
-CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_causes text[], p_reasons text[])
+RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -131,24 +214,24 @@ DECLARE
 BEGIN
     RETURN QUERY
     WITH input AS (
-        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+        SELECT * FROM unnest(p_escalations, p_causes, p_reasons) AS t (id, cause, reason)
     ), closed AS (
         UPDATE siam.escalation AS e
-        SET closed_at = v_now, close_reason = input.reason
+        SET closed_at = v_now, close_cause = input.cause, close_reason = input.reason
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL
-        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.cause, input.reason
     ), events AS (
         INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
         SELECT v_now, v_actor, 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
-               jsonb_build_object('rule', c.rule, 'level', c.level)
+               jsonb_build_object('rule', c.rule, 'level', c.level, 'cause', c.cause)
         FROM closed AS c
     )
     SELECT c.id FROM closed AS c;
 END
 $$;
-COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
-    'Closes the open escalations among those given, one event each; returns those it closed.';
+COMMENT ON FUNCTION siam.escalations_close(bigint[], text[], text[]) IS
+    'Closes the open escalations among those given, each with its cause (a word of escalation_close_cause_valid) and reason, one event each; returns those it closed.';
 
 CREATE OR REPLACE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
@@ -203,7 +286,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.escalation_raise(text, integer, bigint, bigint, text, text) IS
-    'Raises an escalation once per rule x level x subject; returns its id, or NULL when it was raised before.';
+    'Raises an escalation of a rule about a subject to a level, or climbs its open one to it; returns its id, or NULL when it is at that level or above already.';
 
 CREATE OR REPLACE FUNCTION siam.escalation_repeat(p_escalation bigint, p_reason text) RETURNS bigint
 LANGUAGE sql
@@ -213,10 +296,10 @@ $$;
 COMMENT ON FUNCTION siam.escalation_repeat(bigint, text) IS
     'Notifies an open, unacknowledged escalation again; does nothing (returns NULL) otherwise.';
 
-CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_reason text) RETURNS bigint
+CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_cause text, p_reason text) RETURNS bigint
 LANGUAGE sql
 AS $$
-    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_reason]) AS c
+    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_cause], ARRAY[p_reason]) AS c
 $$;
-COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
-    'Closes an open escalation because its cause ended; does nothing (returns NULL) when it is closed already.';
+COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
+    'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
