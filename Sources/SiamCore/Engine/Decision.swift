@@ -10,12 +10,13 @@ public struct Decision: Sendable, Equatable, CustomStringConvertible {
         case cancelHandoff(handoff: Int64)
         /// Offer the whole incident to a supplier.
         case offer(to: String)
-        /// Raise an escalation of a rule's level about the incident (and a handoff or supplier).
+        /// Raise an escalation of a rule about the incident (and a handoff or supplier) to a
+        /// level: a new one, or its open one climbs (the store names the levels passed over).
         case raiseEscalation(rule: String, level: Int, handoff: Int64?, supplier: String?)
         /// Notify an open, unacknowledged escalation again.
         case repeatEscalation(escalation: Int64)
         /// Close an escalation whose cause ended.
-        case closeEscalation(escalation: Int64)
+        case closeEscalation(escalation: Int64, cause: EscalationCloseCause)
         /// Stop reassigning the incident automatically (ping-pong).
         case stopRouting
     }
@@ -65,8 +66,10 @@ public struct Decision: Sendable, Equatable, CustomStringConvertible {
             fields += [("rule", rule), ("escalation_level", String(level))]
             if let handoff { fields.append(("handoff", String(handoff))) }
             if let supplier { fields.append(("supplier", supplier)) }
-        case .repeatEscalation(let escalation), .closeEscalation(let escalation):
+        case .repeatEscalation(let escalation):
             fields.append(("escalation", String(escalation)))
+        case .closeEscalation(let escalation, let cause):
+            fields += [("escalation", String(escalation)), ("cause", cause.rawValue)]
         case .stopRouting: break
         }
         if let incident { fields.insert(("incident", String(incident)), at: 1) }

@@ -10,7 +10,7 @@ public struct EscalationRule: Sendable, Equatable {
         case olaAccept = "ola_accept"
         /// Percent of the owner's OLA resolve clock elapsed.
         case olaResolve = "ola_resolve"
-        /// Handoffs of one incident within the window.
+        /// Bounces of one incident (``BounceRecord``) within the window.
         case bounces
         /// Weighted complaints (customer 2, user 1) within the window.
         case complaints
@@ -18,11 +18,13 @@ public struct EscalationRule: Sendable, Equatable {
         case capacity
         /// No eligible supplier to offer the incident to.
         case unroutable
+        /// An out-of-scope rejection waiting for the integrator's ruling.
+        case scopeDispute = "scope_dispute"
     }
 
     public var code: String
     public var measure: Measure
-    /// Ascending; level N is raised when the measure reaches `thresholds[N - 1]`.
+    /// Ascending; an escalation is at level N once the measure has reached `thresholds[N - 1]`.
     public var thresholds: [Double]
     public var notify: String
     /// Repeat the notification this often until acknowledged; nil = once.

@@ -25,15 +25,22 @@ public struct IncidentSnapshot: Sendable {
     /// Its ended pauses (pending spans).
     public var pauses: [Range<Instant>]
     public var complaints: [ComplaintRecord]
+    /// Its bounces (`siam.bounce`), oldest first.
+    public var bounces: [BounceRecord]
+    /// Its scope disputes, open and ruled.
+    public var disputes: [DisputeRecord]
 
     public init(incident: Incident, handoffs: [Handoff], openAssignments: [Assignment], escalations: [Escalation],
-                pauses: [Range<Instant>], complaints: [ComplaintRecord]) {
+                pauses: [Range<Instant>], complaints: [ComplaintRecord], bounces: [BounceRecord] = [],
+                disputes: [DisputeRecord] = []) {
         self.incident = incident
         self.handoffs = handoffs
         self.openAssignments = openAssignments
         self.escalations = escalations
         self.pauses = pauses
         self.complaints = complaints
+        self.bounces = bounces
+        self.disputes = disputes
     }
 }
 

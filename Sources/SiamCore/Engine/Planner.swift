@@ -3,17 +3,20 @@
 /// For one incident, in this order:
 /// 1. Offers whose supplier can no longer take work are cancelled; offers past their accept
 ///    deadline expire.
-/// 2. Escalations whose cause ended close (SLA clock stopped, handoff answered, supplier no
-///    longer holds it, incident no longer open, an owner found).
+/// 2. Escalations whose cause ended close, with the cause named (``EscalationCloseCause``).
 /// 3. Every running clock (SLA acknowledge and resolve, unless pending; OLA accept of each open
-///    offer, below 100 %; OLA resolve of the owner) raises each applicable rule's levels it
-///    has reached, once per rule × level × subject.
-/// 4. Ping-pong: too many handoffs within the window raise a bounce escalation and stop
-///    automatic routing; weighted complaints within the window raise complaint escalations.
+///    offer, below 100 %; OLA resolve of the owner) keeps one escalation per applicable rule,
+///    raised at the first threshold crossed and climbing as later ones are crossed; a
+///    catch-up goes straight to the highest level crossed, in one step (``IncidentPlanner``
+///    in Planner+Escalations.swift).
+/// 4. Ping-pong: bounces (``BounceRecord``) within the window climb a bounce escalation and
+///    stop automatic routing (the daemon's own standing offer is withdrawn; a person's stands);
+///    weighted complaints within the window climb complaint escalations; each unruled scope
+///    dispute raises a dispute escalation for the integrator.
 /// 5. Routing: a new incident without an open offer (not held, routing not stopped), or one
 ///    owned by a suspended or exiting supplier, is offered to the best eligible supplier
 ///    (``Router``); if none is eligible, an `unroutable` escalation goes to the integrator.
-/// 6. Open, unacknowledged escalations repeat at their rule's interval.
+/// 6. Open, unacknowledged escalations repeat their current level at their rule's interval.
 ///
 /// The next check is the earliest future instant at which any of this could change
 /// (a threshold, a deadline, a repeat) — or now, when the plan makes or ends an offer, so
@@ -47,8 +50,8 @@ struct IncidentPlanner {
     var endedOffers: Set<Int64> = []
     /// Of those, the ones it expires (the others it cancels).
     var expiredOffers: Set<Int64> = []
-    /// Escalation keys raised by this plan (rule, level, handoff, supplier).
-    var raised: Set<String> = []
+    /// The levels this plan raises escalations to, by subject key (rule, handoff, supplier).
+    var raisedLevels: [String: Int] = [:]
     /// The world's rules by code (for repeat intervals and measures of escalations).
     var rules: [String: EscalationRule] = [:]
 
@@ -80,6 +83,7 @@ struct IncidentPlanner {
         raiseClockThresholds(world: world)
         let stopped = checkBounces(world: world)
         checkComplaints(world: world)
+        raiseDisputes(world: world)
         if !stopped { route(world: &world) }
         repeatEscalations(world: world)
         // Offers made or ended: look again at once, to start the new offer's clocks.
@@ -105,39 +109,6 @@ struct IncidentPlanner {
                 } else {
                     checkAt(due)
                 }
-            }
-        }
-    }
-
-    // MARK: 2. Closing
-
-    mutating func closeEndedEscalations(world: WorldSnapshot) {
-        let open = incident.state.isOpen
-        for escalation in snapshot.escalations where escalation.isOpen {
-            guard let measure = rules[escalation.rule]?.measure else { continue }
-            var ended: String?
-            switch measure {
-            case .slaAcknowledge:
-                if incident.acknowledgedAt != nil { ended = "acknowledged" }
-            case .olaAccept:
-                let offer = snapshot.handoffs.first { $0.id == escalation.handoff }
-                if let offer, offer.state != .offered || endedOffers.contains(offer.id) {
-                    ended = "handoff \(offer.id) \(endedOffers.contains(offer.id) ? "ended" : offer.state.rawValue)"
-                }
-            case .olaResolve:
-                let holds = snapshot.openAssignments.contains {
-                    $0.supplier == escalation.supplier && $0.handoff == escalation.handoff && $0.role == "owner"
-                }
-                if !holds { ended = "\(escalation.supplier ?? "supplier") no longer holds it" }
-            case .unroutable:
-                if incident.owner != nil && !ownerMustMove(world: world) { ended = "owned by \(incident.owner!)" }
-                else if openOffers.contains(where: { $0.part == nil }) { ended = "offered" }
-            case .slaResolve, .bounces, .complaints, .capacity:
-                break
-            }
-            if !open { ended = "incident \(incident.state.rawValue)" }
-            if let ended {
-                decide(.closeEscalation(escalation: escalation.id), ended)
             }
         }
     }
@@ -174,91 +145,6 @@ struct IncidentPlanner {
         return clocks
     }
 
-    mutating func raiseClockThresholds(world: WorldSnapshot) {
-        for clock in runningClocks(world: world) {
-            for rule in world.rules where rule.measure == clock.measure
-                && rule.applies(to: incident, supplier: clock.supplier ?? incident.owner) {
-                for (index, percent) in rule.thresholds.enumerated() {
-                    // An offer reaching 100 % expires instead (step 1).
-                    if clock.measure == .olaAccept && percent >= 100 { continue }
-                    let level = index + 1
-                    guard !wasRaised(rule: rule.code, level: level, handoff: clock.handoff, supplier: clock.supplier) else { continue }
-                    let at = clock.instant(atPercent: percent)
-                    if at <= now {
-                        raise(rule: rule.code, level: level, handoff: clock.handoff, supplier: clock.supplier,
-                              reason: "\(label(clock)) \(format(percent)) % elapsed (due \(clock.due.iso8601))", due: at)
-                    } else {
-                        checkAt(at)
-                    }
-                }
-            }
-        }
-    }
-
-    func label(_ clock: RunningClock) -> String {
-        switch clock.measure {
-        case .slaAcknowledge: return "SLA acknowledge"
-        case .slaResolve: return "SLA resolve"
-        case .olaAccept: return "OLA accept (\(clock.supplier ?? "?"), handoff \(clock.handoff ?? 0))"
-        case .olaResolve: return "OLA resolve (\(clock.supplier ?? "?"))"
-        default: return clock.measure.rawValue
-        }
-    }
-
-    func wasRaised(rule: String, level: Int, handoff: Int64?, supplier: String?) -> Bool {
-        raised.contains(key(rule, level, handoff, supplier))
-            || snapshot.escalations.contains {
-                $0.rule == rule && $0.level == level && $0.handoff == handoff && $0.supplier == supplier
-            }
-    }
-
-    func key(_ rule: String, _ level: Int, _ handoff: Int64?, _ supplier: String?) -> String {
-        "\(rule)|\(level)|\(handoff.map(String.init) ?? "")|\(supplier ?? "")"
-    }
-
-    mutating func raise(rule: String, level: Int, handoff: Int64? = nil, supplier: String? = nil, reason: String,
-                        due: Instant? = nil) {
-        raised.insert(key(rule, level, handoff, supplier))
-        decide(.raiseEscalation(rule: rule, level: level, handoff: handoff, supplier: supplier), reason, due: due)
-        // Its first repeat is due one interval from now.
-        if let every = rules[rule]?.repeatEvery, every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
-    }
-
-    // MARK: 4. Counts
-
-    /// Returns true when routing is (or becomes) stopped.
-    mutating func checkBounces(world: WorldSnapshot) -> Bool {
-        var stopped = incident.routingStopped
-        for rule in world.rules where rule.measure == .bounces && rule.applies(to: incident, supplier: incident.owner) {
-            let since = Instant(seconds: now.seconds - (rule.window ?? 86_400))
-            let count = snapshot.handoffs.filter { $0.part == nil && $0.offeredAt >= since }.count
-            for (index, threshold) in rule.thresholds.enumerated() where Double(count) >= threshold {
-                guard !wasRaised(rule: rule.code, level: index + 1, handoff: nil, supplier: nil) else { continue }
-                raise(rule: rule.code, level: index + 1,
-                      reason: "handed off \(count) times within \(BusinessDuration(seconds: rule.window ?? 86_400)): ping-pong")
-                if !stopped {
-                    decide(.stopRouting, "handed off \(count) times within \(BusinessDuration(seconds: rule.window ?? 86_400)); a person has to choose")
-                    stopped = true
-                }
-            }
-        }
-        return stopped
-    }
-
-    mutating func checkComplaints(world: WorldSnapshot) {
-        for rule in world.rules where rule.measure == .complaints && rule.applies(to: incident, supplier: incident.owner) {
-            let since = Instant(seconds: now.seconds - (rule.window ?? 7 * 86_400))
-            let recent = snapshot.complaints.filter { $0.receivedAt >= since }
-            let weight = recent.reduce(0) { $0 + $1.weight }
-            for (index, threshold) in rule.thresholds.enumerated() where Double(weight) >= threshold {
-                guard !wasRaised(rule: rule.code, level: index + 1, handoff: nil, supplier: nil) else { continue }
-                let customers = recent.filter { $0.source == "customer" }.count
-                raise(rule: rule.code, level: index + 1,
-                      reason: "complaints weigh \(weight) (\(customers) from the customer, \(recent.count - customers) from users)")
-            }
-        }
-    }
-
     // MARK: 5. Routing
 
     func ownerMustMove(world: WorldSnapshot) -> Bool {
@@ -272,12 +158,14 @@ struct IncidentPlanner {
         let unowned = incident.state == .new && !incident.onHold
         let moving = ownerMustMove(world: world)
         guard (unowned || moving), !hasOpenOffer else { return }
-        // Suppliers that rejected it, let it expire (now or before), or hold it.
+        // Suppliers that rejected it, let it expire (now or before), gave it back, or hold it.
         var excluded = Set(snapshot.handoffs.filter {
             $0.part == nil && ($0.state == .rejected || $0.state == .expired || endedOffers.contains($0.id))
         }.map(\.toSupplier))
+        excluded.formUnion(snapshot.bounces.filter { $0.kind == .handedBack }.map(\.supplier))
         if let owner = incident.owner { excluded.insert(owner) }
         let candidates = world.candidates[incident.service] ?? []
+        let handedBack = lastHandBack
         switch Router.choose(from: candidates, excluding: excluded) {
         case .supplier(let best):
             // The reason goes into the offer's event, which the offered supplier reads: it names
@@ -286,6 +174,8 @@ struct IncidentPlanner {
             let why: String
             if moving {
                 why = "the owner can no longer hold it"
+            } else if handedBack != nil {
+                why = "handed back by its owner"
             } else if let last = snapshot.handoffs.last(where: { $0.part == nil }) {
                 why = expiredOffers.contains(last.id) || last.state == .expired ? "after an expired offer"
                     : endedOffers.contains(last.id) ? "after an offer that could no longer be taken"
@@ -300,7 +190,7 @@ struct IncidentPlanner {
             world.addLoad(to: best.supplier)
         case .none(let reason):
             for rule in world.rules where rule.measure == .unroutable && rule.applies(to: incident, supplier: nil) {
-                guard !wasRaised(rule: rule.code, level: 1, handoff: nil, supplier: nil) else { continue }
+                guard currentLevel(rule: rule.code, handoff: nil, supplier: nil) == 0 else { continue }
                 raise(rule: rule.code, level: 1, reason: "cannot route \(incident.service) incident: \(reason)")
             }
         }
@@ -312,32 +202,19 @@ struct IncidentPlanner {
     /// for an eligible supplier, which says nothing about the daemon's speed.
     func routableSince() -> Instant? {
         if snapshot.escalations.contains(where: { rules[$0.rule]?.measure == .unroutable }) { return nil }
+        if let back = lastHandBack { return back.at }
         guard let last = snapshot.handoffs.last(where: { $0.part == nil }) else { return incident.openedAt }
         if expiredOffers.contains(last.id) { return last.acceptDue }
         if endedOffers.contains(last.id) { return nil }
         return last.answeredAt
     }
 
-    // MARK: 6. Repeats
-
-    mutating func repeatEscalations(world: WorldSnapshot) {
-        let closing = Set(decisions.compactMap { decision -> Int64? in
-            if case .closeEscalation(let id) = decision.action { return id }
-            return nil
-        })
-        for escalation in snapshot.escalations
-        where escalation.isOpen && escalation.acknowledgedAt == nil && !closing.contains(escalation.id) {
-            // A disabled rule stops notifying; its open escalations still close with their cause.
-            guard let rule = rules[escalation.rule], rule.enabled, let every = rule.repeatEvery, every > 0 else { continue }
-            let next = Instant(seconds: escalation.lastNotifiedAt.seconds + every)
-            if next <= now {
-                decide(.repeatEscalation(escalation: escalation.id),
-                       "not acknowledged since \(escalation.lastNotifiedAt.iso8601) (notified \(escalation.notifiedCount)×)", due: next)
-                checkAt(Instant(seconds: now.seconds + every))
-            } else {
-                checkAt(next)
-            }
-        }
+    /// The owner's hand-back that made the incident unowned again, if that is the latest
+    /// thing that happened to its ownership.
+    var lastHandBack: BounceRecord? {
+        guard let back = snapshot.bounces.last(where: { $0.kind == .handedBack }) else { return nil }
+        let lastOffer = snapshot.handoffs.last(where: { $0.part == nil })
+        return lastOffer.map { back.at >= ($0.answeredAt ?? $0.offeredAt) } ?? true ? back : nil
     }
 
     func format(_ value: Double) -> String {

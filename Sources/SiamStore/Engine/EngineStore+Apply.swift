@@ -18,7 +18,7 @@ extension EngineStore {
     ///   kind (``Decision/kind``).
     @discardableResult
     public func apply(_ decisions: [Decision]) throws -> ActionCounts {
-        var expire: [(Int64, String)] = [], cancel: [(Int64, String)] = [], close: [(Int64, String)] = []
+        var expire: [(Int64, String)] = [], cancel: [(Int64, String)] = [], close: [(Int64, String, String)] = []
         var offer: [(Int64, String, String)] = []
         var raise: [(String, Int, Int64?, Int64?, String?, String)] = []
         var repeats: [(Int64, String)] = [], stop: [(Int64, String)] = []
@@ -26,7 +26,7 @@ extension EngineStore {
             switch decision.action {
             case .expireHandoff(let handoff): expire.append((handoff, decision.reason))
             case .cancelHandoff(let handoff): cancel.append((handoff, decision.reason))
-            case .closeEscalation(let escalation): close.append((escalation, decision.reason))
+            case .closeEscalation(let escalation, let cause): close.append((escalation, cause.rawValue, decision.reason))
             case .offer(let supplier): offer.append((decision.incident!, supplier, decision.reason))
             case .raiseEscalation(let rule, let level, let handoff, let supplier):
                 raise.append((rule, level, decision.incident, handoff, supplier, decision.reason))
@@ -40,7 +40,10 @@ extension EngineStore {
                                  [expire.map { String($0.0) }, expire.map(\.1)])
         }
         changed["cancel"] += try run("siam.handoffs_cancel", ids: cancel)
-        changed["close"] += try run("siam.escalations_close", ids: close)
+        if !close.isEmpty {
+            changed["close"] += try count("SELECT count(*) AS n FROM siam.escalations_close($1::bigint[], $2::text[], $3::text[])",
+                                 [close.map { String($0.0) }, close.map(\.1), close.map(\.2)])
+        }
         changed["stop-routing"] += try run("siam.incidents_stop_routing", ids: stop)
         if !offer.isEmpty {
             changed["offer"] += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",

@@ -83,6 +83,21 @@ public struct EngineStore {
                 result[Int64(try row.int("incident")), default: []].append(
                     ComplaintRecord(source: try row.string("source"), receivedAt: try row.instant("received_at")))
             }
+        let bounces = try connection.query("""
+            SELECT incident, supplier, at, kind FROM siam.bounce WHERE incident = ANY ($1::bigint[]) ORDER BY incident, at
+            """, [idText]).rows.reduce(into: [Int64: [BounceRecord]]()) { result, row in
+                result[Int64(try row.int("incident")), default: []].append(BounceRecord(
+                    supplier: try row.string("supplier"), at: try row.instant("at"), kind: try row.enumValue("kind")))
+            }
+        let disputes = try connection.query("""
+            SELECT h.incident, d.id, d.handoff, h.to_supplier, d.ruling
+            FROM siam.scope_dispute AS d JOIN siam.handoff AS h ON h.id = d.handoff
+            WHERE h.incident = ANY ($1::bigint[]) ORDER BY d.id
+            """, [idText]).rows.reduce(into: [Int64: [DisputeRecord]]()) { result, row in
+                result[Int64(try row.int("incident")), default: []].append(DisputeRecord(
+                    id: Int64(try row.int("id")), handoff: Int64(try row.int("handoff")),
+                    supplier: try row.string("to_supplier"), ruling: try row.optionalString("ruling")))
+            }
         return incidents.map { incident in
             IncidentSnapshot(
                 incident: incident,
@@ -90,7 +105,9 @@ public struct EngineStore {
                 openAssignments: assignments[incident.id] ?? [],
                 escalations: escalations[incident.id] ?? [],
                 pauses: pauses[incident.id] ?? [],
-                complaints: complaints[incident.id] ?? [])
+                complaints: complaints[incident.id] ?? [],
+                bounces: bounces[incident.id] ?? [],
+                disputes: disputes[incident.id] ?? [])
         }
     }
 

@@ -14,7 +14,8 @@ extension Store {
     ) throws -> [Escalation] {
         try connection.query("""
             SELECT id, rule, level, incident, handoff, supplier, notify, reason, raised_at, notified_count,
-                   last_notified_at, acknowledged_at, acknowledged_by, closed_at, close_reason
+                   last_notified_at, acknowledged_at, acknowledged_by, closed_at, close_reason,
+                   level_raised_at, close_cause
             FROM siam.escalation
             WHERE (NOT $1::boolean OR closed_at IS NULL)
               AND ($2::bigint IS NULL OR incident = $2::bigint)
@@ -39,17 +40,25 @@ extension Store {
                     acknowledgedAt: try row.optionalInstant("acknowledged_at"),
                     acknowledgedBy: try row.optionalString("acknowledged_by"),
                     closedAt: try row.optionalInstant("closed_at"),
-                    closeReason: try row.optionalString("close_reason"))
+                    closeReason: try row.optionalString("close_reason"),
+                    levelRaisedAt: try row.instant("level_raised_at"),
+                    closeCause: try row.optionalString("close_cause").flatMap(EscalationCloseCause.init(rawValue:)))
             }
     }
 
-    /// Acknowledges an escalation: its repeats stop.
+    /// Acknowledges an escalation at its current level: its repeats stop until it climbs.
     public func acknowledge(escalation: Int64, by who: String) throws {
         _ = try call("SELECT siam.escalation_ack($1::bigint, $2) AS id", [escalation, who])
     }
 }
 
 extension Store {
+    /// Sets a rule's ascending thresholds (level N at `thresholds[N - 1]`).
+    public func setRuleThresholds(rule: String, thresholds: [Double]) throws {
+        _ = try call("SELECT siam.escalation_rule_set_thresholds($1, $2::numeric[]) AS rule",
+                     [rule, "{" + thresholds.map { String($0) }.joined(separator: ",") + "}"])
+    }
+
     /// Sets how often a rule repeats its unacknowledged escalations (nil: once) and the
     /// window its counts look back over (bounces, complaints).
     public func setRuleTiming(rule: String, repeatEvery: BusinessDuration?, window: BusinessDuration?) throws {

@@ -35,6 +35,11 @@ extension Store {
         _ = try call("SELECT siam.handoff_reject($1::bigint, $2, $3::boolean) AS id", [handoff, reason, outOfScope])
     }
 
+    /// The owner gives the incident back (a bounce): the daemon routes it to the next supplier.
+    public func handBack(incident: Int64, reason: String) throws {
+        _ = try call("SELECT siam.incident_hand_back($1::bigint, $2) AS id", [incident, reason])
+    }
+
     public func handoff(id: Int64) throws -> Handoff? {
         try handoffs(HandoffFilter(id: id)).first
     }
@@ -42,7 +47,7 @@ extension Store {
     public func handoffs(_ filter: HandoffFilter = HandoffFilter()) throws -> [Handoff] {
         try connection.query("""
             SELECT id, incident, from_supplier, to_supplier, part, state, offered_at, offered_by, accept_due,
-                   accept_calendar, answered_at, answered_by, reason, out_of_scope
+                   accept_calendar, answered_at, answered_by, reason, out_of_scope, automatic
             FROM siam.handoff
             WHERE ($1::bigint IS NULL OR incident = $1::bigint)
               AND ($2::text IS NULL OR state = $2::text)
@@ -65,7 +70,8 @@ extension Store {
                     answeredAt: try row.optionalInstant("answered_at"),
                     answeredBy: try row.optionalString("answered_by"),
                     reason: try row.optionalString("reason"),
-                    outOfScope: try row.bool("out_of_scope"))
+                    outOfScope: try row.bool("out_of_scope"),
+                    automatic: try row.bool("automatic"))
             }
     }
 }

@@ -50,13 +50,29 @@ struct DemoNarrator {
             let rule = data["rule"] as? String ?? "?"
             let level = data["level"] as? Int ?? 0
             let notify = data["notify"] as? String ?? "?"
-            let tag = rule == "bounce" ? "BOUNCE" : "ESCALATE"
-            line = Line(tag: tag, incident: event.incident, text: "\(rule) level \(level) to the \(notify): \(event.reason)")
+            let tag = rule == "bounce" ? "BOUNCE" : rule == "scope-dispute" ? "DISPUTE" : "ESCALATE"
+            line = Line(tag: tag, incident: event.incident,
+                        text: "escalation \(event.escalation ?? 0): \(rule) level \(level) to the \(notify): \(event.reason)")
+        case "escalation.level_raised":
+            let rule = data["rule"] as? String ?? "?"
+            let from = data["from_level"] as? Int ?? 0
+            let level = data["level"] as? Int ?? 0
+            line = Line(tag: "CLIMB", incident: event.incident,
+                        text: "escalation \(event.escalation ?? 0) (\(rule)) climbs from level \(from) to \(level): \(event.reason)")
+        case "escalation.acknowledged":
+            line = Line(tag: "ACK", incident: event.incident,
+                        text: "escalation \(event.escalation ?? 0) \(event.reason): its repeats stop until it climbs")
         case "escalation.repeated":
             line = Line(tag: "REPEAT", incident: event.incident, text: "escalation \(event.escalation ?? 0) again: \(event.reason)")
+        case "escalation.closed":
+            let cause = data["cause"] as? String ?? "?"
+            line = Line(tag: "CLOSE", incident: event.incident, text: "escalation \(event.escalation ?? 0) closed (\(cause))")
+        case "incident.handed_back":
+            line = Line(tag: "HANDBACK", incident: event.incident, text: "\(who) handed it back: \"\(event.reason)\"")
+        case "dispute.ruled":
+            line = Line(tag: "RULING", incident: event.incident, text: "the integrator ruled: \(event.reason)")
         case "incident.routing_stopped":
-            line = Line(tag: "STOP", incident: event.incident,
-                        text: "no more automatic reassignment (the offer made stands): \(event.reason)")
+            line = Line(tag: "STOP", incident: event.incident, text: event.reason)
         case "incident.state_changed":
             line = stateLine(event, to: data["to"] as? String ?? "")
         case "complaint.recorded":
@@ -112,6 +128,7 @@ struct DemoNarrator {
     /// ANSI colours of the tags that matter most.
     static let colours: [String: String] = [
         "EXPIRE": "33", "REASSIGN": "36", "REJECT": "35", "ESCALATE": "31", "BOUNCE": "1;31", "STOP": "1;31",
-        "ACCEPT": "32", "RESOLVE": "32", "DESK": "36", "COMPLAIN": "35",
+        "ACCEPT": "32", "RESOLVE": "32", "DESK": "36", "COMPLAIN": "35", "CLIMB": "31", "DISPUTE": "1;35",
+        "RULING": "36", "HANDBACK": "35", "ACK": "32",
     ]
 }

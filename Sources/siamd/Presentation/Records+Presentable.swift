@@ -153,15 +153,19 @@ extension Escalation: Presentable {
             ("notify", .string(notify)),
             ("reason", .string(reason)),
             ("raised_at", JSONValue(raisedAt)),
+            ("level_raised_at", JSONValue(levelRaisedAt)),
             ("notified_count", JSONValue(notifiedCount)),
             ("last_notified_at", JSONValue(lastNotifiedAt)),
             ("acknowledged_at", JSONValue(acknowledgedAt)),
             ("acknowledged_by", JSONValue(acknowledgedBy)),
             ("closed_at", JSONValue(closedAt)),
+            ("close_cause", JSONValue(closeCause?.rawValue)),
             ("close_reason", JSONValue(closeReason)),
         ]
     }
-    static var tableColumns: [String] { ["id", "rule", "level", "incident", "supplier", "notify", "raised_at", "acknowledged_by", "reason"] }
+    static var tableColumns: [String] {
+        ["id", "rule", "level", "incident", "supplier", "notify", "raised_at", "acknowledged_by", "close_cause", "reason"]
+    }
 }
 
 extension Event: Presentable {

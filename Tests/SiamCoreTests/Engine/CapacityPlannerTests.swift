@@ -69,10 +69,10 @@ struct CapacityPlannerTests {
               decisions: []),
         // Back below: it closes.
         .init(why: "close when below", suppliers: [acme(1, open: [raised(7, hoursAgo: 1)])],
-              decisions: [.about(.closeEscalation(escalation: 7), "acme back to 1/2", incident: nil)]),
+              decisions: [.about(.closeEscalation(escalation: 7, cause: .belowThreshold), "acme back to 1/2", incident: nil)]),
         // Acknowledged ones close as well.
         .init(why: "close acknowledged", suppliers: [acme(0, open: [raised(7, hoursAgo: 1, acknowledged: true)])],
-              decisions: [.about(.closeEscalation(escalation: 7), "acme back to 0/2", incident: nil)]),
+              decisions: [.about(.closeEscalation(escalation: 7, cause: .belowThreshold), "acme back to 0/2", incident: nil)]),
         // Other rules' escalations of the supplier are not touched.
         .init(why: "other rules ignored", suppliers: [acme(1, open: [raised(7, rule: "elsewhere", hoursAgo: 9)])],
               decisions: []),
@@ -92,21 +92,28 @@ struct CapacityPlannerTests {
                                      repeatEvery: nil, window: nil, enabled: false)],
               decisions: []),
         // Without a repeat interval an open level is left alone (no repeat, no next check);
-        // the next level is still raised.
+        // it still climbs to the next level.
         .init(why: "rule without repeat", suppliers: [acme(5, capacity: 5, open: [raised(rule: "load", hoursAgo: 30)])],
               rules: ladder, decisions: [raise("acme holds 5 open incidents, capacity 5 (100 %)", level: 2, rule: "load")]),
         // Ladder: 4 of 5 is 80 %: level 1 only.
         .init(why: "ladder level 1", suppliers: [acme(4, capacity: 5)], rules: ladder,
               decisions: [raise("acme holds 4 open incidents, capacity 5 (80 %)", level: 1, rule: "load")]),
-        // Ladder: 5 of 5 from nothing: both levels at once.
+        // Ladder: 5 of 5 from nothing: one escalation, straight at level 2.
         .init(why: "ladder both levels", suppliers: [acme(5, capacity: 5)], rules: ladder,
-              decisions: [raise("acme holds 5 open incidents, capacity 5 (100 %)", level: 1, rule: "load"),
-                          raise("acme holds 5 open incidents, capacity 5 (100 %)", level: 2, rule: "load")]),
-        // Ladder: down to 4 of 5: level 2 closes, level 1 stays.
+              decisions: [raise("acme holds 5 open incidents, capacity 5 (100 %)", level: 2, rule: "load")]),
+        // Ladder: level 1 open, up to 5 of 5: it climbs to level 2.
+        .init(why: "ladder climbs",
+              suppliers: [acme(5, capacity: 5, open: [raised(1, level: 1, rule: "load", hoursAgo: 1)])], rules: ladder,
+              decisions: [raise("acme holds 5 open incidents, capacity 5 (100 %)", level: 2, rule: "load")]),
+        // Ladder: down to 4 of 5: the level never drops, and 80 % is still reached: it stays.
         .init(why: "ladder partly down",
-              suppliers: [acme(4, capacity: 5, open: [raised(1, level: 1, rule: "load", hoursAgo: 1),
-                                                      raised(2, level: 2, rule: "load", hoursAgo: 1)])],
-              rules: ladder, decisions: [.about(.closeEscalation(escalation: 2), "acme back to 4/5", incident: nil)]),
+              suppliers: [acme(4, capacity: 5, open: [raised(2, level: 2, rule: "load", hoursAgo: 1)])],
+              rules: ladder, decisions: []),
+        // Ladder: down to 3 of 5, below the first threshold: it closes.
+        .init(why: "ladder below the first threshold",
+              suppliers: [acme(3, capacity: 5, open: [raised(2, level: 2, rule: "load", hoursAgo: 1)])],
+              rules: ladder,
+              decisions: [.about(.closeEscalation(escalation: 2, cause: .belowThreshold), "acme back to 3/5", incident: nil)]),
         // The reason's percent is truncated: 2 of 3 is 66 %.
         .init(why: "percent truncated", suppliers: [acme(2, capacity: 3)],
               rules: [EscalationRule(code: "capacity", measure: .capacity, thresholds: [60], notify: "integrator",
@@ -151,7 +158,7 @@ struct CapacityPlannerTests {
                     open[index].lastNotifiedAt = now
                     open[index].notifiedCount += 1
                     return "repeat \(id)"
-                case .closeEscalation(let id):
+                case .closeEscalation(let id, _):
                     open.removeAll { $0.id == id }
                     return "close \(id)"
                 default:

@@ -46,6 +46,8 @@ extension EscalationRule {
                        repeatEvery: 4 * 3_600, window: nil),
         EscalationRule(code: "no-supplier", measure: .unroutable, thresholds: [1], notify: "integrator",
                        repeatEvery: 3_600, window: nil),
+        EscalationRule(code: "scope-dispute", measure: .scopeDispute, thresholds: [1], notify: "integrator",
+                       repeatEvery: 4 * 3_600, window: nil),
     ]
 
     /// The seeded rule with this code.
@@ -136,13 +138,13 @@ extension Handoff {
     static func fixture(
         _ id: Int64, to supplier: String, state: HandoffState = .offered, incident: Int64 = 1,
         part: String? = nil, offeredAt: Instant = EngineTime.monday, acceptDue: Instant? = nil,
-        acceptCalendar: String? = nil
+        acceptCalendar: String? = nil, automatic: Bool = false
     ) -> Handoff {
         let answered = state == .offered ? nil : offeredAt.plus(minutes: 5)
         return Handoff(id: id, incident: incident, fromSupplier: nil, toSupplier: supplier, part: part, state: state,
-                       offeredAt: offeredAt, offeredBy: "integrator", acceptDue: acceptDue,
+                       offeredAt: offeredAt, offeredBy: automatic ? "siamd" : "integrator", acceptDue: acceptDue,
                        acceptCalendar: acceptCalendar, answeredAt: answered, answeredBy: answered.map { _ in supplier },
-                       reason: state == .rejected ? "not ours" : nil, outOfScope: false)
+                       reason: state == .rejected ? "not ours" : nil, outOfScope: false, automatic: automatic)
     }
 }
 
@@ -187,10 +189,21 @@ extension IncidentSnapshot {
     /// A snapshot of `incident` with nothing else unless given.
     static func fixture(
         _ incident: Incident = .fixture(), handoffs: [Handoff] = [], owners: [Assignment] = [],
-        escalations: [Escalation] = [], pauses: [Range<Instant>] = [], complaints: [ComplaintRecord] = []
+        escalations: [Escalation] = [], pauses: [Range<Instant>] = [], complaints: [ComplaintRecord] = [],
+        bounces: [BounceRecord]? = nil, disputes: [DisputeRecord] = []
     ) -> IncidentSnapshot {
         IncidentSnapshot(incident: incident, handoffs: handoffs, openAssignments: owners, escalations: escalations,
-                         pauses: pauses, complaints: complaints)
+                         pauses: pauses, complaints: complaints, bounces: bounces ?? BounceRecord.rejections(in: handoffs),
+                         disputes: disputes)
+    }
+}
+
+extension BounceRecord {
+    /// The bounces `siam.bounce` derives from these handoffs: each rejected offer of the
+    /// whole incident, at its answer.
+    static func rejections(in handoffs: [Handoff]) -> [BounceRecord] {
+        handoffs.filter { $0.part == nil && $0.state == .rejected }
+            .map { BounceRecord(supplier: $0.toSupplier, at: $0.answeredAt!, kind: .rejected) }
     }
 }
 

@@ -11,7 +11,7 @@ struct EngineGapTests {
         let plan = CapacityPlanner.plan(
             [SupplierLoad(supplier: "acme", capacity: nil, load: 5, openEscalations: [open])],
             rules: EscalationRule.schemaDefaults, now: EngineTime.monday.plus(minutes: 10))
-        #expect(plan.decisions == [.about(.closeEscalation(escalation: 7), "acme back to 5/unlimited", incident: nil)])
+        #expect(plan.decisions == [.about(.closeEscalation(escalation: 7, cause: .belowThreshold), "acme back to 5/unlimited", incident: nil)])
     }
 
     /// An escalation of a rule that was disabled is not notified again.

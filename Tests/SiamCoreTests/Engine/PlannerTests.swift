@@ -260,10 +260,14 @@ struct PlannerTests {
     static let slaIncident = Incident.fixture(onHold: true, acknowledgeDue: t("2026-01-05T10:00:00Z"),
                                               resolveDue: t("2026-01-06T09:00:00Z"), slaCalendar: "eu")
 
-    static func sla(_ which: String, _ level: Int) -> Decision {
-        let percent = [50, 75, 90, 100][level - 1]
+    /// The one decision that takes a clock's escalation from level `from` (0: none yet) to
+    /// `level`, naming the levels a catch-up passes over.
+    static func sla(_ which: String, _ level: Int, from: Int = 0) -> Decision {
+        let percents = [50, 75, 90, 100]
         let due = which == "acknowledge" ? "2026-01-05T10:00:00Z" : "2026-01-06T09:00:00Z"
-        return .about(.raise("sla-\(which)", level), "SLA \(which) \(percent) % elapsed (due \(due))")
+        let skipped = (from + 1..<max(level, from + 1)).map { "level \($0) (\(percents[$0 - 1]) %)" }
+        let caughtUp = skipped.isEmpty ? "" : "; caught up, passing over \(skipped.joined(separator: ", "))"
+        return .about(.raise("sla-\(which)", level), "SLA \(which) \(percents[level - 1]) % elapsed (due \(due))\(caughtUp)")
     }
 
     static let slaCases: [PlanCase] = [
@@ -273,25 +277,26 @@ struct PlannerTests {
         // One second before 50 %: still nothing.
         .init(why: "just before 50 %", snapshot: .fixture(slaIncident), now: t("2026-01-05T09:29:59Z"),
               decisions: [], nextCheck: t("2026-01-05T09:30:00Z")),
-        // 45 min: acknowledge 50 % and 75 %; next is 90 % (54 min).
+        // 45 min, first look: one acknowledge escalation, straight at level 2 (75 %), passing
+        // over 50 %; next is 90 % (54 min).
         .init(why: "acknowledge 75 %", snapshot: .fixture(slaIncident), now: t("2026-01-05T09:45:00Z"),
-              decisions: [sla("acknowledge", 1), sla("acknowledge", 2)], nextCheck: t("2026-01-05T09:54:00Z")),
+              decisions: [sla("acknowledge", 2)], nextCheck: t("2026-01-05T09:54:00Z")),
         // Acknowledge overdue; resolve 50 % (4 business hours: 15:00 Berlin) one second away.
         .init(why: "acknowledge overdue", snapshot: .fixture(slaIncident), now: t("2026-01-05T13:59:59Z"),
-              decisions: (1...4).map { sla("acknowledge", $0) }, nextCheck: t("2026-01-05T14:00:00Z")),
+              decisions: [sla("acknowledge", 4)], nextCheck: t("2026-01-05T14:00:00Z")),
         // Resolve 50 % reached; 75 % is 6 business hours (the evening closing, 17:00 Berlin =
         // 16:00Z), but the first repeat of what was just raised comes earlier, an hour on.
         .init(why: "resolve 50 %", snapshot: .fixture(slaIncident), now: t("2026-01-05T14:00:00Z"),
-              decisions: (1...4).map { sla("acknowledge", $0) } + [sla("resolve", 1)],
+              decisions: [sla("acknowledge", 4)] + [sla("resolve", 1)],
               nextCheck: t("2026-01-05T15:00:00Z")),
         // Overnight the office is closed: after 75 %, 90 % is Tuesday 09:12 Berlin (08:12Z); repeats
         // run in real time, so the first repeat of what was just raised (midnight) comes first.
         .init(why: "overnight", snapshot: .fixture(slaIncident), now: t("2026-01-05T23:00:00Z"),
-              decisions: (1...4).map { sla("acknowledge", $0) } + [sla("resolve", 1), sla("resolve", 2)],
+              decisions: [sla("acknowledge", 4)] + [sla("resolve", 2)],
               nextCheck: t("2026-01-06T00:00:00Z")),
-        // Past resolve due: every level of both; no threshold is left, only the first repeats.
+        // Past resolve due: both straight to level 4; no threshold is left, only the first repeats.
         .init(why: "all overdue", snapshot: .fixture(slaIncident), now: t("2026-01-06T09:30:00Z"),
-              decisions: (1...4).map { sla("acknowledge", $0) } + (1...4).map { sla("resolve", $0) },
+              decisions: [sla("acknowledge", 4)] + [sla("resolve", 4)],
               nextCheck: t("2026-01-06T10:30:00Z")),
         // Levels raised before are not raised again; the next check is the earlier of the next
         // threshold (acknowledge 90 % at 09:54Z) and the repeats (10:45Z).
@@ -317,7 +322,7 @@ struct PlannerTests {
               snapshot: .fixture(.fixture(state: .inProgress, owner: "beta", acknowledgeDue: t("2026-01-05T10:00:00Z"),
                                           resolveDue: t("2026-01-06T09:00:00Z"), slaCalendar: "eu")),
               now: t("2026-01-05T14:00:00Z"),
-              decisions: (1...4).map { sla("acknowledge", $0) } + [sla("resolve", 1)],
+              decisions: [sla("acknowledge", 4)] + [sla("resolve", 1)],
               nextCheck: t("2026-01-05T15:00:00Z")),
         // An ended pause (09:10Z-09:40Z, 24×7) pushes the thresholds after it by 30 minutes:
         // acknowledge 1 h is due 10:30Z and its 50 % is 10:00Z, not 09:30Z.
@@ -362,7 +367,9 @@ struct PlannerTests {
               decisions: [accept(1)], nextCheck: t("2026-01-05T09:22:30Z")),
         // At 90 % the next check is the deadline itself, not a 100 % level.
         .init(why: "90 %", snapshot: offered, now: t("2026-01-05T09:29:59Z"),
-              decisions: [accept(1), accept(2), accept(3)], nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.raise("ola-accept", 3, handoff: 1, supplier: "acme"),
+                                 "OLA accept (acme, handoff 1) 90 % elapsed (due 2026-01-05T09:30:00Z); caught up, passing over level 1 (50 %), level 2 (75 %)")],
+              nextCheck: t("2026-01-05T09:30:00Z")),
         // At 100 % the offer expires instead: no level 4, and its open escalations close.
         .init(why: "100 % expires, no level",
               snapshot: .fixture(handoffs: offered.handoffs, escalations: [
@@ -371,7 +378,7 @@ struct PlannerTests {
               now: t("2026-01-05T09:30:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                  .about(.closeEscalation(escalation: 5), "handoff 1 ended"),
+                  .about(.closeEscalation(escalation: 5, cause: .expired), "handoff 1 expired"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
               ],
               nextCheck: t("2026-01-05T09:30:00Z")),
@@ -409,19 +416,49 @@ struct PlannerTests {
          .fixture(3, to: "gamma", state: .rejected, offeredAt: t("2026-01-05T09:20:00Z"))]
     }
 
+    static func bounced(_ count: Int, _ who: String, stop tail: String) -> [Decision] {
+        [.about(.raise("bounce", 1), "bounced \(count) times within 1d (\(who)): ping-pong"),
+         .about(.stopRouting, "bounced \(count) times within 1d: automatic routing stopped until a person offers it; \(tail)")]
+    }
+
     static let bounceCases: [PlanCase] = [
-        // Three handoffs within 24 h (the first exactly 24 h ago still counts): a bounce escalation,
-        // routing stops, and no offer is made although delta could take it.
-        .init(why: "third handoff in the window",
+        // Three refusals within 24 h (answered 09:35Z yesterday, 09:15Z, 09:25Z): a bounce
+        // escalation, routing stops, and no offer is made although delta could take it.
+        .init(why: "third bounce in the window",
               snapshot: .fixture(handoffs: rejections(firstAt: t("2026-01-04T09:30:00Z"))),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.raise("bounce", 1), "handed off 3 times within 1d: ping-pong"),
-                          .about(.stopRouting, "handed off 3 times within 1d; a person has to choose")]),
-        // The first one 24 h and 1 s ago is outside the window: two only, routed to delta.
-        .init(why: "first handoff outside the window",
-              snapshot: .fixture(handoffs: rejections(firstAt: t("2026-01-04T09:29:59Z"))),
+              decisions: bounced(3, "acme rejected, beta rejected, gamma rejected", stop: "no offer stands")),
+        // Exactly 24 h old still counts; 24 h and 1 s old does not.
+        .init(why: "at the window's edge",
+              snapshot: .fixture(handoffs: rejections(firstAt: monday), bounces: [
+                  BounceRecord(supplier: "acme", at: t("2026-01-04T09:30:00Z"), kind: .rejected),
+                  BounceRecord(supplier: "beta", at: t("2026-01-05T09:15:00Z"), kind: .rejected),
+                  BounceRecord(supplier: "gamma", at: t("2026-01-05T09:25:00Z"), kind: .rejected)]),
+              world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
+              decisions: bounced(3, "acme rejected, beta rejected, gamma rejected", stop: "no offer stands")),
+        .init(why: "first bounce outside the window",
+              snapshot: .fixture(handoffs: rejections(firstAt: monday), bounces: [
+                  BounceRecord(supplier: "acme", at: t("2026-01-04T09:29:59Z"), kind: .rejected),
+                  BounceRecord(supplier: "beta", at: t("2026-01-05T09:15:00Z"), kind: .rejected),
+                  BounceRecord(supplier: "gamma", at: t("2026-01-05T09:25:00Z"), kind: .rejected)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
               decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")],
+              nextCheck: t("2026-01-05T09:30:00Z")),
+        // Expiries are neglect, not bounces (the OLA accept clock escalates them): three
+        // offers let expire are no ping-pong, and the first routing is none either.
+        .init(why: "expiries are no bounces",
+              snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired),
+                                            .fixture(2, to: "beta", state: .expired),
+                                            .fixture(3, to: "gamma", state: .expired)]),
+              world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
+              decisions: [.about(.offer(to: "delta"), "after an expired offer: best eligible supplier (rank 4, load 0/unlimited)")],
+              nextCheck: t("2026-01-05T09:30:00Z")),
+        // One expiry and one rejection: one bounce, no ping-pong (the old count said two).
+        .init(why: "expiry plus rejection is one bounce",
+              snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired),
+                                            .fixture(2, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:10:00Z"))]),
+              world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
+              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")],
               nextCheck: t("2026-01-05T09:30:00Z")),
         // Offers of parts are not handoffs of the incident: no ping-pong.
         .init(why: "parts do not count",
@@ -431,21 +468,36 @@ struct PlannerTests {
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
               decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")],
               nextCheck: t("2026-01-05T09:30:00Z")),
-        // The third handoff is still open: bounce and stop, nothing to route anyway.
-        .init(why: "third handoff still offered",
-              snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .rejected),
-                                            .fixture(2, to: "beta", state: .rejected),
-                                            .fixture(3, to: "gamma")]),
+        // A hand-back is a bounce of the supplier that held it; the next offer goes elsewhere.
+        .init(why: "handed back, then offered on",
+              snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .accepted)],
+                                 bounces: [BounceRecord(supplier: "acme", at: t("2026-01-05T09:20:00Z"), kind: .handedBack)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.raise("bounce", 1), "handed off 3 times within 1d: ping-pong"),
-                          .about(.stopRouting, "handed off 3 times within 1d; a person has to choose")]),
+              decisions: [.about(.offer(to: "beta"), "handed back by its owner: best eligible supplier (rank 2, load 0/unlimited)")],
+              nextCheck: t("2026-01-05T09:30:00Z")),
+        // The stop withdraws the daemon's own standing offer ...
+        .init(why: "the daemon's standing offer is withdrawn",
+              snapshot: .fixture(handoffs: rejections(firstAt: monday) + [.fixture(4, to: "delta", automatic: true)],
+                                 bounces: BounceRecord.rejections(in: rejections(firstAt: monday))),
+              world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
+              decisions: [bounced(3, "acme rejected, beta rejected, gamma rejected", stop: "")[0],
+                          .about(.cancelHandoff(handoff: 4),
+                                 "routing stopped (ping-pong): the daemon's offer is withdrawn; a person chooses who gets the work"),
+                          .about(.stopRouting, "bounced 3 times within 1d: automatic routing stopped until a person offers it; the daemon's standing offer 4 to delta is withdrawn")],
+              nextCheck: t("2026-01-05T09:30:00Z")),
+        // ... and keeps a person's: a person chose that supplier.
+        .init(why: "a person's standing offer stands",
+              snapshot: .fixture(handoffs: rejections(firstAt: monday) + [.fixture(4, to: "delta")]),
+              world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
+              decisions: bounced(3, "acme rejected, beta rejected, gamma rejected",
+                                 stop: "the standing offer 4 to delta, made by a person, stands")),
         // Raised before and routing already stopped: nothing more.
         .init(why: "already stopped",
               snapshot: .fixture(.fixture(routingStopped: true), handoffs: rejections(firstAt: monday),
                                  escalations: [.fixture(4, rule: "bounce", raisedAt: t("2026-01-05T09:20:00Z"))]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"), decisions: []),
-        // A person offered it again (routing resumed) and it was rejected: the bounce is not
-        // raised twice, and routing goes on.
+        // A person offered it again (routing resumed) and it was rejected: the bounce, at its
+        // only level already, is not raised again, and routing goes on.
         .init(why: "resumed by a person",
               snapshot: .fixture(handoffs: rejections(firstAt: monday)
                                      + [.fixture(4, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:25:00Z"))],
@@ -460,8 +512,10 @@ struct PlannerTests {
 
     // MARK: Complaints
 
-    static func complaint(_ level: Int, _ weight: Int, customers: Int, users: Int) -> Decision {
-        .about(.raise("complaint", level), "complaints weigh \(weight) (\(customers) from the customer, \(users) from users)")
+    static func complaint(_ level: Int, _ weight: Int, customers: Int, users: Int, from: Int = 0) -> Decision {
+        let caughtUp = level - from > 1 ? "; caught up, passing over level 1 (1)" : ""
+        return .about(.raise("complaint", level),
+                      "complaints weigh \(weight) (\(customers) from the customer, \(users) from users)\(caughtUp)")
     }
 
     static let held = Incident.fixture(onHold: true)
@@ -476,15 +530,15 @@ struct PlannerTests {
         // One customer: weight 2, level 1 only.
         .init(why: "one customer", snapshot: .fixture(held, complaints: [.customer()]),
               decisions: [complaint(1, 2, customers: 1, users: 0)]),
-        // A customer and a user: weight 3 reaches level 2 as well.
+        // A customer and a user: weight 3 reaches level 2 at once (one escalation, level 2).
         .init(why: "customer and user", snapshot: .fixture(held, complaints: [.customer(), .user()]),
-              decisions: [complaint(1, 3, customers: 1, users: 1), complaint(2, 3, customers: 1, users: 1)]),
+              decisions: [complaint(2, 3, customers: 1, users: 1)]),
         // Two users weigh 2: level 1 only.
         .init(why: "two users", snapshot: .fixture(held, complaints: [.user(), .user()]),
               decisions: [complaint(1, 2, customers: 0, users: 2)]),
         // Three users weigh as much as a customer and a user.
         .init(why: "three users", snapshot: .fixture(held, complaints: [.user(), .user(), .user()]),
-              decisions: [complaint(1, 3, customers: 0, users: 3), complaint(2, 3, customers: 0, users: 3)]),
+              decisions: [complaint(2, 3, customers: 0, users: 3)]),
         // A customer complaint one second older than the 7-day window no longer counts.
         .init(why: "outside the window",
               snapshot: .fixture(held, complaints: [.customer(at: t("2025-12-29T08:59:59Z")), .user()]),
@@ -492,12 +546,12 @@ struct PlannerTests {
         // Exactly 7 days old still counts.
         .init(why: "at the window's edge",
               snapshot: .fixture(held, complaints: [.customer(at: t("2025-12-29T09:00:00Z")), .user()]),
-              decisions: [complaint(1, 3, customers: 1, users: 1), complaint(2, 3, customers: 1, users: 1)]),
-        // Level 1 raised before: only level 2.
+              decisions: [complaint(2, 3, customers: 1, users: 1)]),
+        // Level 1 raised before: it climbs to level 2.
         .init(why: "level 1 raised before",
               snapshot: .fixture(held, escalations: [.fixture(3, rule: "complaint", level: 1)],
                                  complaints: [.customer(), .user()]),
-              decisions: [complaint(2, 3, customers: 1, users: 1)]),
+              decisions: [complaint(2, 3, customers: 1, users: 1, from: 1)]),
     ]
 
     @Test(arguments: complaintCases)
@@ -510,25 +564,25 @@ struct PlannerTests {
         .init(why: "acknowledged",
               snapshot: .fixture(.fixture(state: .assigned, owner: "acme", acknowledgedAt: t("2026-01-05T09:20:00Z")),
                                  escalations: [.fixture(1, rule: "sla-acknowledge", lastNotifiedAt: t("2026-01-04T09:00:00Z"))]),
-              decisions: [.about(.closeEscalation(escalation: 1), "acknowledged")]),
+              decisions: [.about(.closeEscalation(escalation: 1, cause: .workStarted), "work started")]),
         // The offer was accepted: its OLA accept escalation closes.
         .init(why: "handoff accepted",
               snapshot: .fixture(.fixture(state: .assigned, owner: "acme"),
                                  handoffs: [.fixture(1, to: "acme", state: .accepted)],
                                  escalations: [.fixture(2, rule: "ola-accept", handoff: 1, supplier: "acme")]),
-              decisions: [.about(.closeEscalation(escalation: 2), "handoff 1 accepted")]),
+              decisions: [.about(.closeEscalation(escalation: 2, cause: .accepted), "handoff 1 accepted")]),
         // The offer was rejected: likewise.
         .init(why: "handoff rejected",
               snapshot: .fixture(held, handoffs: [.fixture(1, to: "acme", state: .rejected)],
                                  escalations: [.fixture(2, rule: "ola-accept", handoff: 1, supplier: "acme")]),
-              decisions: [.about(.closeEscalation(escalation: 2), "handoff 1 rejected")]),
-        // The offer is withdrawn in this very pass (acme suspended): closes as "ended".
+              decisions: [.about(.closeEscalation(escalation: 2, cause: .rejected), "handoff 1 rejected")]),
+        // The offer is withdrawn in this very pass (acme suspended): closes as "withdrawn".
         .init(why: "handoff cancelled now",
               snapshot: .fixture(held, handoffs: [.fixture(1, to: "acme")],
                                  escalations: [.fixture(2, rule: "ola-accept", handoff: 1, supplier: "acme")]),
               world: .fixture(status: ["acme": .suspended]),
               decisions: [.about(.cancelHandoff(handoff: 1), "supplier acme is suspended"),
-                          .about(.closeEscalation(escalation: 2), "handoff 1 ended")],
+                          .about(.closeEscalation(escalation: 2, cause: .withdrawn), "handoff 1 withdrawn")],
               nextCheck: monday),
         // A still-open offer keeps its escalation (until its next repeat).
         .init(why: "handoff still offered",
@@ -541,7 +595,7 @@ struct PlannerTests {
                                  handoffs: [.fixture(1, to: "beta", state: .accepted), .fixture(2, to: "acme", state: .accepted)],
                                  owners: [.owner("acme", handoff: 2)],
                                  escalations: [.fixture(3, rule: "ola-resolve", handoff: 1, supplier: "beta")]),
-              decisions: [.about(.closeEscalation(escalation: 3), "beta no longer holds it")]),
+              decisions: [.about(.closeEscalation(escalation: 3, cause: .handedOn), "beta no longer holds it")]),
         // The owner still holds it: its OLA resolve escalation stays.
         .init(why: "owner unchanged",
               snapshot: .fixture(.fixture(state: .assigned, owner: "beta"),
@@ -553,11 +607,11 @@ struct PlannerTests {
         .init(why: "unroutable, now owned",
               snapshot: .fixture(.fixture(state: .assigned, owner: "beta"),
                                  escalations: [.fixture(4, rule: "no-supplier")]),
-              decisions: [.about(.closeEscalation(escalation: 4), "owned by beta")]),
+              decisions: [.about(.closeEscalation(escalation: 4, cause: .routed), "owned by beta")]),
         // Unroutable, then offered (by a person or an earlier pass): closes.
         .init(why: "unroutable, now offered",
               snapshot: .fixture(handoffs: [.fixture(1, to: "beta")], escalations: [.fixture(4, rule: "no-supplier")]),
-              decisions: [.about(.closeEscalation(escalation: 4), "offered")]),
+              decisions: [.about(.closeEscalation(escalation: 4, cause: .routed), "offered")]),
         // Unroutable and the owner must still move: stays open.
         .init(why: "unroutable, owner still suspended",
               snapshot: .fixture(.fixture(state: .inProgress, owner: "acme"), escalations: [.fixture(4, rule: "no-supplier")]),
@@ -568,9 +622,9 @@ struct PlannerTests {
               snapshot: .fixture(.fixture(state: .resolved, owner: "acme", resolvedAt: monday),
                                  escalations: [.fixture(5, rule: "sla-resolve", level: 2), .fixture(6, rule: "bounce"),
                                                .fixture(7, rule: "complaint", level: 1)]),
-              decisions: [.about(.closeEscalation(escalation: 5), "incident resolved"),
-                          .about(.closeEscalation(escalation: 6), "incident resolved"),
-                          .about(.closeEscalation(escalation: 7), "incident resolved")]),
+              decisions: [.about(.closeEscalation(escalation: 5, cause: .resolved), "incident resolved"),
+                          .about(.closeEscalation(escalation: 6, cause: .resolved), "incident resolved"),
+                          .about(.closeEscalation(escalation: 7, cause: .resolved), "incident resolved")]),
         // Closed ones are not closed again.
         .init(why: "already closed",
               snapshot: .fixture(.fixture(state: .resolved, owner: "acme", resolvedAt: monday),
@@ -601,11 +655,11 @@ struct PlannerTests {
     static let repeatCases: [PlanCase] = [
         // Exactly one interval since the last notification: repeat; the next one an hour on.
         .init(why: "due exactly", snapshot: repeating(last: "2026-01-05T08:00:00Z"),
-              decisions: [.about(.repeatEscalation(escalation: 9), "not acknowledged since 2026-01-05T08:00:00Z (notified 1×)")],
+              decisions: [.about(.repeatEscalation(escalation: 9), "level 1 not acknowledged since 2026-01-05T08:00:00Z (notified 1×)")],
               nextCheck: t("2026-01-05T10:00:00Z")),
         // Long overdue (a daemon was down): one repeat, not one per missed interval.
         .init(why: "overdue", snapshot: repeating(last: "2026-01-05T06:30:00Z", count: 3),
-              decisions: [.about(.repeatEscalation(escalation: 9), "not acknowledged since 2026-01-05T06:30:00Z (notified 3×)")],
+              decisions: [.about(.repeatEscalation(escalation: 9), "level 1 not acknowledged since 2026-01-05T06:30:00Z (notified 3×)")],
               nextCheck: t("2026-01-05T10:00:00Z")),
         // One second early: no repeat; the next check is the repeat instant.
         .init(why: "one second early", snapshot: repeating(last: "2026-01-05T08:00:01Z"),
@@ -647,7 +701,7 @@ struct PlannerTests {
             complaints: [.customer(), .customer()])
         PlanCase(why: "\(state)", snapshot: finished, now: Self.t("2026-01-05T12:00:00Z"),
                  decisions: [.about(.cancelHandoff(handoff: 3), "incident \(state.rawValue)"),
-                             .about(.closeEscalation(escalation: 8), "incident \(state.rawValue)")])
+                             .about(.closeEscalation(escalation: 8, cause: state == .cancelled ? .cancelled : .resolved), "incident \(state.rawValue)")])
             .check()
     }
 
@@ -662,7 +716,7 @@ struct PlannerTests {
         let snapshot = IncidentSnapshot.fixture(.fixture(onHold: true, openedAt: Self.t("2026-01-05T07:30:00Z"),
                                                          acknowledgeDue: Self.t("2026-01-05T08:30:00Z")))
         let plan = Planner.plan(snapshot, world: &world, now: Self.monday)
-        #expect(plan.decisions.map(\.action) == (1...4).map { Decision.Action.raise("sla-acknowledge", $0) })
+        #expect(plan.decisions.map(\.action) == [Decision.Action.raise("sla-acknowledge", 4)])
         #expect(plan.nextCheck == Self.t("2026-01-05T10:00:00Z"))
     }
 
@@ -701,11 +755,11 @@ struct PlannerTests {
                  now: Self.t("2026-01-05T09:40:00Z"),
                  decisions: [
                      .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                     .about(.closeEscalation(escalation: 2), "handoff 1 ended"),
+                     .about(.closeEscalation(escalation: 2, cause: .expired), "handoff 1 expired"),
                      .about(.raise("sla-acknowledge", 1), "SLA acknowledge 50 % elapsed (due 2026-01-05T10:00:00Z)"),
+                     // Escalation 3 climbs from level 1; the climb notifies, so it does not repeat too.
                      .about(.raise("complaint", 2), "complaints weigh 3 (1 from the customer, 1 from users)"),
                      .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
-                     .about(.repeatEscalation(escalation: 3), "not acknowledged since 2026-01-05T08:00:00Z (notified 1×)"),
                  ],
                  // Offers changed: now, before the 75 % threshold (09:45Z) and the repeat (10:40Z).
                  nextCheck: Self.t("2026-01-05T09:40:00Z"))

@@ -16,11 +16,13 @@ public struct Handoff: Sendable, Equatable {
     public var answeredBy: String?
     public var reason: String?
     public var outOfScope: Bool
+    /// Made by the daemon (routing, reassignment), not by a person.
+    public var automatic: Bool
 
     public init(id: Int64, incident: Int64, fromSupplier: String?, toSupplier: String, part: String?,
                 state: HandoffState, offeredAt: Instant, offeredBy: String, acceptDue: Instant?,
                 acceptCalendar: String?, answeredAt: Instant?, answeredBy: String?, reason: String?,
-                outOfScope: Bool) {
+                outOfScope: Bool, automatic: Bool = false) {
         self.id = id
         self.incident = incident
         self.fromSupplier = fromSupplier
@@ -35,5 +37,6 @@ public struct Handoff: Sendable, Equatable {
         self.answeredBy = answeredBy
         self.reason = reason
         self.outOfScope = outOfScope
+        self.automatic = automatic
     }
 }

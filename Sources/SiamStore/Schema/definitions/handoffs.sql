@@ -106,11 +106,12 @@ BEGIN
 
     v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, p_to_supplier);
     v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
-    INSERT INTO siam.handoff (incident, from_supplier, to_supplier, part, offered_at, accept_due, accept_calendar, reason)
+    INSERT INTO siam.handoff (incident, from_supplier, to_supplier, part, offered_at, accept_due, accept_calendar, reason,
+                              automatic)
     VALUES (p_incident, CASE WHEN p_part IS NULL THEN v_incident.owner END, p_to_supplier, p_part, v_now,
             siam.business_deadline(v_calendar, v_now, v_ola.accept_within),
             CASE WHEN v_ola.accept_within IS NOT NULL THEN v_calendar END,
-            p_reason)
+            p_reason, coalesce(p_automatic, false))
     RETURNING id INTO v_id;
     -- A person choosing a supplier is the "person acts" that resumes automatic routing.
     UPDATE siam.incident
@@ -338,10 +339,10 @@ BEGIN
         LEFT JOIN LATERAL siam.matching_target('ola', e.priority, e.service, e.supplier) AS o ON true
     ), offered AS (
         INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
-                                  accept_due, accept_calendar, reason)
+                                  accept_due, accept_calendar, reason, automatic)
         SELECT t.incident, t.owner, t.supplier, v_now, v_actor,
                siam.business_deadline(t.calendar, v_now, t.accept_within),
-               CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason
+               CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason, true
         FROM targeted AS t
         ORDER BY t.n
         RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
@@ -411,3 +412,67 @@ END
 $$;
 COMMENT ON FUNCTION siam.handoff_cancel(bigint, text) IS
     'Withdraws an offered handoff with a reason; does nothing (returns NULL) when it is no longer offered.';
+
+-- Bounces ------------------------------------------------------------------------------
+-- The one definition of a bounce (docs/schema.md): the daemon's ping-pong rule and the
+-- scorecard both read this view.
+
+CREATE OR REPLACE VIEW siam.bounce WITH (security_invoker = true) AS
+SELECT h.incident,
+       h.answered_at AS at,
+       h.to_supplier::text AS supplier,
+       'rejected'::text AS kind,
+       h.id AS handoff,
+       EXISTS (SELECT 1 FROM siam.scope_dispute AS d
+               WHERE d.handoff = h.id AND d.ruling = 'out_of_scope') AS fair
+FROM siam.handoff AS h
+WHERE h.part IS NULL AND h.state = 'rejected'
+UNION ALL
+SELECT a.incident, a.ended_at, a.supplier::text, 'handed back', a.handoff, false
+FROM siam.assignment AS a
+WHERE a.role = 'owner' AND a.handed_back;
+COMMENT ON VIEW siam.bounce IS
+    'Bounces: work moving away from a supplier that refused it (a rejected offer of the whole incident) or gave it back after holding it (siam.incident_hand_back). The first routing is none, nor an expiry (neglect: the OLA accept clock escalates it), nor a move the integrator makes. Ping-pong counts these within the bounce rule''s window; the scorecard charges each to its supplier unless fair.';
+COMMENT ON COLUMN siam.bounce.at IS 'When the work moved away: the rejection, or the hand-back.';
+COMMENT ON COLUMN siam.bounce.supplier IS 'The supplier that refused it or handed it back: the one charged.';
+COMMENT ON COLUMN siam.bounce.kind IS 'rejected or handed back.';
+COMMENT ON COLUMN siam.bounce.handoff IS 'The rejected offer, or the accepted offer that began the span handed back.';
+COMMENT ON COLUMN siam.bounce.fair IS
+    'A rejection whose scope dispute the integrator upheld (ruled out of scope): counted by ping-pong, not charged in the scorecard.';
+
+CREATE OR REPLACE FUNCTION siam.incident_hand_back(p_incident bigint, p_reason text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    -- Who calls, decided once (it reads the role's memberships).
+    v_caller text := siam.caller_supplier();
+    v_incident siam.incident;
+    v_now timestamptz := siam.clock();
+BEGIN
+    PERFORM siam.check_text(p_reason, 'a reason for handing it back', 'reason');
+    v_incident := siam.lock_incident(p_incident);
+    IF v_incident.owner IS NULL THEN
+        RAISE EXCEPTION 'incident % has no owner: there is nothing to hand back', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF v_caller IS NOT NULL AND v_caller <> v_incident.owner THEN
+        RAISE EXCEPTION 'incident % is owned by another supplier: only its owner can hand it back', p_incident
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v_incident.state NOT IN ('assigned', 'in_progress') THEN
+        RAISE EXCEPTION 'incident % is %: only an assigned or in-progress incident can be handed back', p_incident, v_incident.state
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = CASE WHEN v_incident.state = 'pending' THEN 'set it to in_progress first (the customer''s wait ends)' END;
+    END IF;
+    UPDATE siam.assignment SET ended_at = v_now, handed_back = true
+    WHERE incident = p_incident AND role = 'owner' AND ended_at IS NULL;
+    UPDATE siam.incident SET owner = NULL, state = 'new', updated_at = v_now, next_check_at = v_now
+    WHERE id = p_incident;
+    PERFORM siam.record_event('incident.handed_back', p_reason,
+        p_incident => p_incident, p_supplier => v_incident.owner,
+        p_data => jsonb_build_object('from', v_incident.owner, 'previous_state', v_incident.state));
+    RETURN p_incident;
+END
+$$;
+COMMENT ON FUNCTION siam.incident_hand_back(bigint, text) IS
+    'The owner gives the incident back (reason required): its ownership ends, the incident is new again and the daemon routes it to the next eligible supplier (not to this one). A bounce (siam.bounce). The owner supplier, or the integrator on its behalf.';
