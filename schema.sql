@@ -3098,14 +3098,14 @@ BEGIN
          AND e.handoff IS NOT DISTINCT FROM input.handoff
          AND e.supplier IS NOT DISTINCT FROM input.supplier
         ORDER BY e.id, input.level DESC
-        FOR UPDATE OF e
     ), climbed AS (
         UPDATE siam.escalation AS x
         SET level = c.level, level_raised_at = v_now, reason = c.reason,
             acknowledged_at = NULL, acknowledged_by = NULL,
             notified_count = x.notified_count + 1, last_notified_at = v_now
         FROM current AS c
-        WHERE x.id = c.id AND c.level > c.from_level
+        -- Compared on the row itself, so that a concurrent climb is seen (re-checked under its lock).
+        WHERE x.id = c.id AND x.level < c.level AND x.closed_at IS NULL
         RETURNING x.id, x.rule, c.from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
     ), raised AS (
         INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason,
@@ -4391,7 +4391,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('catalog', '821fbf03cf40a197'),
     ('incidents', '3264016654a372f8'),
     ('handoffs', '04471f4c56287ccd'),
-    ('escalations', '7789e60dd76c7e9d'),
+    ('escalations', '7e1c1a2b43d3da2d'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
     ('reports', 'e358ea7515e93dc0'),

@@ -89,8 +89,8 @@ import Testing
         #expect(routed.contains(.offer(to: "gamma")))
         #expect(try engine.pass().decisions.contains { if case .closeEscalation = $0.action { return true } else { return false } })
         #expect(try engine.escalations(id).first { $0.rule == "no-supplier" }?.closeReason == "offered")
-        // The third handoff within 24h also counts as ping-pong.
-        #expect(try engine.escalations(id).contains { $0.rule == "bounce" })
+        // Two refusals and the first routing are no ping-pong (three bounces are).
+        #expect(!(try engine.escalations(id).contains { $0.rule == "bounce" }))
     }
 
     @Test func workOfASuspendedSupplierMovesElsewhere() throws {
@@ -112,7 +112,7 @@ import Testing
         #expect(report.decisions.first { $0.incident == owned }?.reason.hasPrefix("the owner can no longer hold it") == true)
     }
 
-    @Test func slaThresholdsEscalateOnceEachAndCloseWhenResolved() throws {
+    @Test func slaThresholdsClimbOneEscalationPerClockAndCloseWhenResolved() throws {
         let database = try TestDatabase(now: Self.monday)
         let world = try World.build(in: database)
         let engine = EngineHarness(database: database)
@@ -123,23 +123,33 @@ import Testing
         try database.setClock("2026-01-05T14:00:00Z")
         let raised = try engine.pass().decisions
         #expect(raised.contains { $0.action == .raiseEscalation(rule: "sla-resolve", level: 1, handoff: nil, supplier: nil) })
-        // Acknowledge (1h, due 10:00Z) was past 100 % already: all four levels, raised once.
-        #expect(try engine.escalations(id).filter { $0.rule == "sla-acknowledge" }.map(\.level) == [1, 2, 3, 4])
+        // Acknowledge (1h, due 10:00Z) was past 100 % already: one escalation, straight at
+        // level 4 (a catch-up), whose event names the levels passed over.
+        let acknowledge = try engine.escalations(id).filter { $0.rule == "sla-acknowledge" }
+        #expect(acknowledge.map(\.level) == [4])
+        let raisedEvent = try #require(try database.store().events(incident: id)
+            .first { $0.kind == "escalation.raised" && $0.escalation == acknowledge[0].id })
+        #expect(raisedEvent.data.contains(#""skipped_levels": [1, 2, 3]"#))
         #expect(try engine.pass().decisions.isEmpty)
-        // Next morning past the due instant: 75, 90 and 100 %.
+        // Next morning past the due instant: the resolve escalation climbs from 1 to 4 in one step.
         try database.setClock("2026-01-06T09:30:00Z")
         let later = try engine.pass().decisions.compactMap { decision -> Int? in
             if case .raiseEscalation(rule: "sla-resolve", let level, _, _) = decision.action { return level }
             return nil
         }
-        #expect(later == [2, 3, 4])
-        #expect(try engine.escalations(id).filter { $0.rule == "sla-resolve" }.count == 4)
-        // Resolution ends the cause.
+        #expect(later == [4])
+        let resolve = try engine.escalations(id).filter { $0.rule == "sla-resolve" }
+        #expect(resolve.map(\.level) == [4])
+        #expect(resolve[0].levelRaisedAt == (try Instant(parsing: "2026-01-06T09:30:00Z")))
+        let climb = try #require(try database.store().events(incident: id).first { $0.kind == "escalation.level_raised" })
+        #expect(climb.escalation == resolve[0].id)
+        #expect(climb.data.contains(#""from_level": 1"#) && climb.data.contains(#""skipped_levels": [2, 3]"#))
+        // Resolution ends the cause, named as such.
         try world.store.offer(incident: id, to: "beta", part: nil, reason: nil)
         try world.store.accept(handoff: 1, reason: nil)
         try world.store.setIncidentState(id: id, state: "resolved", reason: "fixed")
         try engine.pass()
-        #expect(try engine.escalations(id).allSatisfy { $0.closedAt != nil })
+        #expect(try engine.escalations(id).allSatisfy { $0.closedAt != nil && $0.closeCause == .resolved })
     }
 
     @Test func pendingPausesThresholds() throws {
@@ -171,29 +181,56 @@ import Testing
         let beta = try engine.escalations(id).filter { $0.rule == "ola-resolve" && $0.supplier == "beta" }
         #expect(beta.count == 1)
         #expect(beta[0].closeReason == "beta no longer holds it")
+        #expect(beta[0].closeCause == .handedOn)
     }
 
-    @Test func pingPongEscalatesAndStopsAutomaticRouting() throws {
+    @Test func pingPongCountsRefusalsAndHandBacksAndStopsAutomaticRouting() throws {
         let database = try TestDatabase(now: Self.monday)
         let world = try World.build(in: database)
         let engine = EngineHarness(database: database)
         try world.store.setSupplierStatus(code: "gamma", status: "active", reason: nil)
-        let id = try open(world.store, to: "acme")
-        try world.store.reject(handoff: 1, reason: "not ours", outOfScope: true)
-        try engine.pass()  // -> beta
-        try world.store.reject(handoff: 2, reason: "not ours either", outOfScope: true)
-        let third = try engine.pass()  // -> gamma: the third handoff within 24h
-        #expect(third.decisions.map(\.action).contains(.offer(to: "gamma")))
-        let bounce = try engine.pass().decisions.map(\.action)
-        #expect(bounce.contains(.raiseEscalation(rule: "bounce", level: 1, handoff: nil, supplier: nil)))
-        #expect(bounce.contains(.stopRouting))
-        try world.store.reject(handoff: 3, reason: "no", outOfScope: false)
-        // Routing stopped: nobody is offered it automatically any more.
-        #expect(!(try engine.pass().decisions.contains { $0.action.isOffer }))
+        let id = try open(world.store)
+        #expect(try engine.pass().decisions.map(\.action) == [.offer(to: "acme")])  // the first routing: no bounce
+        try world.store.accept(handoff: 1, reason: nil)
+        try world.store.handBack(incident: id, reason: "needs a field engineer we do not have")  // bounce 1: acme
+        #expect(try world.store.incident(id: id)?.state == .new)
+        #expect(try engine.pass().decisions.map(\.action) == [.offer(to: "beta")])  // never back to acme
+        try world.store.reject(handoff: 2, reason: "not ours", outOfScope: false)  // bounce 2: beta
+        #expect(try engine.pass().decisions.map(\.action).contains(.offer(to: "gamma")))
+        #expect(!(try engine.escalations(id).contains { $0.rule == "bounce" }))
+        try world.store.reject(handoff: 3, reason: "not ours either", outOfScope: false)  // bounce 3: gamma
+        let bounce = try engine.pass().decisions
+        #expect(bounce.map(\.action).contains(.raiseEscalation(rule: "bounce", level: 1, handoff: nil, supplier: nil)))
+        let stop = try #require(bounce.first { $0.action == .stopRouting })
+        #expect(stop.reason.hasSuffix("automatic routing stopped until a person offers it; no offer stands"))
         #expect(try world.store.incident(id: id)?.routingStopped == true)
+        #expect(!(try engine.pass().decisions.contains { $0.action.isOffer }))
+        let bounces = try database.connect().query(
+            "SELECT supplier, kind FROM siam.bounce WHERE incident = $1::bigint ORDER BY at, supplier", [id])
+        #expect(try bounces.rows.map { "\(try $0.string("supplier")) \(try $0.string("kind"))" }
+                == ["acme handed back", "beta rejected", "gamma rejected"])
         // A person offering it resumes automatic routing.
         _ = try world.store.offer(incident: id, to: "acme", part: nil, reason: "integrator decides")
         #expect(try world.store.incident(id: id)?.routingStopped == false)
+    }
+
+    @Test func handBackIsRefusedWithAClearErrorAndChangesNothing() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let id = try open(world.store, to: "acme")
+        let connection = try database.connect()
+        let handBack = "SELECT siam.incident_hand_back($1::bigint, $2)"
+        // Not owned yet; then no reason; an unknown incident.
+        #expect(sqlState(connection, handBack, [id, "x"]) == "55000")
+        try world.store.accept(handoff: 1, reason: nil)
+        #expect(sqlState(connection, handBack, [id, "  "]) == "22004")
+        #expect(sqlState(connection, handBack, [Int64(999), "x"]) == "P0002")
+        // Pending: the customer's wait ends first.
+        try world.store.setIncidentState(id: id, state: "pending", reason: "waiting")
+        #expect(sqlState(connection, handBack, [id, "x"]) == "55000")
+        #expect(try world.store.incident(id: id)?.owner == "acme")
+        let events = try connection.query("SELECT count(*) AS n FROM siam.event WHERE kind = 'incident.handed_back'")
+        #expect(try events.first?.int("n") == 0)
     }
 
     @Test func customerComplaintsWeighMore() throws {
@@ -235,14 +272,33 @@ import Testing
         let engine = EngineHarness(database: database)
         _ = try open(world.store, hold: true)
         try database.setClock("2026-01-05T09:45:00Z")
-        try engine.pass()  // sla-acknowledge 50 % and 75 % (1h on eu from 10:00 Berlin)
-        let first = try #require(try engine.escalations().first { $0.rule == "sla-acknowledge" && $0.level == 1 })
-        try database.setClock("2026-01-05T10:45:00Z")  // an hour later: repeat (rule: every 1h)
-        #expect(try engine.pass().decisions.contains { $0.action == .repeatEscalation(escalation: first.id) })
-        #expect(try database.store().escalation(id: first.id)?.notifiedCount == 2)
+        // sla-acknowledge (1h on eu from 10:00 Berlin, due 10:00Z): straight to 75 %, level 2.
+        try engine.pass()
+        let first = try #require(try engine.escalations().first { $0.rule == "sla-acknowledge" && $0.level == 2 })
+        try database.setClock("2026-01-05T09:50:00Z")
+        try database.store().acknowledge(escalation: first.id, by: "duty manager")
+        // The acknowledgement is of level 2: a second one is refused.
+        #expect(throws: (any Error).self) { try database.store().acknowledge(escalation: first.id, by: "someone else") }
+        try database.setClock("2026-01-05T09:53:00Z")
+        #expect(try engine.pass().decisions.isEmpty)
+        // 90 % (09:54Z): the same escalation climbs to 3 and asks for a new acknowledgement.
+        try database.setClock("2026-01-05T09:54:00Z")
+        try engine.pass()
+        let climbed = try #require(try database.store().escalation(id: first.id))
+        #expect(climbed.level == 3 && climbed.acknowledgedAt == nil && climbed.notifiedCount == 2)
+        try database.store().acknowledge(escalation: first.id, by: "duty manager")
+        // Due (10:00Z): level 4, unacknowledged again; an hour on it repeats, as level 4.
+        try database.setClock("2026-01-05T10:00:00Z")
+        try engine.pass()
+        try database.setClock("2026-01-05T11:00:00Z")
+        let repeats = try engine.pass().decisions.filter { $0.action == .repeatEscalation(escalation: first.id) }
+        #expect(repeats.map(\.reason) == ["level 4 not acknowledged since 2026-01-05T10:00:00Z (notified 3×)"])
+        #expect(try database.store().escalation(id: first.id)?.notifiedCount == 4)
         try database.store().acknowledge(escalation: first.id, by: "duty manager")
         try database.setClock("2026-01-05T12:00:00Z")
         #expect(!(try engine.pass().decisions.contains { $0.action == .repeatEscalation(escalation: first.id) }))
+        #expect(try engine.escalations().filter { $0.rule == "sla-acknowledge" }.count == 1)
+        #expect(try engine.eventKinds(first.incident!).filter { $0 == "escalation.acknowledged" }.count == 3)
     }
 
     @Test func dryRunChangesNothing() throws {

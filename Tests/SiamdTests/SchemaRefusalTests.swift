@@ -54,8 +54,8 @@ import Testing
         Case(sql: "UPDATE siam.incident SET state = 'closed', closed_at = now(), resolved_at = now() WHERE id = 1", constraint: "incident_state_transition", sqlState: "23514"),
         // Escalation thresholds ascend.
         Case(sql: "INSERT INTO siam.escalation_rule (code, measure, thresholds) VALUES ('r', 'sla_resolve', '{90,50}')", constraint: "escalation_rule_thresholds_valid", sqlState: "23514"),
-        // Escalations are raised once per rule x level x subject.
-        Case(sql: "INSERT INTO siam.escalation (rule, level, incident, notify, reason) VALUES ('sla-resolve', 1, 1, 'integrator', 'again')", constraint: "escalation_raised_once", sqlState: "23505"),
+        // One open escalation per rule x subject, whatever its level.
+        Case(sql: "INSERT INTO siam.escalation (rule, level, incident, notify, reason) VALUES ('sla-resolve', 2, 1, 'integrator', 'again')", constraint: "escalation_open_once", sqlState: "23505"),
         // The event log is append-only.
         Case(sql: "UPDATE siam.event SET reason = 'rewritten'", constraint: "event_append_only", sqlState: "42501"),
         Case(sql: "DELETE FROM siam.event", constraint: "event_append_only", sqlState: "42501"),

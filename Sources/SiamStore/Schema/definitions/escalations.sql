@@ -162,14 +162,14 @@ BEGIN
          AND e.handoff IS NOT DISTINCT FROM input.handoff
          AND e.supplier IS NOT DISTINCT FROM input.supplier
         ORDER BY e.id, input.level DESC
-        FOR UPDATE OF e
     ), climbed AS (
         UPDATE siam.escalation AS x
         SET level = c.level, level_raised_at = v_now, reason = c.reason,
             acknowledged_at = NULL, acknowledged_by = NULL,
             notified_count = x.notified_count + 1, last_notified_at = v_now
         FROM current AS c
-        WHERE x.id = c.id AND c.level > c.from_level
+        -- Compared on the row itself, so that a concurrent climb is seen (re-checked under its lock).
+        WHERE x.id = c.id AND x.level < c.level AND x.closed_at IS NULL
         RETURNING x.id, x.rule, c.from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
     ), raised AS (
         INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason,
