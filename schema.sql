@@ -953,6 +953,9 @@ DROP FUNCTION IF EXISTS siam.check_name(text, text, integer);
 --   * Every out-of-scope rejection already recorded becomes an open scope dispute (unruled),
 --     raised at the rejection's answer time.
 --   * handoff.automatic is filled from offered_by = 'siamd' (the daemon's own offers).
+-- Changes what a report says about the past: siam.scorecard's bounces now count siam.bounce
+-- (refusals and hand-backs, charged to who refused or handed back) instead of bounce
+-- escalations, and its out_of_scope column becomes the dispute columns.
 -- New columns for what existed before keep the old behaviour: assignment spans that exist
 -- already do not pause while pending (their due instants were set without it); new spans take
 -- their OLA target's setting, which is to pause unless the target opts out.
@@ -987,6 +990,16 @@ WITH open_groups AS (
 )
 SELECT id, keeper, highest FROM open_groups WHERE n > 1;
 
+
+
+UPDATE siam.escalation AS e
+SET closed_at = now(), close_cause = 'merged',
+    close_reason = format('merged into escalation %s (one escalation per clock, its level climbs)', m.keeper)
+FROM escalation_merge AS m
+WHERE e.id = m.id AND m.id <> m.keeper;
+
+-- Then the keeper takes the highest level's state (closing the others first keeps one open
+-- row per rule x level x subject at every step, as the old unique index demands).
 UPDATE siam.escalation AS k
 SET level = h.level,
     level_raised_at = h.raised_at,
@@ -998,12 +1011,6 @@ SET level = h.level,
 FROM (SELECT DISTINCT keeper, highest FROM escalation_merge) AS m
 JOIN siam.escalation AS h ON h.id = m.highest
 WHERE k.id = m.keeper AND m.keeper <> m.highest;
-
-UPDATE siam.escalation AS e
-SET closed_at = now(), close_cause = 'merged',
-    close_reason = format('merged into escalation %s (one escalation per clock, its level climbs)', m.keeper)
-FROM escalation_merge AS m
-WHERE e.id = m.id AND m.id <> m.keeper;
 
 INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
 SELECT now(), 'siamd db migrate', 'escalation.merged', e.close_reason, e.incident, e.handoff, e.supplier, e.id,
@@ -3798,12 +3805,11 @@ BEGIN
         GROUP BY 1
     ),
     bounced AS (
-        -- Incidents escalated as ping-pong, counted once for every supplier in their round.
-        SELECT h.to_supplier::text AS supplier, count(DISTINCT e.incident) AS n
-        FROM siam.escalation AS e
-        JOIN siam.escalation_rule AS r ON r.code = e.rule AND r.measure = 'bounces'
-        JOIN siam.handoff AS h ON h.incident = e.incident AND h.part IS NULL AND h.offered_at <= e.raised_at
-        WHERE e.raised_at >= p_since AND e.raised_at < p_until
+        -- Each bounce of the period (siam.bounce) is charged to the supplier that refused the
+        -- work or handed it back, unless the integrator upheld its scope dispute (fair).
+        SELECT b.supplier, count(*) AS n
+        FROM siam.bounce AS b
+        WHERE b.at >= p_since AND b.at < p_until AND NOT b.fair
         GROUP BY 1
     ),
     escalated AS (
@@ -3860,7 +3866,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
-    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), bounces charged to it (siam.bounce: work it refused or handed back, less refusals the integrator ruled out of scope), out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
 
 CREATE OR REPLACE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
 RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)
@@ -4383,7 +4389,7 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (1, '0001_baseline', '34bc8b974cd6caf7', 'schema.sql'),
     (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql'),
     (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql'),
-    (4, '0004_escalations_climb_disputes_paused_ola', '16633656fc9361ca', 'schema.sql');
+    (4, '0004_escalations_climb_disputes_paused_ola', '25dc508ea7074ccb', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
@@ -4394,7 +4400,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('escalations', '7e1c1a2b43d3da2d'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
-    ('reports', 'e358ea7515e93dc0'),
+    ('reports', 'aed1859bd0403a9c'),
     ('security', 'ec50a43e534c184a');
 
 COMMIT;

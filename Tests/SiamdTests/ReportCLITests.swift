@@ -68,7 +68,7 @@ import Testing
               1   sla-acknowledge  2      1         -         integrator  2h30m ago  no   75 % of the acknowledge clock
               4   ola-resolve      1      4         delta     supplier    1h ago     no   ola resolve clock ran out
               3   capacity         1      -         delta     integrator  1h ago     no   delta at 50 % of its capacity
-              2   sla-acknowledge  4      1         -         integrator  2h ago     yes  acknowledge clock ran out
+              2   sla-acknowledge  4      5         -         integrator  2h ago     yes  acknowledge clock ran out
 
             Suppliers: 4
               SUPPLIER  STATUS  LOAD  CAPACITY   USE   OFFERS

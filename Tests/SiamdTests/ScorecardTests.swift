@@ -49,15 +49,17 @@ import Testing
         _ = try world.at(Self.t("12:00:00"))
 
         let scores = try world.scorecards(Self.since, Self.until)
-        // acme: 3 of 4 accepted (one out-of-scope rejection); median of 600, 1200, 2400 (odd count).
+        // acme: 3 of 4 accepted (one out-of-scope rejection, a bounce while unruled); median of
+        // 600, 1200, 2400 (odd count).
         #expect(scores["acme"] == .expected("acme", "Acme Ltd", offered: 4, accepted: 3, rejected: 1,
                                             acceptanceRate: 0.75, medianSecondsToAccept: 1200,
-                                            olaClocks: 3, olaMet: 2, outOfScope: 1))
-        // beta: 2 accepted, 1 rejected, 1 expired, 1 cancelled (not in the rate);
-        // median of 60 and 1800 (even count): their mean. Accept clocks: two met, the expiry missed.
+                                            olaClocks: 3, olaMet: 2, bounces: 1, outOfScope: 1))
+        // beta: 2 accepted, 1 rejected (a bounce; the expiry is none), 1 expired, 1 cancelled
+        // (not in the rate); median of 60 and 1800 (even count): their mean. Accept clocks: two
+        // met, the expiry missed.
         #expect(scores["beta"] == .expected("beta", "Beta GmbH", offered: 5, accepted: 2, rejected: 1, expired: 1,
                                             cancelled: 1, acceptanceRate: 0.5, medianSecondsToAccept: 930,
-                                            olaClocks: 3, olaMet: 2))
+                                            olaClocks: 3, olaMet: 2, bounces: 1))
         // gamma: nothing answered, so no rate; the offer past its deadline is a missed clock,
         // the one not yet due is none.
         #expect(scores["gamma"] == .expected("gamma", "Gamma", offered: 2, olaClocks: 1, olaMet: 0))
@@ -296,7 +298,7 @@ import Testing
 
     // MARK: - Bounces and escalations
 
-    @Test func bouncesCountEverySupplierOfTheRoundAndEscalationsTheirSubjectOrOwner() throws {
+    @Test func bouncesAreChargedToWhoRefusedOrHandedBackAndEscalationsToTheirSubjectOrOwner() throws {
         let world = try ReportWorld(now: Self.t("07:00:00"))
         var step = try world.at(Self.t("07:00:00"))
         try step.store.addSupplier(code: "delta", name: "Delta plc", capacity: nil, calendar: nil)
@@ -304,7 +306,7 @@ import Testing
         try step.store.serve(supplier: "delta", service: "network", rank: 4)
 
         step = try world.at(Self.t("08:00:00"))
-        let k1 = try step.openOffered(to: "acme")     // ping-pong: acme, beta, gamma
+        let k1 = try step.openOffered(to: "acme")     // ping-pong: acme, beta, gamma refuse it
         let k3 = try step.openOffered(to: "acme")     // escalated while acme, then beta, owns it
         step = try world.at(Self.t("08:01:00"))
         try step.reject(k1.handoff)
@@ -334,23 +336,27 @@ import Testing
         step = try world.at(Self.t("10:05:00"))
         try step.accept(k3b)
         step = try world.at(Self.t("11:00:00"))
-        try step.raise("sla-resolve", level: 2, incident: k3.incident)                 // beta owns k3 now
+        // The same escalation climbs: still on acme's card, who owned k3 when it was raised.
+        try step.raise("sla-resolve", level: 2, incident: k3.incident)
         step = try world.at(Self.t("11:30:00"))
         try step.raise("ola-resolve", incident: k3.incident, supplier: "acme")         // its subject beats the owner
+        step = try world.at(Self.t("11:45:00"))
+        try step.store.handBack(incident: k3.incident, reason: "needs a site visit")   // a bounce of beta
         _ = try world.at(Self.t("12:00:00"))
 
         let scores = try world.scorecards(Self.since, Self.until)
         #expect(scores["acme"] == .expected("acme", "Acme Ltd", offered: 2, accepted: 1, rejected: 1,
                                             acceptanceRate: 0.5, medianSecondsToAccept: 600, bounces: 1, escalations: 2))
         #expect(scores["beta"] == .expected("beta", "Beta GmbH", offered: 2, accepted: 1, rejected: 1,
-                                            acceptanceRate: 0.5, medianSecondsToAccept: 300, bounces: 1, escalations: 2))
+                                            acceptanceRate: 0.5, medianSecondsToAccept: 300, bounces: 2, escalations: 1))
         // Rejected everything: a rate of 0, not none.
         #expect(scores["gamma"] == .expected("gamma", "Gamma", offered: 1, rejected: 1, acceptanceRate: 0,
                                              bounces: 1, escalations: 1))
         #expect(scores["delta"] == .expected("delta", "Delta plc", offered: 1))
-        // The bounce escalations (k1 was nobody's when they were raised) are on nobody's card.
-        #expect(scores.values.reduce(0) { $0 + $1.escalations } == 5)
-        #expect(try world.database.count("siam.escalation") == 7)
+        // The bounce escalations (k1 was nobody's when they were raised) are on nobody's card;
+        // sla-resolve of k3 is one escalation at level 2.
+        #expect(scores.values.reduce(0) { $0 + $1.escalations } == 4)
+        #expect(try world.database.count("siam.escalation") == 6)
     }
 
     // MARK: - Complaints and feedback
@@ -443,9 +449,11 @@ import Testing
         #expect(may31["beta"] == .expected("beta", "Beta GmbH", offered: 1, rejected: 1, acceptanceRate: 0))
         let june1 = try world.scorecards("2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z")
         #expect(june1["acme"] == .expected("acme", "Acme Ltd", offered: 1, escalations: 1, complaints: 2))
-        #expect(june1["beta"] == .expected("beta", "Beta GmbH", offered: 1, outOfScope: 1))
+        // Beta's refusal is a bounce of June 1 (its dispute is not ruled: it is charged).
+        #expect(june1["beta"] == .expected("beta", "Beta GmbH", offered: 1, bounces: 1, outOfScope: 1))
         let june2 = try world.scorecards("2026-06-02T00:00:00Z", "2026-06-03T00:00:00Z")
-        #expect(june2["acme"] == .expected("acme", "Acme Ltd", escalations: 1, complaints: 1))
+        // The climb to level 2 on June 2 is the escalation raised on June 1, counted there.
+        #expect(june2["acme"] == .expected("acme", "Acme Ltd", complaints: 1))
         #expect(june2["beta"] == .expected("beta", "Beta GmbH", offered: 1))
         // One second is a period too.
         let last = try world.scorecards("2026-06-01T23:59:59Z", "2026-06-02T00:00:00Z")
@@ -500,7 +508,7 @@ import Testing
         // Its out-of-scope rejection is something it did in June; the scorecard filters
         // retired suppliers on offers, OLA clocks and breaches only.
         let june1 = try world.scorecards(Self.since, Self.until)
-        #expect(june1["zeta"] == .expected("zeta", "Zeta", status: "retired", outOfScope: 1))
+        #expect(june1["zeta"] == .expected("zeta", "Zeta", status: "retired", bounces: 1, outOfScope: 1))
     }
 
     @Test func badPeriodsAreRefusedAndWriteNothing() throws {

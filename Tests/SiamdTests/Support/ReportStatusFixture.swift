@@ -18,8 +18,8 @@ import SiamStore
 /// | s6, s9, s10, s11 P3 | new | none; each has an open offer                             |
 ///
 /// Offers waiting: s10 -> beta due 11:40, s9 -> beta due 12:10, s6 -> acme and s11 -> acme
-/// without a deadline (no P3 OLA for acme). Escalations open: e1 (level 2, 09:30), e2
-/// (level 4, acknowledged), e3 (capacity of delta, 11:00), e5 (ola-resolve of s2, 11:00,
+/// without a deadline (no P3 OLA for acme). Escalations open: e1 (s1, level 2, 09:30), e2
+/// (s3, level 4, acknowledged), e3 (capacity of delta, 11:00), e5 (ola-resolve of s2, 11:00,
 /// raised after e3); e4 closed. Daemons: `ops-1` alive (last pass 11:59:50), `ops-2`
 /// stopped at 10:30.
 struct ReportStatusFixture {
@@ -76,7 +76,7 @@ struct ReportStatusFixture {
         e1 = try step.raise("sla-acknowledge", level: 2, incident: s1, reason: "75 % of the acknowledge clock")
 
         step = try world.at(t("10:00:00"))
-        e2 = try step.raise("sla-acknowledge", level: 4, incident: s1, reason: "acknowledge clock ran out")
+        e2 = try step.raise("sla-acknowledge", level: 4, incident: s3, reason: "acknowledge clock ran out")
         // Daemons, through the functions siamd run calls.
         try step.daemonStarted(Self.stoppedDaemon, host: "ops-2", pid: 77, poll: "30 seconds")
 

@@ -140,9 +140,17 @@ struct ReportStep {
         }
     }
 
-    func closeEscalation(_ escalation: Int64) throws {
+    /// Closes an escalation as the daemon does (with a cause since migration 0004; the old
+    /// schemas that MigrationTests fill have only the form without one).
+    func closeEscalation(_ escalation: Int64, cause: String = "other") throws {
         _ = try store.write {
-            try connection.query("SELECT siam.escalation_close($1::bigint, 'cause ended')", [escalation])
+            let withCause = try connection.query(
+                "SELECT to_regprocedure('siam.escalation_close(bigint,text,text)') IS NOT NULL AS yes").first!.bool("yes")
+            if withCause {
+                _ = try connection.query("SELECT siam.escalation_close($1::bigint, $2, 'cause ended')", [escalation, cause])
+            } else {
+                _ = try connection.query("SELECT siam.escalation_close($1::bigint, 'cause ended')", [escalation])
+            }
         }
     }
 

@@ -225,12 +225,11 @@ BEGIN
         GROUP BY 1
     ),
     bounced AS (
-        -- Incidents escalated as ping-pong, counted once for every supplier in their round.
-        SELECT h.to_supplier::text AS supplier, count(DISTINCT e.incident) AS n
-        FROM siam.escalation AS e
-        JOIN siam.escalation_rule AS r ON r.code = e.rule AND r.measure = 'bounces'
-        JOIN siam.handoff AS h ON h.incident = e.incident AND h.part IS NULL AND h.offered_at <= e.raised_at
-        WHERE e.raised_at >= p_since AND e.raised_at < p_until
+        -- Each bounce of the period (siam.bounce) is charged to the supplier that refused the
+        -- work or handed it back, unless the integrator upheld its scope dispute (fair).
+        SELECT b.supplier, count(*) AS n
+        FROM siam.bounce AS b
+        WHERE b.at >= p_since AND b.at < p_until AND NOT b.fair
         GROUP BY 1
     ),
     escalated AS (
@@ -287,7 +286,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
-    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), bounces charged to it (siam.bounce: work it refused or handed back, less refusals the integrator ruled out of scope), out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
 
 CREATE OR REPLACE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
 RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)

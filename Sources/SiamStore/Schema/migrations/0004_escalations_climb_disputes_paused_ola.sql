@@ -12,6 +12,9 @@
 --   * Every out-of-scope rejection already recorded becomes an open scope dispute (unruled),
 --     raised at the rejection's answer time.
 --   * handoff.automatic is filled from offered_by = 'siamd' (the daemon's own offers).
+-- Changes what a report says about the past: siam.scorecard's bounces now count siam.bounce
+-- (refusals and hand-backs, charged to who refused or handed back) instead of bounce
+-- escalations, and its out_of_scope column becomes the dispute columns.
 -- New columns for what existed before keep the old behaviour: assignment spans that exist
 -- already do not pause while pending (their due instants were set without it); new spans take
 -- their OLA target's setting, which is to pause unless the target opts out.
@@ -46,6 +49,16 @@ WITH open_groups AS (
 )
 SELECT id, keeper, highest FROM open_groups WHERE n > 1;
 
+
+
+UPDATE siam.escalation AS e
+SET closed_at = now(), close_cause = 'merged',
+    close_reason = format('merged into escalation %s (one escalation per clock, its level climbs)', m.keeper)
+FROM escalation_merge AS m
+WHERE e.id = m.id AND m.id <> m.keeper;
+
+-- Then the keeper takes the highest level's state (closing the others first keeps one open
+-- row per rule x level x subject at every step, as the old unique index demands).
 UPDATE siam.escalation AS k
 SET level = h.level,
     level_raised_at = h.raised_at,
@@ -57,12 +70,6 @@ SET level = h.level,
 FROM (SELECT DISTINCT keeper, highest FROM escalation_merge) AS m
 JOIN siam.escalation AS h ON h.id = m.highest
 WHERE k.id = m.keeper AND m.keeper <> m.highest;
-
-UPDATE siam.escalation AS e
-SET closed_at = now(), close_cause = 'merged',
-    close_reason = format('merged into escalation %s (one escalation per clock, its level climbs)', m.keeper)
-FROM escalation_merge AS m
-WHERE e.id = m.id AND m.id <> m.keeper;
 
 INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
 SELECT now(), 'siamd db migrate', 'escalation.merged', e.close_reason, e.incident, e.handoff, e.supplier, e.id,
