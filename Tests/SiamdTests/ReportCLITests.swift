@@ -70,6 +70,8 @@ import Testing
               3   capacity         1      -         delta     integrator  1h ago     no   delta at 50 % of its capacity
               2   sla-acknowledge  4      1         -         integrator  2h ago     yes  acknowledge clock ran out
 
+            Open scope disputes: 0
+
             Suppliers: 4
               SUPPLIER  STATUS  LOAD  CAPACITY   USE   OFFERS
               acme      active  0     unlimited  -     2
@@ -98,6 +100,8 @@ import Testing
 
             Open escalations: 0 (0 not acknowledged)
 
+            Open scope disputes: 0
+
             Suppliers: 0
 
             """)
@@ -113,6 +117,8 @@ import Testing
         #expect(status["pending_handoffs"] as? Int == 4)
         #expect(status["open_escalations"] as? Int == 4)
         #expect(status["unacknowledged_escalations"] as? Int == 3)
+        #expect(status["open_disputes"] as? Int == 0)
+        #expect(status["oldest_open_dispute"] is NSNull)
         let daemons = try #require(status["daemons"] as? [[String: Any]])
         #expect(daemons.map { $0["host"] as? String } == ["ops-1", "ops-2"])
         #expect(daemons.map { $0["alive"] as? Bool } == [true, false])
