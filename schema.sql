@@ -1,5 +1,5 @@
 --
--- siamd schema, 0003_supplier_identity_fails_closed: the whole current schema, for an empty database
+-- siamd schema, 0004_escalations_climb_disputes_paused_ola: the whole current schema, for an empty database
 --
 --     psql -v ON_ERROR_STOP=1 -f schema.sql
 --
@@ -935,6 +935,200 @@ COMMENT ON TABLE siam.schema_version IS
 
 DROP FUNCTION IF EXISTS siam.supplier_of(name);
 DROP FUNCTION IF EXISTS siam.check_name(text, text, integer);
+
+-- ======================================================================================
+-- Migration 0004_escalations_climb_disputes_paused_ola
+
+--
+-- Migration 0004: escalations that climb, real bounces, OLA clocks that pause, scope disputes
+--
+-- REWRITES DATA (covered by MigrationTests' upgrade of a filled 0003 database):
+--   * Open escalations: one per rule x subject (incident, handoff, supplier) from now on,
+--     whose level climbs. Where a subject had several open ones (one per level), the
+--     earliest raised stays open and takes the highest level's level, acknowledgement and
+--     notifications; the others are closed with cause 'merged' and a reason naming the one
+--     they were merged into, and one event 'escalation.merged' each. No row is deleted.
+--   * Closed escalations get a close cause, derived from their free-text close reason (which
+--     stays as it was); a reason that names no known cause gets 'other'.
+--   * Every out-of-scope rejection already recorded becomes an open scope dispute (unruled),
+--     raised at the rejection's answer time.
+--   * handoff.automatic is filled from offered_by = 'siamd' (the daemon's own offers).
+-- New columns for what existed before keep the old behaviour: assignment spans that exist
+-- already do not pause while pending (their due instants were set without it); new spans take
+-- their OLA target's setting, which is to pause unless the target opts out.
+--
+
+-- Escalations: one per rule x subject, climbing ---------------------------------------------
+
+ALTER TABLE siam.escalation
+    ADD COLUMN level_raised_at timestamptz,
+    ADD COLUMN close_cause text;
+COMMENT ON COLUMN siam.escalation.level IS
+    'The highest threshold of the rule crossed so far (1 = first): it climbs, never drops.';
+COMMENT ON COLUMN siam.escalation.level_raised_at IS 'When it reached its current level.';
+COMMENT ON COLUMN siam.escalation.close_cause IS
+    'Why it closed, as a word: see the check escalation_close_cause_valid and docs/schema.md.';
+COMMENT ON COLUMN siam.escalation.acknowledged_by IS
+    'Who acknowledged its current level; repeats stop then. Cleared when the level rises (a new acknowledgement is asked for).';
+
+UPDATE siam.escalation SET level_raised_at = raised_at;
+
+-- The merge of one subject's open escalations into its earliest one.
+CREATE TEMPORARY TABLE escalation_merge ON COMMIT DROP AS
+WITH open_groups AS (
+    SELECT e.*,
+           first_value(e.id) OVER subject AS keeper,
+           first_value(e.id) OVER (PARTITION BY e.rule, e.incident, e.handoff, e.supplier
+                                   ORDER BY e.level DESC, e.id) AS highest,
+           count(*) OVER (PARTITION BY e.rule, e.incident, e.handoff, e.supplier) AS n
+    FROM siam.escalation AS e
+    WHERE e.closed_at IS NULL
+    WINDOW subject AS (PARTITION BY e.rule, e.incident, e.handoff, e.supplier ORDER BY e.raised_at, e.id)
+)
+SELECT id, keeper, highest FROM open_groups WHERE n > 1;
+
+UPDATE siam.escalation AS k
+SET level = h.level,
+    level_raised_at = h.raised_at,
+    reason = h.reason,
+    notified_count = h.notified_count,
+    last_notified_at = greatest(k.last_notified_at, h.last_notified_at),
+    acknowledged_at = h.acknowledged_at,
+    acknowledged_by = h.acknowledged_by
+FROM (SELECT DISTINCT keeper, highest FROM escalation_merge) AS m
+JOIN siam.escalation AS h ON h.id = m.highest
+WHERE k.id = m.keeper AND m.keeper <> m.highest;
+
+UPDATE siam.escalation AS e
+SET closed_at = now(), close_cause = 'merged',
+    close_reason = format('merged into escalation %s (one escalation per clock, its level climbs)', m.keeper)
+FROM escalation_merge AS m
+WHERE e.id = m.id AND m.id <> m.keeper;
+
+INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+SELECT now(), 'siamd db migrate', 'escalation.merged', e.close_reason, e.incident, e.handoff, e.supplier, e.id,
+       jsonb_build_object('rule', e.rule, 'level', e.level, 'into', m.keeper)
+FROM escalation_merge AS m
+JOIN siam.escalation AS e ON e.id = m.id
+WHERE m.id <> m.keeper
+ORDER BY e.id;
+
+UPDATE siam.escalation
+SET close_cause = CASE
+        WHEN close_reason = 'acknowledged' THEN 'work started'
+        WHEN close_reason ~ '^handoff [0-9]+ accepted$' THEN 'accepted'
+        WHEN close_reason ~ '^handoff [0-9]+ (expired|ended)$' THEN 'expired'
+        WHEN close_reason ~ '^handoff [0-9]+ cancelled$' THEN 'withdrawn'
+        WHEN close_reason ~ '^handoff [0-9]+ rejected$' THEN 'rejected'
+        WHEN close_reason LIKE '% no longer holds it' THEN 'handed on'
+        WHEN close_reason LIKE 'owned by %' OR close_reason = 'offered' THEN 'routed'
+        WHEN close_reason IN ('incident resolved', 'incident closed') THEN 'resolved'
+        WHEN close_reason = 'incident cancelled' THEN 'cancelled'
+        WHEN close_reason LIKE '% back to %' THEN 'below threshold'
+        ELSE 'other'
+    END
+WHERE closed_at IS NOT NULL AND close_cause IS NULL;
+
+ALTER TABLE siam.escalation
+    ALTER COLUMN level_raised_at SET NOT NULL,
+    ALTER COLUMN level_raised_at SET DEFAULT siam.clock(),
+    ADD CONSTRAINT escalation_close_cause_valid CHECK (close_cause IN (
+        'resolved', 'cancelled', 'work started', 'accepted', 'expired', 'withdrawn', 'handed on',
+        'rejected', 'routed', 'below threshold', 'ruled', 'merged', 'other')),
+    ADD CONSTRAINT escalation_close_has_cause CHECK ((closed_at IS NULL) = (close_cause IS NULL));
+
+DROP INDEX siam.escalation_raised_once;
+-- Never two open escalations of one rule x subject, whoever raises them.
+CREATE UNIQUE INDEX escalation_open_once ON siam.escalation (rule, incident, handoff, supplier)
+    NULLS NOT DISTINCT WHERE closed_at IS NULL;
+
+COMMENT ON TABLE siam.escalation IS
+    'An escalation: one per rule x subject (incident, handoff, supplier) while its cause lasts. Raised at the first threshold crossed, its level climbs as later ones are crossed; repeated at the rule''s interval until its current level is acknowledged; closed when its cause ends (close_cause). Only a supplier''s capacity escalation is raised again after it closed (a new episode).';
+
+-- Scope disputes -------------------------------------------------------------------------
+
+ALTER TABLE siam.escalation_rule DROP CONSTRAINT escalation_rule_measure_valid;
+ALTER TABLE siam.escalation_rule ADD CONSTRAINT escalation_rule_measure_valid CHECK (measure IN (
+    'sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve',
+    'bounces', 'complaints', 'capacity', 'unroutable', 'scope_dispute'));
+COMMENT ON COLUMN siam.escalation_rule.measure IS
+    'sla_acknowledge, sla_resolve, ola_accept, ola_resolve (percent of the clock elapsed); bounces (siam.bounce rows of one incident within time_window); complaints (weighted complaints within time_window: customer 2, user 1); capacity (percent of a supplier''s capacity in use); unroutable (no eligible supplier to offer it to: threshold 1); scope_dispute (an out-of-scope rejection waiting for the integrator''s ruling: threshold 1).';
+COMMENT ON COLUMN siam.escalation_rule.thresholds IS
+    'Ascending thresholds; an escalation is at level N once the measure has reached thresholds[N].';
+
+INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_every, time_window)
+VALUES ('scope-dispute', 'scope_dispute', '{1}', 'integrator', interval '4 hours', NULL)
+ON CONFLICT (code) DO NOTHING;
+
+CREATE TABLE siam.scope_dispute (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    handoff bigint NOT NULL UNIQUE REFERENCES siam.handoff,
+    raised_at timestamptz NOT NULL DEFAULT siam.clock(),
+    ruling text
+        CONSTRAINT scope_dispute_ruling_valid CHECK (ruling IN ('in_scope', 'out_of_scope')),
+    ruled_at timestamptz,
+    ruled_by text,
+    note text
+        CONSTRAINT scope_dispute_note_length CHECK (length(note) <= 2000),
+    sent_back_handoff bigint REFERENCES siam.handoff,
+    CONSTRAINT scope_dispute_ruling_complete CHECK (
+        (ruling IS NULL) = (ruled_at IS NULL) AND (ruling IS NULL) = (ruled_by IS NULL)
+        AND (ruling IS NULL) = (note IS NULL)),
+    CONSTRAINT scope_dispute_sent_back_in_scope CHECK (sent_back_handoff IS NULL OR ruling = 'in_scope')
+);
+COMMENT ON TABLE siam.scope_dispute IS
+    'A scope dispute: a supplier rejected an offer as out of scope (the handoff, its reason and supplier), and the integrator rules on it. Open while ruling is NULL.';
+COMMENT ON COLUMN siam.scope_dispute.ruling IS
+    'in_scope: the work was the supplier''s (the dispute is overturned); out_of_scope: the refusal was fair (upheld).';
+COMMENT ON COLUMN siam.scope_dispute.note IS 'The integrator''s reason for the ruling.';
+COMMENT ON COLUMN siam.scope_dispute.sent_back_handoff IS
+    'The offer that sent the work back to the supplier after an in-scope ruling, if the integrator asked for one.';
+CREATE INDEX scope_dispute_open ON siam.scope_dispute (raised_at) WHERE ruling IS NULL;
+ALTER TABLE siam.scope_dispute ENABLE ROW LEVEL SECURITY;
+
+INSERT INTO siam.scope_dispute (handoff, raised_at)
+SELECT id, answered_at FROM siam.handoff WHERE state = 'rejected' AND out_of_scope ORDER BY id;
+
+-- Bounces: refusals and hand-backs ----------------------------------------------------------
+
+ALTER TABLE siam.handoff ADD COLUMN automatic boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN siam.handoff.automatic IS 'Made by the daemon (routing, reassignment), not by a person.';
+UPDATE siam.handoff SET automatic = true WHERE offered_by = 'siamd';
+
+ALTER TABLE siam.assignment ADD COLUMN handed_back boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN siam.assignment.handed_back IS
+    'The supplier gave the work back (siam.incident_hand_back) rather than handing it on or finishing it.';
+
+INSERT INTO siam.incident_transition (from_state, to_state, by_handoff) VALUES
+    ('assigned', 'new', true),
+    ('in_progress', 'new', true)
+ON CONFLICT DO NOTHING;
+COMMENT ON TABLE siam.incident_transition IS
+    'The allowed changes of an incident''s state. by_handoff: made only by a handoff of the whole incident (accepting one, or the owner handing it back), not by setting the state.';
+
+COMMENT ON COLUMN siam.incident.handoff_count IS 'Offers of the whole incident made so far (routing included; siam.bounce counts bounces).';
+COMMENT ON COLUMN siam.incident.routing_stopped IS
+    'Bounced too often (ping-pong, siam.bounce): the daemon no longer routes it until a person offers it.';
+
+-- OLA clocks that pause while pending --------------------------------------------------------
+
+ALTER TABLE siam.target ADD COLUMN pauses_when_pending boolean NOT NULL DEFAULT true;
+ALTER TABLE siam.target ADD CONSTRAINT target_only_ola_opts_out CHECK (kind = 'ola' OR pauses_when_pending);
+COMMENT ON COLUMN siam.target.pauses_when_pending IS
+    'OLA only: whether the owner''s resolve clock pauses while the incident is pending (waiting on the customer), like the SLA. SLA clocks always pause.';
+
+ALTER TABLE siam.assignment ADD COLUMN pauses_when_pending boolean NOT NULL DEFAULT false;
+ALTER TABLE siam.assignment ALTER COLUMN pauses_when_pending SET DEFAULT true;
+COMMENT ON COLUMN siam.assignment.pauses_when_pending IS
+    'Whether this span''s OLA resolve clock pauses while the incident is pending (from its OLA target when it began; spans from before migration 0004 do not).';
+
+DROP FUNCTION IF EXISTS siam.target_set(text, text, text, text, text, interval, interval, interval);
+
+-- Signatures that change (the definitions files create the new ones) -------------------------
+
+DROP FUNCTION IF EXISTS siam.escalations_close(bigint[], text[]);
+DROP FUNCTION IF EXISTS siam.escalation_close(bigint, text);
+DROP FUNCTION IF EXISTS siam.scorecard(timestamptz, timestamptz);
 
 -- ======================================================================================
 -- Definitions
@@ -2476,6 +2670,7 @@ DECLARE
     v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_now timestamptz := siam.clock();
+    v_dispute bigint;
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
     PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
@@ -2492,15 +2687,21 @@ BEGIN
     SET state = 'rejected', answered_at = v_now, answered_by = siam.current_actor(),
         reason = p_reason, out_of_scope = coalesce(p_out_of_scope, false)
     WHERE id = p_handoff;
+    -- Out of scope: a dispute for the integrator to rule on (definitions/disputes.sql). The
+    -- work is routed on meanwhile, like after any rejection.
+    IF coalesce(p_out_of_scope, false) THEN
+        INSERT INTO siam.scope_dispute (handoff, raised_at) VALUES (p_handoff, v_now)
+        RETURNING id INTO v_dispute;
+    END IF;
     PERFORM siam.wake(v_handoff.incident);
     PERFORM siam.record_event('handoff.rejected', p_reason,
         p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
-        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false)));
+        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false), 'dispute', v_dispute));
     RETURN p_handoff;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
-    'Rejects an offered handoff with a reason; p_out_of_scope flags a scope dispute for the integrator.';
+    'Rejects an offered handoff with a reason; p_out_of_scope opens a scope dispute (siam.scope_dispute) for the integrator to rule on (siam.dispute_rule), named in the event''s data. The work is routed on meanwhile.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql
@@ -2706,17 +2907,19 @@ BEGIN
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
-        RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
+        RAISE EXCEPTION 'escalation % was acknowledged already at level % by %', p_escalation, v_escalation.level, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE siam.escalation SET acknowledged_at = siam.clock(), acknowledged_by = p_by WHERE id = p_escalation;
-    PERFORM siam.record_event('escalation.acknowledged', format('acknowledged by %s', p_by),
+    PERFORM siam.record_event('escalation.acknowledged', format('level %s acknowledged by %s', v_escalation.level, p_by),
         p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
-        p_supplier => v_escalation.supplier, p_escalation => p_escalation);
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
+        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level));
     RETURN p_escalation;
 END
 $$;
-COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
+COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS
+    'Acknowledges an escalation at its current level: its repeats stop until the level rises (which asks for a new acknowledgement).';
 
 -- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
 -- same re-checks in their WHERE clauses. The single-row functions above and below call them.
@@ -2759,6 +2962,48 @@ $$;
 COMMENT ON FUNCTION siam.escalation_rule_set_timing(text, interval, interval) IS
     'Sets how often an escalation rule repeats its unacknowledged escalations (NULL: once) and the window its counts look back over (bounces, complaints; required for those). Integrator only.';
 
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_thresholds(p_rule text, p_thresholds numeric[])
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
+       OR array_position(p_thresholds, NULL) IS NOT NULL
+       OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
+        RAISE EXCEPTION 'invalid thresholds %: give 1 to 10 positive numbers in ascending order', coalesce(p_thresholds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_rule.measure IN ('unroutable', 'scope_dispute') AND p_thresholds <> '{1}' THEN
+        RAISE EXCEPTION 'rule % has one level (threshold 1): its measure % is yes or no', siam.shown(p_rule), v_rule.measure
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_rule.thresholds = p_thresholds THEN
+        RETURN p_rule;  -- nothing changed, nothing to record
+    END IF;
+    UPDATE siam.escalation_rule SET thresholds = p_thresholds WHERE code = p_rule;
+    -- Every open incident is looked at again: a lower threshold may be crossed already.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event('escalation_rule.changed',
+        format('rule %s: thresholds %s (were %s)', p_rule, p_thresholds, v_rule.thresholds),
+        p_data => jsonb_build_object('rule', p_rule,
+                                     'before', jsonb_build_object('thresholds', v_rule.thresholds),
+                                     'after', jsonb_build_object('thresholds', p_thresholds)));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_thresholds(text, numeric[]) IS
+    'Sets an escalation rule''s ascending thresholds (level N at thresholds[N]: percent of a clock, bounces, complaint weight or percent of capacity); open escalations keep their level and climb from it. Integrator only.';
+
 CREATE OR REPLACE FUNCTION siam.escalations_raise(
     p_rules text[],
     p_levels integer[],
@@ -2774,31 +3019,70 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_actor text := siam.current_actor();
 BEGIN
-    -- Raised once per rule x level x subject: what exists already is skipped.
+    -- One open escalation per rule x subject. A subject without one gets it at the level
+    -- given ('escalation.raised'); one below that level climbs to it ('escalation.level_raised',
+    -- its acknowledgement cleared: the new level asks for a new one); one at or above it is
+    -- left alone. Both events name the levels passed over in the one step (a catch-up).
     -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
     RETURN QUERY
-    WITH raised AS (
-        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason)
-        SELECT t.rule, t.level, t.incident, t.handoff, t.supplier, r.notify, t.reason
+    WITH input AS (
+        SELECT t.*, r.notify
         FROM unnest(p_rules, p_levels, p_incidents, p_handoffs, p_suppliers, p_reasons)
              WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
         JOIN siam.escalation_rule AS r ON r.code = t.rule
-        ORDER BY t.n
-        ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
-        RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+        WHERE t.level >= 1
+    ), current AS (
+        SELECT DISTINCT ON (e.id) e.id, e.level AS from_level, input.level, input.reason
+        FROM input
+        JOIN siam.escalation AS e
+          ON e.rule = input.rule AND e.closed_at IS NULL
+         AND e.incident IS NOT DISTINCT FROM input.incident
+         AND e.handoff IS NOT DISTINCT FROM input.handoff
+         AND e.supplier IS NOT DISTINCT FROM input.supplier
+        ORDER BY e.id, input.level DESC
+        FOR UPDATE OF e
+    ), climbed AS (
+        UPDATE siam.escalation AS x
+        SET level = c.level, level_raised_at = v_now, reason = c.reason,
+            acknowledged_at = NULL, acknowledged_by = NULL,
+            notified_count = x.notified_count + 1, last_notified_at = v_now
+        FROM current AS c
+        WHERE x.id = c.id AND c.level > c.from_level
+        RETURNING x.id, x.rule, c.from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), raised AS (
+        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason,
+                                          raised_at, level_raised_at, last_notified_at)
+        SELECT i.rule, i.level, i.incident, i.handoff, i.supplier, i.notify, i.reason, v_now, v_now, v_now
+        FROM input AS i
+        WHERE NOT EXISTS (SELECT 1 FROM siam.escalation AS e
+                          WHERE e.rule = i.rule AND e.closed_at IS NULL
+                            AND e.incident IS NOT DISTINCT FROM i.incident
+                            AND e.handoff IS NOT DISTINCT FROM i.handoff
+                            AND e.supplier IS NOT DISTINCT FROM i.supplier)
+        ORDER BY i.n
+        ON CONFLICT (rule, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
+        RETURNING x.id, x.rule, 0 AS from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), changed AS (
+        SELECT * FROM climbed UNION ALL SELECT * FROM raised
     ), events AS (
         INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT v_now, v_actor, 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
-               jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
-        FROM raised AS e
+        SELECT v_now, v_actor,
+               CASE WHEN c.from_level = 0 THEN 'escalation.raised' ELSE 'escalation.level_raised' END,
+               c.reason, c.incident, c.handoff, c.supplier, c.id,
+               jsonb_build_object('rule', c.rule, 'level', c.level, 'from_level', nullif(c.from_level, 0),
+                                  'skipped_levels', to_jsonb(ARRAY(SELECT generate_series(c.from_level + 1, c.level - 1))),
+                                  'notify', c.notify)
+        FROM changed AS c
+        ORDER BY c.id
     )
-    SELECT e.id FROM raised AS e;
+    SELECT c.id FROM changed AS c;
 END
 $$;
 COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
-    'Raises escalations (parallel arrays), once per rule x level x subject, one event each; returns those raised.';
+    'Raises escalations (parallel arrays) to the level given: a subject (rule x incident x handoff x supplier) without an open one gets one (escalation.raised), one below that level climbs to it and asks for a new acknowledgement (escalation.level_raised); one event each, naming the levels passed over; returns those raised or climbed.';
 
-CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_causes text[], p_reasons text[])
+RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -2808,24 +3092,24 @@ DECLARE
 BEGIN
     RETURN QUERY
     WITH input AS (
-        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+        SELECT * FROM unnest(p_escalations, p_causes, p_reasons) AS t (id, cause, reason)
     ), closed AS (
         UPDATE siam.escalation AS e
-        SET closed_at = v_now, close_reason = input.reason
+        SET closed_at = v_now, close_cause = input.cause, close_reason = input.reason
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL
-        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.cause, input.reason
     ), events AS (
         INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
         SELECT v_now, v_actor, 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
-               jsonb_build_object('rule', c.rule, 'level', c.level)
+               jsonb_build_object('rule', c.rule, 'level', c.level, 'cause', c.cause)
         FROM closed AS c
     )
     SELECT c.id FROM closed AS c;
 END
 $$;
-COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
-    'Closes the open escalations among those given, one event each; returns those it closed.';
+COMMENT ON FUNCTION siam.escalations_close(bigint[], text[], text[]) IS
+    'Closes the open escalations among those given, each with its cause (a word of escalation_close_cause_valid) and reason, one event each; returns those it closed.';
 
 CREATE OR REPLACE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
@@ -2880,7 +3164,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.escalation_raise(text, integer, bigint, bigint, text, text) IS
-    'Raises an escalation once per rule x level x subject; returns its id, or NULL when it was raised before.';
+    'Raises an escalation of a rule about a subject to a level, or climbs its open one to it; returns its id, or NULL when it is at that level or above already.';
 
 CREATE OR REPLACE FUNCTION siam.escalation_repeat(p_escalation bigint, p_reason text) RETURNS bigint
 LANGUAGE sql
@@ -2890,13 +3174,176 @@ $$;
 COMMENT ON FUNCTION siam.escalation_repeat(bigint, text) IS
     'Notifies an open, unacknowledged escalation again; does nothing (returns NULL) otherwise.';
 
-CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_reason text) RETURNS bigint
+CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_cause text, p_reason text) RETURNS bigint
 LANGUAGE sql
 AS $$
-    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_reason]) AS c
+    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_cause], ARRAY[p_reason]) AS c
 $$;
-COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
-    'Closes an open escalation because its cause ended; does nothing (returns NULL) when it is closed already.';
+COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
+    'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
+
+-- ======================================================================================
+-- Definitions: disputes
+
+--
+-- Scope disputes: out-of-scope rejections, ruled by the integrator
+--
+-- Writes siam.scope_dispute (its rows are opened by siam.handoff_reject, handoffs.sql, in the
+-- rejection's transaction), and through siam.handoff_offer, siam.handoffs_cancel and
+-- siam.escalations_close the send-back offer, the offer it replaces and the dispute's
+-- escalations.
+--
+-- A definitions file (docs/schema.md): `siamd db migrate` re-applies all of them, in order,
+-- after the numbered migrations, whenever any of them changed. Everything here is
+-- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
+--
+-- Words: a dispute is upheld when ruled out_of_scope (the supplier's refusal was fair) and
+-- overturned when ruled in_scope (the work was the supplier's). The daemon's planner raises
+-- the escalation rule 'scope-dispute' (measure scope_dispute) for every unruled dispute,
+-- subject: the incident, the rejected handoff, the disputing supplier; a ruling closes it
+-- (cause 'ruled').
+
+CREATE OR REPLACE FUNCTION siam.dispute_rule(
+    p_dispute bigint,
+    p_ruling text,
+    p_note text,
+    p_send_back boolean DEFAULT false
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dispute siam.scope_dispute;
+    v_handoff siam.handoff;
+    v_incident siam.incident;
+    v_standing bigint[];
+    v_sent_back bigint;
+    v_escalations bigint[];
+BEGIN
+    -- The arguments first: a bad ruling or a blank note is refused before anything is looked up.
+    PERFORM siam.require_integrator();
+    IF p_dispute IS NULL THEN
+        RAISE EXCEPTION 'scope dispute is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_ruling IS NULL OR p_ruling NOT IN ('in_scope', 'out_of_scope') THEN
+        RAISE EXCEPTION 'invalid ruling %: use in_scope (the work was the supplier''s) or out_of_scope (its refusal was fair)', siam.shown(p_ruling)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_text(p_note, 'a note on the ruling', 'reason');
+    IF coalesce(p_send_back, false) AND p_ruling <> 'in_scope' THEN
+        RAISE EXCEPTION 'only a dispute ruled in_scope can send the work back to the supplier'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    SELECT * INTO v_dispute FROM siam.scope_dispute WHERE id = p_dispute;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown scope dispute %', p_dispute USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = v_dispute.handoff;
+    -- The incident first, then the dispute: the lock order of every write function.
+    v_incident := siam.lock_incident(v_handoff.incident);
+    SELECT * INTO v_dispute FROM siam.scope_dispute WHERE id = p_dispute FOR UPDATE;
+    IF v_dispute.ruling IS NOT NULL THEN
+        RAISE EXCEPTION 'scope dispute % was ruled % already, by % at %', p_dispute, v_dispute.ruling, v_dispute.ruled_by,
+                        to_char(v_dispute.ruled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    IF coalesce(p_send_back, false) THEN
+        IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
+            RAISE EXCEPTION 'incident % is %: its work cannot be sent back to %', v_incident.id, v_incident.state, siam.shown(v_handoff.to_supplier)
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'rule without --send-back';
+        END IF;
+        -- In a block of its own: whatever the supplier cannot take refuses the whole ruling
+        -- (the block's changes are undone with it), with one message that says so.
+        BEGIN
+            IF v_handoff.part IS NULL THEN
+                -- A standing offer of the whole incident to another supplier gives way.
+                v_standing := ARRAY(SELECT id FROM siam.handoff
+                                    WHERE incident = v_incident.id AND state = 'offered' AND part IS NULL
+                                      AND to_supplier <> v_handoff.to_supplier
+                                    ORDER BY id);
+                PERFORM 1 FROM siam.handoffs_cancel(
+                    v_standing,
+                    array_fill(format('withdrawn: scope dispute %s ruled in scope, the work goes back to %s', p_dispute, v_handoff.to_supplier),
+                               ARRAY[cardinality(v_standing)]));
+            END IF;
+            -- A person's offer (not automatic): it resumes automatic routing of the incident.
+            v_sent_back := siam.handoff_offer(v_incident.id, v_handoff.to_supplier, v_handoff.part,
+                                              format('sent back: scope dispute %s ruled in scope', p_dispute));
+        EXCEPTION WHEN object_not_in_prerequisite_state THEN
+            RAISE EXCEPTION 'scope dispute % cannot send incident % back to %: %', p_dispute, v_incident.id, siam.shown(v_handoff.to_supplier), SQLERRM
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'rule without --send-back, or make the supplier able to take it first';
+        END;
+    END IF;
+
+    UPDATE siam.scope_dispute
+    SET ruling = p_ruling, ruled_at = siam.clock(), ruled_by = siam.current_actor(), note = p_note,
+        sent_back_handoff = v_sent_back
+    WHERE id = p_dispute;
+
+    -- The dispute's escalations end with the ruling.
+    v_escalations := ARRAY(SELECT e.id FROM siam.escalation AS e
+                           JOIN siam.escalation_rule AS r ON r.code = e.rule AND r.measure = 'scope_dispute'
+                           WHERE e.closed_at IS NULL AND e.incident = v_incident.id
+                             AND e.handoff = v_dispute.handoff AND e.supplier = v_handoff.to_supplier
+                           ORDER BY e.id);
+    PERFORM 1 FROM siam.escalations_close(
+        v_escalations,
+        array_fill('ruled'::text, ARRAY[cardinality(v_escalations)]),
+        array_fill(format('scope dispute %s ruled %s', p_dispute, p_ruling), ARRAY[cardinality(v_escalations)]));
+
+    PERFORM siam.wake(v_incident.id);
+    PERFORM siam.record_event('dispute.ruled', p_note,
+        p_incident => v_incident.id, p_handoff => v_dispute.handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('dispute', p_dispute, 'ruling', p_ruling, 'supplier', v_handoff.to_supplier,
+                                     'handoff', v_dispute.handoff, 'upheld', p_ruling = 'out_of_scope',
+                                     'sent_back_handoff', v_sent_back));
+    RETURN p_dispute;
+END
+$$;
+COMMENT ON FUNCTION siam.dispute_rule(bigint, text, text, boolean) IS
+    'The integrator rules on an open scope dispute: in_scope (overturned: the work was the supplier''s) or out_of_scope (upheld: its refusal was fair), with a note (required). Closes the dispute''s open scope_dispute escalations (cause ruled), one event dispute.ruled. p_send_back (in_scope only) offers the work to the supplier again as a person''s offer (resuming automatic routing), withdrawing a standing offer of the whole incident to another supplier first; refused whole (55000) when the incident is resolved, closed or cancelled or the supplier cannot take it. Returns the dispute id.';
+
+CREATE OR REPLACE FUNCTION siam.disputes(
+    p_since timestamptz DEFAULT NULL,
+    p_until timestamptz DEFAULT NULL,
+    p_open_only boolean DEFAULT false
+) RETURNS TABLE (
+    id bigint,
+    incident bigint,
+    handoff bigint,
+    supplier text,
+    reason text,
+    raised_at timestamptz,
+    ruling text,
+    ruled_at timestamptz,
+    ruled_by text,
+    note text,
+    sent_back_handoff bigint
+)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF p_since IS NOT NULL AND p_until IS NOT NULL AND p_since >= p_until THEN
+        RAISE EXCEPTION 'invalid period: % is not before %', p_since, p_until USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT d.id, h.incident, d.handoff, h.to_supplier::text, h.reason, d.raised_at,
+           d.ruling, d.ruled_at, d.ruled_by, d.note, d.sent_back_handoff
+    FROM siam.scope_dispute AS d
+    JOIN siam.handoff AS h ON h.id = d.handoff
+    WHERE (NOT coalesce(p_open_only, false) OR d.ruling IS NULL)
+      -- Of the period: raised before its end, and raised in it or not ruled before its start
+      -- (so ruled in it or later, or still open).
+      AND (p_until IS NULL OR d.raised_at < p_until)
+      AND (p_since IS NULL OR d.raised_at >= p_since OR d.ruling IS NULL OR d.ruled_at >= p_since)
+    ORDER BY d.raised_at, d.id;
+END
+$$;
+COMMENT ON FUNCTION siam.disputes(timestamptz, timestamptz, boolean) IS
+    'Scope disputes with their incident, disputing supplier and its reason (the rejection''s) and the ruling so far: those of [p_since, p_until) (either bound NULL: open-ended), that is raised before p_until and either raised in the period or not ruled before p_since (ruled in it or later, or still open); p_open_only: only the unruled ones. Oldest first. Reads with the caller''s rights: row-level security applies (a supplier sees only its own).';
 
 -- ======================================================================================
 -- Definitions: daemon
@@ -3412,7 +3859,9 @@ RETURNS TABLE (
     ola_met bigint,
     sla_breaches bigint,
     bounces bigint,
-    out_of_scope bigint,
+    disputes_raised bigint,
+    disputes_upheld bigint,
+    disputes_overturned bigint,
     escalations bigint,
     complaints bigint,
     satisfaction double precision,
@@ -3439,9 +3888,14 @@ BEGIN
         GROUP BY 1
     ),
     disputes AS (
-        SELECT h.to_supplier::text AS supplier, count(*) AS n
-        FROM siam.handoff AS h
-        WHERE h.state = 'rejected' AND h.out_of_scope AND h.answered_at >= p_since AND h.answered_at < p_until
+        -- Scope disputes raised in the period (out-of-scope rejections), by how they have been
+        -- ruled so far, whenever that was: upheld + overturned <= raised, the rest still open.
+        SELECT h.to_supplier::text AS supplier, count(*) AS n,
+               count(*) FILTER (WHERE d.ruling = 'out_of_scope') AS upheld,
+               count(*) FILTER (WHERE d.ruling = 'in_scope') AS overturned
+        FROM siam.scope_dispute AS d
+        JOIN siam.handoff AS h ON h.id = d.handoff
+        WHERE d.raised_at >= p_since AND d.raised_at < p_until
         GROUP BY 1
     ),
     ola AS (
@@ -3500,7 +3954,8 @@ BEGIN
            o.accepted::double precision / nullif(o.accepted + o.rejected + o.expired, 0),
            o.median_seconds,
            coalesce(ola.clocks, 0), coalesce(ola.met, 0),
-           coalesce(b.n, 0), coalesce(bo.n, 0), coalesce(d.n, 0), coalesce(e.n, 0), coalesce(rm.complaints, 0),
+           coalesce(b.n, 0), coalesce(bo.n, 0),
+           coalesce(d.n, 0), coalesce(d.upheld, 0), coalesce(d.overturned, 0), coalesce(e.n, 0), coalesce(rm.complaints, 0),
            rm.satisfaction, coalesce(rm.rated, 0)
     FROM siam.supplier AS s
     LEFT JOIN offers AS o ON o.supplier = s.code
@@ -3518,7 +3973,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
-    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), ping-pong incidents it was part of, scope disputes it raised in the period (its out-of-scope rejections) and how many of those have been ruled so far, whenever ruled: upheld (out_of_scope) or overturned (in_scope), escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
 
 CREATE OR REPLACE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
 RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)
@@ -3830,6 +4285,13 @@ CREATE POLICY target_visible ON siam.target
            OR ((SELECT siam.visible_supplier()) <> ''
                AND kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.visible_supplier()))))
     WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+DROP POLICY IF EXISTS scope_dispute_visible ON siam.scope_dispute;
+CREATE POLICY scope_dispute_visible ON siam.scope_dispute
+    -- A supplier sees the disputes it raised: those about its own rejections.
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.handoff AS h
+                      WHERE h.id = scope_dispute.handoff AND h.to_supplier = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
 CREATE POLICY supplier_role_visible ON siam.supplier_role
     -- Its own mapping, and those of the roles it is a member of (a second login IN ROLE a
@@ -3857,7 +4319,7 @@ BEGIN
                                 'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
                                 'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
-                                'sla_compliance', 'sla_breaches')
+                                'sla_compliance', 'sla_breaches', 'disputes')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
         EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = %L',
@@ -3947,7 +4409,8 @@ BEGIN
         siam.ola_outcomes,
         siam.scorecard,
         siam.sla_compliance,
-        siam.sla_breaches
+        siam.sla_breaches,
+        siam.disputes
     TO siam_reporting;
 
     -- Suppliers' integrations ------------------------------------------------------------------
@@ -3969,6 +4432,7 @@ BEGIN
         siam.event,
         siam.complaint,
         siam.feedback,
+        siam.scope_dispute,
         siam.supplier,
         siam.supplier_service,
         siam.target,
@@ -4038,18 +4502,20 @@ REVOKE ALL ON FUNCTION siam.grant_group_roles() FROM PUBLIC;
 INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (1, '0001_baseline', '34bc8b974cd6caf7', 'schema.sql'),
     (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql'),
-    (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql');
+    (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql'),
+    (4, '0004_escalations_climb_disputes_paused_ola', '16633656fc9361ca', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
     ('calendars', 'cf5d14f4c15998ca'),
     ('catalog', '821fbf03cf40a197'),
     ('incidents', '3264016654a372f8'),
-    ('handoffs', '5d77f669a025c3f5'),
-    ('escalations', 'ce76a4e9b3a36241'),
+    ('handoffs', 'b590b519280c4500'),
+    ('escalations', '7789e60dd76c7e9d'),
+    ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
-    ('reports', 'e358ea7515e93dc0'),
-    ('security', '47e16bed195a971a');
+    ('reports', 'a7d147ac7aa3b94f'),
+    ('security', '50ec56eb2b976f0b');
 
 COMMIT;
