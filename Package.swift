@@ -16,6 +16,7 @@ let schemaFiles: [Resource] = [
     "definitions/incidents.sql",
     "definitions/handoffs.sql",
     "definitions/escalations.sql",
+    "definitions/disputes.sql",
     "definitions/daemon.sql",
     "definitions/feed.sql",
     "definitions/reports.sql",

@@ -2678,6 +2678,7 @@ DECLARE
     v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_now timestamptz := siam.clock();
+    v_dispute bigint;
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
     PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
@@ -2694,15 +2695,21 @@ BEGIN
     SET state = 'rejected', answered_at = v_now, answered_by = siam.current_actor(),
         reason = p_reason, out_of_scope = coalesce(p_out_of_scope, false)
     WHERE id = p_handoff;
+    -- Out of scope: a dispute for the integrator to rule on (definitions/disputes.sql). The
+    -- work is routed on meanwhile, like after any rejection.
+    IF coalesce(p_out_of_scope, false) THEN
+        INSERT INTO siam.scope_dispute (handoff, raised_at) VALUES (p_handoff, v_now)
+        RETURNING id INTO v_dispute;
+    END IF;
     PERFORM siam.wake(v_handoff.incident);
     PERFORM siam.record_event('handoff.rejected', p_reason,
         p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
-        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false)));
+        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false), 'dispute', v_dispute));
     RETURN p_handoff;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
-    'Rejects an offered handoff with a reason; p_out_of_scope flags a scope dispute for the integrator.';
+    'Rejects an offered handoff with a reason; p_out_of_scope opens a scope dispute (siam.scope_dispute) for the integrator to rule on (siam.dispute_rule), named in the event''s data. The work is routed on meanwhile.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql
@@ -3248,6 +3255,169 @@ COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
     'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
 
 -- ======================================================================================
+-- Definitions: disputes
+
+--
+-- Scope disputes: out-of-scope rejections, ruled by the integrator
+--
+-- Writes siam.scope_dispute (its rows are opened by siam.handoff_reject, handoffs.sql, in the
+-- rejection's transaction), and through siam.handoff_offer, siam.handoffs_cancel and
+-- siam.escalations_close the send-back offer, the offer it replaces and the dispute's
+-- escalations.
+--
+-- A definitions file (docs/schema.md): `siamd db migrate` re-applies all of them, in order,
+-- after the numbered migrations, whenever any of them changed. Everything here is
+-- repeatable (CREATE OR REPLACE); a changed signature needs a DROP in a numbered migration.
+--
+-- Words: a dispute is upheld when ruled out_of_scope (the supplier's refusal was fair) and
+-- overturned when ruled in_scope (the work was the supplier's). The daemon's planner raises
+-- the escalation rule 'scope-dispute' (measure scope_dispute) for every unruled dispute,
+-- subject: the incident, the rejected handoff, the disputing supplier; a ruling closes it
+-- (cause 'ruled').
+
+CREATE OR REPLACE FUNCTION siam.dispute_rule(
+    p_dispute bigint,
+    p_ruling text,
+    p_note text,
+    p_send_back boolean DEFAULT false
+) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dispute siam.scope_dispute;
+    v_handoff siam.handoff;
+    v_incident siam.incident;
+    v_standing bigint[];
+    v_sent_back bigint;
+    v_escalations bigint[];
+BEGIN
+    -- The arguments first: a bad ruling or a blank note is refused before anything is looked up.
+    PERFORM siam.require_integrator();
+    IF p_dispute IS NULL THEN
+        RAISE EXCEPTION 'scope dispute is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_ruling IS NULL OR p_ruling NOT IN ('in_scope', 'out_of_scope') THEN
+        RAISE EXCEPTION 'invalid ruling %: use in_scope (the work was the supplier''s) or out_of_scope (its refusal was fair)', siam.shown(p_ruling)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_text(p_note, 'a note on the ruling', 'reason');
+    IF coalesce(p_send_back, false) AND p_ruling <> 'in_scope' THEN
+        RAISE EXCEPTION 'only a dispute ruled in_scope can send the work back to the supplier'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    SELECT * INTO v_dispute FROM siam.scope_dispute WHERE id = p_dispute;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown scope dispute %', p_dispute USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT * INTO v_handoff FROM siam.handoff WHERE id = v_dispute.handoff;
+    -- The incident first, then the dispute: the lock order of every write function.
+    v_incident := siam.lock_incident(v_handoff.incident);
+    SELECT * INTO v_dispute FROM siam.scope_dispute WHERE id = p_dispute FOR UPDATE;
+    IF v_dispute.ruling IS NOT NULL THEN
+        RAISE EXCEPTION 'scope dispute % was ruled % already, by % at %', p_dispute, v_dispute.ruling, v_dispute.ruled_by,
+                        to_char(v_dispute.ruled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    IF coalesce(p_send_back, false) THEN
+        IF v_incident.state IN ('resolved', 'closed', 'cancelled') THEN
+            RAISE EXCEPTION 'incident % is %: its work cannot be sent back to %', v_incident.id, v_incident.state, siam.shown(v_handoff.to_supplier)
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'rule without --send-back';
+        END IF;
+        -- In a block of its own: whatever the supplier cannot take refuses the whole ruling
+        -- (the block's changes are undone with it), with one message that says so.
+        BEGIN
+            IF v_handoff.part IS NULL THEN
+                -- A standing offer of the whole incident to another supplier gives way.
+                v_standing := ARRAY(SELECT id FROM siam.handoff
+                                    WHERE incident = v_incident.id AND state = 'offered' AND part IS NULL
+                                      AND to_supplier <> v_handoff.to_supplier
+                                    ORDER BY id);
+                PERFORM 1 FROM siam.handoffs_cancel(
+                    v_standing,
+                    array_fill(format('withdrawn: scope dispute %s ruled in scope, the work goes back to %s', p_dispute, v_handoff.to_supplier),
+                               ARRAY[cardinality(v_standing)]));
+            END IF;
+            -- A person's offer (not automatic): it resumes automatic routing of the incident.
+            v_sent_back := siam.handoff_offer(v_incident.id, v_handoff.to_supplier, v_handoff.part,
+                                              format('sent back: scope dispute %s ruled in scope', p_dispute));
+        EXCEPTION WHEN object_not_in_prerequisite_state THEN
+            RAISE EXCEPTION 'scope dispute % cannot send incident % back to %: %', p_dispute, v_incident.id, siam.shown(v_handoff.to_supplier), SQLERRM
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'rule without --send-back, or make the supplier able to take it first';
+        END;
+    END IF;
+
+    UPDATE siam.scope_dispute
+    SET ruling = p_ruling, ruled_at = siam.clock(), ruled_by = siam.current_actor(), note = p_note,
+        sent_back_handoff = v_sent_back
+    WHERE id = p_dispute;
+
+    -- The dispute's escalations end with the ruling.
+    v_escalations := ARRAY(SELECT e.id FROM siam.escalation AS e
+                           JOIN siam.escalation_rule AS r ON r.code = e.rule AND r.measure = 'scope_dispute'
+                           WHERE e.closed_at IS NULL AND e.incident = v_incident.id
+                             AND e.handoff = v_dispute.handoff AND e.supplier = v_handoff.to_supplier
+                           ORDER BY e.id);
+    PERFORM 1 FROM siam.escalations_close(
+        v_escalations,
+        array_fill('ruled'::text, ARRAY[cardinality(v_escalations)]),
+        array_fill(format('scope dispute %s ruled %s', p_dispute, p_ruling), ARRAY[cardinality(v_escalations)]));
+
+    PERFORM siam.wake(v_incident.id);
+    PERFORM siam.record_event('dispute.ruled', p_note,
+        p_incident => v_incident.id, p_handoff => v_dispute.handoff, p_supplier => v_handoff.to_supplier,
+        p_data => jsonb_build_object('dispute', p_dispute, 'ruling', p_ruling, 'supplier', v_handoff.to_supplier,
+                                     'handoff', v_dispute.handoff, 'upheld', p_ruling = 'out_of_scope',
+                                     'sent_back_handoff', v_sent_back));
+    RETURN p_dispute;
+END
+$$;
+COMMENT ON FUNCTION siam.dispute_rule(bigint, text, text, boolean) IS
+    'The integrator rules on an open scope dispute: in_scope (overturned: the work was the supplier''s) or out_of_scope (upheld: its refusal was fair), with a note (required). Closes the dispute''s open scope_dispute escalations (cause ruled), one event dispute.ruled. p_send_back (in_scope only) offers the work to the supplier again as a person''s offer (resuming automatic routing), withdrawing a standing offer of the whole incident to another supplier first; refused whole (55000) when the incident is resolved, closed or cancelled or the supplier cannot take it. Returns the dispute id.';
+
+CREATE OR REPLACE FUNCTION siam.disputes(
+    p_since timestamptz DEFAULT NULL,
+    p_until timestamptz DEFAULT NULL,
+    p_open_only boolean DEFAULT false
+) RETURNS TABLE (
+    id bigint,
+    incident bigint,
+    handoff bigint,
+    supplier text,
+    reason text,
+    raised_at timestamptz,
+    ruling text,
+    ruled_at timestamptz,
+    ruled_by text,
+    note text,
+    sent_back_handoff bigint
+)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF p_since IS NOT NULL AND p_until IS NOT NULL AND p_since >= p_until THEN
+        RAISE EXCEPTION 'invalid period: % is not before %', p_since, p_until USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT d.id, h.incident, d.handoff, h.to_supplier::text, h.reason, d.raised_at,
+           d.ruling, d.ruled_at, d.ruled_by, d.note, d.sent_back_handoff
+    FROM siam.scope_dispute AS d
+    JOIN siam.handoff AS h ON h.id = d.handoff
+    WHERE (NOT coalesce(p_open_only, false) OR d.ruling IS NULL)
+      -- Of the period: raised before its end, and raised in it or not ruled before its start
+      -- (so ruled in it or later, or still open).
+      AND (p_until IS NULL OR d.raised_at < p_until)
+      AND (p_since IS NULL OR d.raised_at >= p_since OR d.ruling IS NULL OR d.ruled_at >= p_since)
+    ORDER BY d.raised_at, d.id;
+END
+$$;
+COMMENT ON FUNCTION siam.disputes(timestamptz, timestamptz, boolean) IS
+    'Scope disputes with their incident, disputing supplier and its reason (the rejection''s) and the ruling so far: those of [p_since, p_until) (either bound NULL: open-ended), that is raised before p_until and either raised in the period or not ruled before p_since (ruled in it or later, or still open); p_open_only: only the unruled ones. Oldest first. Reads with the caller''s rights: row-level security applies (a supplier sees only its own).';
+
+-- ======================================================================================
 -- Definitions: daemon
 
 --
@@ -3761,7 +3931,9 @@ RETURNS TABLE (
     ola_met bigint,
     sla_breaches bigint,
     bounces bigint,
-    out_of_scope bigint,
+    disputes_raised bigint,
+    disputes_upheld bigint,
+    disputes_overturned bigint,
     escalations bigint,
     complaints bigint,
     satisfaction double precision,
@@ -3788,9 +3960,14 @@ BEGIN
         GROUP BY 1
     ),
     disputes AS (
-        SELECT h.to_supplier::text AS supplier, count(*) AS n
-        FROM siam.handoff AS h
-        WHERE h.state = 'rejected' AND h.out_of_scope AND h.answered_at >= p_since AND h.answered_at < p_until
+        -- Scope disputes raised in the period (out-of-scope rejections), by how they have been
+        -- ruled so far, whenever that was: upheld + overturned <= raised, the rest still open.
+        SELECT h.to_supplier::text AS supplier, count(*) AS n,
+               count(*) FILTER (WHERE d.ruling = 'out_of_scope') AS upheld,
+               count(*) FILTER (WHERE d.ruling = 'in_scope') AS overturned
+        FROM siam.scope_dispute AS d
+        JOIN siam.handoff AS h ON h.id = d.handoff
+        WHERE d.raised_at >= p_since AND d.raised_at < p_until
         GROUP BY 1
     ),
     ola AS (
@@ -3848,7 +4025,8 @@ BEGIN
            o.accepted::double precision / nullif(o.accepted + o.rejected + o.expired, 0),
            o.median_seconds,
            coalesce(ola.clocks, 0), coalesce(ola.met, 0),
-           coalesce(b.n, 0), coalesce(bo.n, 0), coalesce(d.n, 0), coalesce(e.n, 0), coalesce(rm.complaints, 0),
+           coalesce(b.n, 0), coalesce(bo.n, 0),
+           coalesce(d.n, 0), coalesce(d.upheld, 0), coalesce(d.overturned, 0), coalesce(e.n, 0), coalesce(rm.complaints, 0),
            rm.satisfaction, coalesce(rm.rated, 0)
     FROM siam.supplier AS s
     LEFT JOIN offers AS o ON o.supplier = s.code
@@ -3866,7 +4044,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
-    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), bounces charged to it (siam.bounce: work it refused or handed back, less refusals the integrator ruled out of scope), out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), bounces charged to it (siam.bounce: work it refused or handed back in the period, less refusals the integrator ruled out of scope), scope disputes it raised in the period (its out-of-scope rejections) and how many of those have been ruled so far, whenever ruled: upheld (out_of_scope) or overturned (in_scope), escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
 
 CREATE OR REPLACE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
 RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)
@@ -4178,6 +4356,13 @@ CREATE POLICY target_visible ON siam.target
            OR ((SELECT siam.visible_supplier()) <> ''
                AND kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.visible_supplier()))))
     WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+DROP POLICY IF EXISTS scope_dispute_visible ON siam.scope_dispute;
+CREATE POLICY scope_dispute_visible ON siam.scope_dispute
+    -- A supplier sees the disputes it raised: those about its own rejections.
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.handoff AS h
+                      WHERE h.id = scope_dispute.handoff AND h.to_supplier = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
 CREATE POLICY supplier_role_visible ON siam.supplier_role
     -- Its own mapping, and those of the roles it is a member of (a second login IN ROLE a
@@ -4205,7 +4390,7 @@ BEGIN
                                 'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
                                 'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
-                                'sla_compliance', 'sla_breaches')
+                                'sla_compliance', 'sla_breaches', 'disputes')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
         EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = %L',
@@ -4295,7 +4480,8 @@ BEGIN
         siam.ola_outcomes,
         siam.scorecard,
         siam.sla_compliance,
-        siam.sla_breaches
+        siam.sla_breaches,
+        siam.disputes
     TO siam_reporting;
 
     -- Suppliers' integrations ------------------------------------------------------------------
@@ -4318,6 +4504,7 @@ BEGIN
         siam.event,
         siam.complaint,
         siam.feedback,
+        siam.scope_dispute,
         siam.supplier,
         siam.supplier_service,
         siam.target,
@@ -4396,11 +4583,12 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('calendars', 'cf5d14f4c15998ca'),
     ('catalog', '821fbf03cf40a197'),
     ('incidents', '3264016654a372f8'),
-    ('handoffs', '04471f4c56287ccd'),
+    ('handoffs', 'b79650ff505946ba'),
     ('escalations', '7e1c1a2b43d3da2d'),
+    ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
-    ('reports', 'aed1859bd0403a9c'),
-    ('security', 'ec50a43e534c184a');
+    ('reports', 'dcca5ddc08a83ae8'),
+    ('security', 'a135343a4bc01001');
 
 COMMIT;

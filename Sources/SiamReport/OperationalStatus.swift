@@ -22,6 +22,9 @@ public struct OperationalStatus: Sendable, Equatable {
     public var openEscalationCount: Int
     public var unacknowledgedEscalationCount: Int
     public var openEscalations: [OpenEscalation]
+    /// Scope disputes waiting for the integrator's ruling, and the oldest of them.
+    public var openDisputeCount: Int
+    public var oldestOpenDispute: OpenDispute?
     /// Each supplier that is not retired, with its load against its capacity.
     public var suppliers: [SupplierLoadStatus]
     /// Daemons seen within the last day, alive ones first (at most the status's limit).
@@ -33,7 +36,8 @@ public struct OperationalStatus: Sendable, Equatable {
     public init(now: Instant, horizonSeconds: Int64, openIncidents: [StateCount], overdueCount: Int, dueSoonCount: Int,
                 clocksAtRisk: [ClockAtRisk], pendingHandoffCount: Int, pendingHandoffs: [PendingHandoff],
                 openEscalationCount: Int, unacknowledgedEscalationCount: Int, openEscalations: [OpenEscalation],
-                suppliers: [SupplierLoadStatus], daemons: [DaemonStatus], feedHold: FeedHold? = nil) {
+                suppliers: [SupplierLoadStatus], daemons: [DaemonStatus], feedHold: FeedHold? = nil,
+                openDisputeCount: Int = 0, oldestOpenDispute: OpenDispute? = nil) {
         self.now = now
         self.horizonSeconds = horizonSeconds
         self.openIncidents = openIncidents
@@ -48,6 +52,8 @@ public struct OperationalStatus: Sendable, Equatable {
         self.suppliers = suppliers
         self.daemons = daemons
         self.feedHold = feedHold
+        self.openDisputeCount = openDisputeCount
+        self.oldestOpenDispute = oldestOpenDispute
     }
 
     /// True when at least one daemon is alive.
@@ -131,6 +137,21 @@ public struct OpenEscalation: Sendable, Equatable {
         self.raisedAt = raisedAt
         self.acknowledged = acknowledged
         self.reason = reason
+    }
+}
+
+/// A scope dispute waiting for a ruling, in short.
+public struct OpenDispute: Sendable, Equatable {
+    public var id: Int64
+    public var incident: Int64
+    public var supplier: String
+    public var raisedAt: Instant
+
+    public init(id: Int64, incident: Int64, supplier: String, raisedAt: Instant) {
+        self.id = id
+        self.incident = incident
+        self.supplier = supplier
+        self.raisedAt = raisedAt
     }
 }
 

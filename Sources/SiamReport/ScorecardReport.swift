@@ -16,9 +16,13 @@ public struct ScorecardReport: Sendable, Equatable {
     public var bucketSeconds: Int64
     /// Where the SLA breaches happened: counts per holder, service and priority.
     public var breaches: [BreachCount]
+    /// The scope disputes of the period (`siam.disputes`): raised in it, or open during it
+    /// (ruled in it or later, or not yet), oldest first, each with its ruling so far.
+    public var disputes: [ScopeDispute]
 
     public init(since: Instant, until: Instant, generatedAt: Instant, suppliers: [SupplierScore],
-                compliance: [ComplianceBucket], bucketSeconds: Int64, breaches: [BreachCount]) {
+                compliance: [ComplianceBucket], bucketSeconds: Int64, breaches: [BreachCount],
+                disputes: [ScopeDispute] = []) {
         self.since = since
         self.until = until
         self.generatedAt = generatedAt
@@ -26,6 +30,7 @@ public struct ScorecardReport: Sendable, Equatable {
         self.compliance = compliance
         self.bucketSeconds = bucketSeconds
         self.breaches = breaches
+        self.disputes = disputes
     }
 }
 
@@ -52,8 +57,12 @@ public struct SupplierScore: Sendable, Equatable {
     public var slaBreaches: Int
     /// Incidents it took part in that were escalated as ping-pong in the period.
     public var bounces: Int
-    /// Its rejections flagged out of scope.
-    public var outOfScope: Int
+    /// Scope disputes it raised in the period (its out-of-scope rejections), and how many of
+    /// those the integrator has ruled so far (whenever it ruled): upheld (its refusal was fair,
+    /// ruled out of scope) or overturned (ruled in scope). The rest are still open.
+    public var disputesRaised: Int
+    public var disputesUpheld: Int
+    public var disputesOverturned: Int
     /// Escalations raised about it, or about incidents it owned when they were raised.
     public var escalations: Int
     /// Complaints received about incidents it owned at the time.
@@ -64,8 +73,8 @@ public struct SupplierScore: Sendable, Equatable {
 
     public init(supplier: String, name: String, status: String, offered: Int, accepted: Int, rejected: Int,
                 expired: Int, cancelled: Int, acceptanceRate: Double?, medianSecondsToAccept: Double?,
-                olaClocks: Int, olaMet: Int, slaBreaches: Int, bounces: Int, outOfScope: Int,
-                escalations: Int, complaints: Int, satisfaction: Double?, feedbackCount: Int) {
+                olaClocks: Int, olaMet: Int, slaBreaches: Int, bounces: Int, disputesRaised: Int,
+                disputesUpheld: Int, disputesOverturned: Int, escalations: Int, complaints: Int, satisfaction: Double?, feedbackCount: Int) {
         self.supplier = supplier
         self.name = name
         self.status = status
@@ -80,7 +89,9 @@ public struct SupplierScore: Sendable, Equatable {
         self.olaMet = olaMet
         self.slaBreaches = slaBreaches
         self.bounces = bounces
-        self.outOfScope = outOfScope
+        self.disputesRaised = disputesRaised
+        self.disputesUpheld = disputesUpheld
+        self.disputesOverturned = disputesOverturned
         self.escalations = escalations
         self.complaints = complaints
         self.satisfaction = satisfaction

@@ -27,6 +27,7 @@ struct Siamd: AsyncParsableCommand {
             IncidentCommand.self,
             HandoffCommand.self,
             EscalationCommand.self,
+            DisputeCommand.self,
             EventsCommand.self,
             StatusCommand.self,
             ReportCommand.self,

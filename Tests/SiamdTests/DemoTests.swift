@@ -51,7 +51,7 @@ import Testing
         #expect(suppliers.count == 5)
         #expect(try score("slowtide")["expired"] as? Int ?? 0 >= 1)
         #expect(try score("slowtide")["escalations"] as? Int ?? 0 >= 1)
-        #expect(try score("scopeguard")["out_of_scope"] as? Int ?? 0 >= 1)
+        #expect(try score("scopeguard")["disputes_raised"] as? Int ?? 0 >= 1)
         #expect(try score("scopeguard")["rejected"] as? Int ?? 0 >= 1)
         #expect(try score("tinyops")["escalations"] as? Int ?? 0 >= 1, "capacity")
         #expect(try score("northwind")["accepted"] as? Int ?? 0 >= 1)

@@ -35,7 +35,7 @@ import Testing
     /// A supplier with everything missing that can be.
     func silentSupplier(_ code: String, name: String) -> SupplierScore {
         BrowserFixtures.score(code, name, "onboarding", offered: 0, accepted: 0, rejected: 0, expired: 0, median: nil,
-                              ola: (0, 0), breaches: 0, bounces: 0, outOfScope: 0, escalations: 0, complaints: 0, satisfaction: nil)
+                              ola: (0, 0), breaches: 0, bounces: 0, disputes: 0, escalations: 0, complaints: 0, satisfaction: nil)
     }
 
     @Test func textFromDataIsEscapedEverywhere() {
@@ -93,12 +93,51 @@ import Testing
         #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"))
     }
 
+    @Test func disputesAreListedWithTheirRulingsAndEscaped() throws {
+        var report = BrowserFixtures.richReport()
+        report.disputes[2].note = nil
+        report.disputes[0].ruledBy = "<i>manager</i>"
+        let html = HTMLReport.render(report)
+        let start = try #require(html.range(of: "<section class=\"panel\" id=\"disputes\""))
+        let end = try #require(html[start.upperBound...].range(of: "</section>"))
+        let section = html[start.lowerBound..<end.upperBound]
+        #expect(section.contains("3 disputes, 1 waiting for a ruling."))
+        func disputeRow(_ id: Int) -> Substring {
+            guard let from = section.range(of: "<tr data-dispute=\"\(id)\""),
+                  let to = section[from.upperBound...].range(of: "</tr>") else { return "" }
+            return section[from.lowerBound..<to.upperBound]
+        }
+        // Upheld: out of scope; who ruled (escaped), the note, the supplier's reason.
+        #expect(disputeRow(3).contains("data-ruling=\"out_of_scope\""))
+        #expect(disputeRow(3).contains("Upheld"))
+        #expect(disputeRow(3).contains("&lt;i&gt;manager&lt;/i&gt;"))
+        #expect(disputeRow(3).contains("Schedule C confirmed"))
+        #expect(disputeRow(3).contains("Printers are schedule C, not ours"))
+        #expect(disputeRow(3).contains("Beta &amp; Sons &lt;script&gt;alert(1)&lt;/script&gt;"))
+        // Overturned and sent back; the hostile reason stays text.
+        #expect(disputeRow(7).contains("Overturned"))
+        #expect(disputeRow(7).contains("sent back (handoff 265)"))
+        #expect(disputeRow(7).contains("WAN links &lt;b&gt;are&lt;/b&gt; the carrier&#39;s &amp; &quot;theirs&quot;"))
+        #expect(!section.contains("<b>"))
+        // Open: nobody ruled, no note.
+        #expect(disputeRow(9).contains("data-ruling=\"open\""))
+        #expect(disputeRow(9).contains(">Open<"))
+        #expect(disputeRow(9).contains("<td class=\"missing\">\u{2013}</td>"))
+        #expect(disputeRow(9).contains("<td class=\"num\">140</td>"))
+        // The scorecard columns that count them.
+        #expect(html.contains(">Disputes</th>") && !html.contains("Out of scope</th>"))
+        let beta = self.row("beta", in: html)
+        #expect(beta.contains("<td class=\"num\" data-sort=\"19\">19<span class=\"sub\">12 upheld</span><span class=\"sub\">4 overturned</span></td>"))
+        #expect(html.contains("<td class=\"num\" data-sort=\"23\">23<span class=\"sub\">14 upheld</span><span class=\"sub\">5 overturned</span></td>"))
+    }
+
     @Test func emptyReportRendersEmptyStatesWithoutNaN() {
         let html = HTMLReport.render(BrowserFixtures.emptyReport())
-        for section in ["scorecards", "compliance", "breaches", "rates"] {
+        for section in ["scorecards", "compliance", "breaches", "rates", "disputes"] {
             #expect(html.contains("data-empty=\"\(section)\""), "\(section)")
         }
         #expect(occurrences(of: "No data in this period.", in: html) == 3)
+        #expect(html.contains("No scope disputes in this period."))
         #expect(html.contains("No SLA breaches in this period."))
         #expect(!html.contains("<svg role") && !html.contains("data-chart="))
         for word in ["NaN", "nan", "Infinity", "inf"] {

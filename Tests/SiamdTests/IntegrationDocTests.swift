@@ -71,5 +71,7 @@ import Testing
         let ref = try database.connect().query("SELECT incident FROM siam.external_ref WHERE ticket = 'INC0042'").first
         #expect(ref != nil)
         #expect(try database.connect().query("SELECT count(*) AS n FROM siam.handoff WHERE out_of_scope").first?.int("n") == 1)
+        #expect(try database.connect().query("SELECT ruling FROM siam.scope_dispute").rows.map { try $0.optionalString("ruling") }
+            == ["out_of_scope"])
     }
 }

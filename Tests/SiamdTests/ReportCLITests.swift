@@ -70,6 +70,8 @@ import Testing
               3   capacity         1      -         delta     integrator  1h ago     no   delta at 50 % of its capacity
               2   sla-acknowledge  4      5         -         integrator  2h ago     yes  acknowledge clock ran out
 
+            Open scope disputes: 0
+
             Suppliers: 4
               SUPPLIER  STATUS  LOAD  CAPACITY   USE   OFFERS
               acme      active  0     unlimited  -     2
@@ -98,6 +100,8 @@ import Testing
 
             Open escalations: 0 (0 not acknowledged)
 
+            Open scope disputes: 0
+
             Suppliers: 0
 
             """)
@@ -113,6 +117,8 @@ import Testing
         #expect(status["pending_handoffs"] as? Int == 4)
         #expect(status["open_escalations"] as? Int == 4)
         #expect(status["unacknowledged_escalations"] as? Int == 3)
+        #expect(status["open_disputes"] as? Int == 0)
+        #expect(status["oldest_open_dispute"] is NSNull)
         let daemons = try #require(status["daemons"] as? [[String: Any]])
         #expect(daemons.map { $0["host"] as? String } == ["ops-1", "ops-2"])
         #expect(daemons.map { $0["alive"] as? Bool } == [true, false])
@@ -165,12 +171,12 @@ import Testing
         #expect(try ok(["report", "scorecard"] + Self.june1, fixture.world.database) == """
             Supplier scorecards, 2026-06-01T00:00:00Z to 2026-06-02T00:00:00Z
 
-            SUPPLIER  STATUS  OFFERED  ACCEPTED  REJECTED  EXPIRED  ACCEPT RATE  MEDIAN ACCEPT  OLA MET      SLA BREACHES  BOUNCES  OUT OF SCOPE  ESCALATIONS  COMPLAINTS  SATISFACTION
-            acme      active  1        1         0         0        100 %        10m            100 % (2/2)  0             0        0             0            0           -
-            beta      active  1        0         1         0        0 %          -              -            0             0        1             0            0           -
-            evil      active  0        0         0         0        -            -              -            0             0        0             0            0           -
-            gamma     active  0        0         0         0        -            -              -            0             0        0             0            0           -
-            smith     active  1        1         0         0        100 %        5m             50 % (1/2)   2             0        0             0            0           4.0/5 (1)
+            SUPPLIER  STATUS  OFFERED  ACCEPTED  REJECTED  EXPIRED  ACCEPT RATE  MEDIAN ACCEPT  OLA MET      SLA BREACHES  BOUNCES  DISPUTES  UPHELD  OVERTURNED  ESCALATIONS  COMPLAINTS  SATISFACTION
+            acme      active  1        1         0         0        100 %        10m            100 % (2/2)  0             0        0         0       0           0            0           -
+            beta      active  1        0         1         0        0 %          -              -            0             0        1         0       0           0            0           -
+            evil      active  0        0         0         0        -            -              -            0             0        0         0       0           0            0           -
+            gamma     active  0        0         0         0        -            -              -            0             0        0         0       0           0            0           -
+            smith     active  1        1         0         0        100 %        5m             50 % (1/2)   2             0        0         0       0           0            0           4.0/5 (1)
 
             """)
         // --format table is the default.
@@ -193,11 +199,13 @@ import Testing
         #expect(text.contains("{\"supplier\":\"acme\",\"name\":\"Acme Ltd\",\"status\":\"active\",\"offered\":1,\"accepted\":1,"
                               + "\"rejected\":0,\"expired\":0,\"cancelled\":0,\"acceptance_rate\":1.0,\"median_seconds_to_accept\":600.0,"
                               + "\"ola_clocks\":2,\"ola_met\":2,\"ola_met_pct\":100.0,\"sla_breaches\":0,\"bounces\":0,"
-                              + "\"out_of_scope\":0,\"escalations\":0,\"complaints\":0,\"satisfaction\":null,\"feedback_count\":0}"))
+                              + "\"disputes_raised\":0,\"disputes_upheld\":0,\"disputes_overturned\":0,\"escalations\":0,\"complaints\":0,\"satisfaction\":null,\"feedback_count\":0}"))
         let beta = suppliers[1], evil = suppliers[2], smith = suppliers[4]
         #expect(beta["acceptance_rate"] as? Double == 0)
         #expect(beta["median_seconds_to_accept"] is NSNull)
-        #expect(beta["out_of_scope"] as? Int == 1)
+        #expect(beta["disputes_raised"] as? Int == 1)
+        #expect(beta["disputes_upheld"] as? Int == 0)
+        #expect(beta["disputes_overturned"] as? Int == 0)
         #expect(evil["name"] as? String == "=1+2")
         #expect(evil["acceptance_rate"] is NSNull)
         #expect(evil["ola_met_pct"] is NSNull)
@@ -215,12 +223,12 @@ import Testing
         // to count; a cell a spreadsheet would run as a formula is quoted and prefixed with '.
         #expect(csv == """
             supplier,name,status,offered,accepted,rejected,expired,cancelled,acceptance_rate,median_seconds_to_accept,\
-            ola_clocks,ola_met,ola_met_pct,sla_breaches,bounces,out_of_scope,escalations,complaints,satisfaction,feedback_count\r
-            acme,Acme Ltd,active,1,1,0,0,0,1.0,600.0,2,2,100.0,0,0,0,0,0,,0\r
-            beta,Beta GmbH,active,1,0,1,0,0,0.0,,0,0,,0,0,1,0,0,,0\r
-            evil,"'=1+2",active,0,0,0,0,0,,,0,0,,0,0,0,0,0,,0\r
-            gamma,Gamma,active,0,0,0,0,0,,,0,0,,0,0,0,0,0,,0\r
-            smith,"Smith, ""Jr"" & Co",active,1,1,0,0,0,1.0,300.0,2,1,50.0,2,0,0,0,0,4.0,1\r
+            ola_clocks,ola_met,ola_met_pct,sla_breaches,bounces,disputes_raised,disputes_upheld,disputes_overturned,escalations,complaints,satisfaction,feedback_count\r
+            acme,Acme Ltd,active,1,1,0,0,0,1.0,600.0,2,2,100.0,0,0,0,0,0,0,0,,0\r
+            beta,Beta GmbH,active,1,0,1,0,0,0.0,,0,0,,0,0,1,0,0,0,0,,0\r
+            evil,"'=1+2",active,0,0,0,0,0,,,0,0,,0,0,0,0,0,0,0,,0\r
+            gamma,Gamma,active,0,0,0,0,0,,,0,0,,0,0,0,0,0,0,0,,0\r
+            smith,"Smith, ""Jr"" & Co",active,1,1,0,0,0,1.0,300.0,2,1,50.0,2,0,0,0,0,0,0,4.0,1\r
 
             """)
         // Every row has as many cells as the header (counting outside quotes).
@@ -233,7 +241,7 @@ import Testing
         }
         let lines = csv.split(separator: "\r\n")
         #expect(lines.count == 6)
-        #expect(lines.allSatisfy { cells($0) == 20 })
+        #expect(lines.allSatisfy { cells($0) == 22 })
     }
 
     @Test func scorecardPeriodForms() throws {
@@ -271,7 +279,7 @@ import Testing
             == "Supplier scorecards, 2026-11-01T00:00:00Z to 2026-11-20T12:00:01Z\nno suppliers\n")
         #expect(try ok(["report", "scorecard", "--since", "2026-11-01", "--format", "csv"], database)
             == "supplier,name,status,offered,accepted,rejected,expired,cancelled,acceptance_rate,median_seconds_to_accept,"
-            + "ola_clocks,ola_met,ola_met_pct,sla_breaches,bounces,out_of_scope,escalations,complaints,satisfaction,feedback_count\r\n")
+            + "ola_clocks,ola_met,ola_met_pct,sla_breaches,bounces,disputes_raised,disputes_upheld,disputes_overturned,escalations,complaints,satisfaction,feedback_count\r\n")
     }
 
     @Test func scorecardRefusesBadPeriodsAndFormats() throws {

@@ -53,7 +53,7 @@ import Testing
         // 600, 1200, 2400 (odd count).
         #expect(scores["acme"] == .expected("acme", "Acme Ltd", offered: 4, accepted: 3, rejected: 1,
                                             acceptanceRate: 0.75, medianSecondsToAccept: 1200,
-                                            olaClocks: 3, olaMet: 2, bounces: 1, outOfScope: 1))
+                                            olaClocks: 3, olaMet: 2, bounces: 1, disputesRaised: 1))
         // beta: 2 accepted, 1 rejected (a bounce; the expiry is none), 1 expired, 1 cancelled
         // (not in the rate); median of 60 and 1800 (even count): their mean. Accept clocks: two
         // met, the expiry missed.
@@ -450,7 +450,7 @@ import Testing
         let june1 = try world.scorecards("2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z")
         #expect(june1["acme"] == .expected("acme", "Acme Ltd", offered: 1, escalations: 1, complaints: 2))
         // Beta's refusal is a bounce of June 1 (its dispute is not ruled: it is charged).
-        #expect(june1["beta"] == .expected("beta", "Beta GmbH", offered: 1, bounces: 1, outOfScope: 1))
+        #expect(june1["beta"] == .expected("beta", "Beta GmbH", offered: 1, bounces: 1, disputesRaised: 1))
         let june2 = try world.scorecards("2026-06-02T00:00:00Z", "2026-06-03T00:00:00Z")
         // The climb to level 2 on June 2 is the escalation raised on June 1, counted there.
         #expect(june2["acme"] == .expected("acme", "Acme Ltd", complaints: 1))
@@ -508,7 +508,7 @@ import Testing
         // Its out-of-scope rejection is something it did in June; the scorecard filters
         // retired suppliers on offers, OLA clocks and breaches only.
         let june1 = try world.scorecards(Self.since, Self.until)
-        #expect(june1["zeta"] == .expected("zeta", "Zeta", status: "retired", bounces: 1, outOfScope: 1))
+        #expect(june1["zeta"] == .expected("zeta", "Zeta", status: "retired", bounces: 1, disputesRaised: 1))
     }
 
     @Test func badPeriodsAreRefusedAndWriteNothing() throws {

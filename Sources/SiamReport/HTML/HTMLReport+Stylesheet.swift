@@ -109,6 +109,12 @@ extension HTMLReport {
         table.data th, table.data td { padding: 3px 12px 3px 0; border-bottom: 1px solid var(--line); text-align: left; font-weight: 400; }
         table.data thead th { font-weight: 600; color: var(--muted); }
         table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
+        table.disputes { width: 100%; font-size: 13px; }
+        table.disputes td { vertical-align: top; }
+        table.disputes td.text { max-width: 28em; overflow-wrap: anywhere; }
+        table.disputes .code { color: var(--muted); font-size: 12px; }
+        table.disputes .ruling.open { color: var(--ink); }
+        .dispute-summary { margin: 4px 0; font-size: 13px; }
 
         .definitions { margin-top: 22px; padding: 4px 4px 0; color: var(--muted); font-size: 12px; }
         .definitions h2 { font-size: 13px; color: var(--ink); }

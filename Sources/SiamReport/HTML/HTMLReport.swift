@@ -1,5 +1,6 @@
 /// The supplier scorecards of one period as a single self-contained HTML page, for the
-/// integrator's governance meeting: headline figures, the scorecard table and three charts.
+/// integrator's governance meeting: headline figures, the scorecard table, three charts and
+/// the scope disputes.
 ///
 /// The page fetches nothing: styles are inline, charts are SVG drawn here, and a content
 /// security policy forbids any load, so it can travel as an email attachment and print as
@@ -54,6 +55,11 @@ public enum HTMLReport {
         out += RatesChart(report: report, directory: directory).html()
         out += "</section>\n"
 
+        out += section("disputes", "Scope disputes",
+                       "Work a supplier rejected as outside its scope, with its reason and the integrator\u{2019}s ruling: raised in the period, or open during it. Upheld: the refusal was fair; overturned: the work was the supplier\u{2019}s.")
+        out += DisputeTable(report: report, directory: directory).html()
+        out += "</section>\n"
+
         out += definitions
         out += "</main>\n<script>\n\(sortScript)</script>\n</body>\n</html>\n"
         return out
@@ -77,7 +83,8 @@ public enum HTMLReport {
         <div><dt>OLA met</dt><dd>Supplier OLA clocks (accept and resolve) decided in the period that were met.</dd></div>
         <div><dt>SLA breaches</dt><dd>Customer SLA clocks (acknowledge, resolve) that ran out; in the table, while the supplier held the incident.</dd></div>
         <div><dt>Bounces</dt><dd>Incidents the supplier took part in that were escalated as ping-pong between suppliers.</dd></div>
-        <div><dt>Out of scope</dt><dd>The supplier\u{2019}s rejections flagged as outside its scope.</dd></div>
+        <div><dt>Disputes</dt><dd>Scope disputes the supplier raised in the period: rejections of work as outside its scope, for the integrator to rule on.</dd></div>
+        <div><dt>Upheld, overturned</dt><dd>Of those disputes, how many the integrator has ruled so far (whenever it ruled): upheld, out of scope (the refusal was fair), or overturned, in scope (the work was the supplier\u{2019}s).</dd></div>
         <div><dt>Escalations</dt><dd>Raised about the supplier, or about incidents it owned when raised; one escalation may count for two suppliers.</dd></div>
         <div><dt>Satisfaction</dt><dd>Mean customer feedback score (1 to 5) on incidents the supplier owned; n is the number of responses.</dd></div>
         </dl>

@@ -44,7 +44,7 @@ struct ScorecardTable {
         out += sortable("Met", 7, "OLA clocks (accept and resolve) met of those decided")
         out += sortable("SLA breaches", 8, "Customer SLA clocks breached while the supplier held the incident")
         out += sortable("Bounces", 9, "Incidents escalated as ping-pong that the supplier took part in")
-        out += sortable("Out of scope", 10, "Rejections flagged out of scope")
+        out += sortable("Disputes", 10, "Scope disputes raised in the period (rejections as out of scope), and how many of those the integrator upheld (out of scope: the refusal was fair) or overturned (in scope)")
         out += sortable("Escal&shy;ations", 11)
         out += sortable("Com&shy;plaints", 12)
         out += sortable("Satis&shy;faction", 13, "Mean of the customer's feedback, 1 to 5")
@@ -70,7 +70,7 @@ struct ScorecardTable {
                       detail: score.olaClocks > 0 ? "\(ReportFormat.count(score.olaMet))/\(ReportFormat.count(score.olaClocks))" : nil)
         out += count(score.slaBreaches)
         out += count(score.bounces)
-        out += count(score.outOfScope)
+        out += disputes(raised: score.disputesRaised, upheld: score.disputesUpheld, overturned: score.disputesOverturned)
         out += count(score.escalations)
         out += count(score.complaints)
         let satisfaction = score.feedbackCount > 0 ? ReportFormat.finite(score.satisfaction) : nil
@@ -100,7 +100,7 @@ struct ScorecardTable {
         // A ping-pong incident counts for every supplier in its round: a sum would count it
         // several times, so the cell stays blank.
         out += "<td class=\"num\"></td>"
-        out += count(report.suppliers.reduce(0) { $0 + $1.outOfScope })
+        out += disputes(raised: totals.disputesRaised, upheld: totals.disputesUpheld, overturned: totals.disputesOverturned)
         out += count(totals.escalations)
         out += count(totals.complaints)
         out += figure(ReportFormat.score(totals.meanSatisfaction), sort: nil,
@@ -112,6 +112,17 @@ struct ScorecardTable {
 
     private func count(_ value: Int) -> String {
         "<td class=\"num\" data-sort=\"\(value)\">\(ReportFormat.count(value))</td>"
+    }
+
+    /// The disputes raised, with how many of them were upheld and overturned beneath (one
+    /// column, so that the table keeps its width).
+    private func disputes(raised: Int, upheld: Int, overturned: Int) -> String {
+        var out = "<td class=\"num\" data-sort=\"\(raised)\">\(ReportFormat.count(raised))"
+        if raised > 0 {
+            out += "<span class=\"sub\">\(ReportFormat.count(upheld)) upheld</span>"
+            out += "<span class=\"sub\">\(ReportFormat.count(overturned)) overturned</span>"
+        }
+        return out + "</td>"
     }
 
     /// A figure cell; `low` marks it with a shade, a glyph and words for screen readers, so

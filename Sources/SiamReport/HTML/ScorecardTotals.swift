@@ -10,6 +10,10 @@ struct ScorecardTotals {
     var slaBreaches = 0
     /// Breaches while no supplier held the incident.
     var unassignedBreaches = 0
+    /// Scope disputes raised in the period, and how many of those were upheld or overturned.
+    var disputesRaised = 0
+    var disputesUpheld = 0
+    var disputesOverturned = 0
     var escalations = 0
     var complaints = 0
     var feedbackCount = 0
@@ -22,6 +26,9 @@ struct ScorecardTotals {
             decided += score.accepted + score.rejected + score.expired
             olaClocks += score.olaClocks
             olaMet += score.olaMet
+            disputesRaised += score.disputesRaised
+            disputesUpheld += score.disputesUpheld
+            disputesOverturned += score.disputesOverturned
             escalations += score.escalations
             complaints += score.complaints
             // The mean over all feedback, not over suppliers: each supplier's mean weighs as

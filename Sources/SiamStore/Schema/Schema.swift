@@ -33,6 +33,7 @@ public enum Schema {
         SchemaFile(name: "incidents", text: PackageResources.incidents_sql),
         SchemaFile(name: "handoffs", text: PackageResources.handoffs_sql),
         SchemaFile(name: "escalations", text: PackageResources.escalations_sql),
+        SchemaFile(name: "disputes", text: PackageResources.disputes_sql),
         SchemaFile(name: "daemon", text: PackageResources.daemon_sql),
         SchemaFile(name: "feed", text: PackageResources.feed_sql),
         SchemaFile(name: "reports", text: PackageResources.reports_sql),

@@ -28,7 +28,9 @@ extension Store {
                     olaMet: try row.int("ola_met"),
                     slaBreaches: try row.int("sla_breaches"),
                     bounces: try row.int("bounces"),
-                    outOfScope: try row.int("out_of_scope"),
+                    disputesRaised: try row.int("disputes_raised"),
+                    disputesUpheld: try row.int("disputes_upheld"),
+                    disputesOverturned: try row.int("disputes_overturned"),
                     escalations: try row.int("escalations"),
                     complaints: try row.int("complaints"),
                     satisfaction: try row.text("satisfaction").flatMap(Double.init),
@@ -51,7 +53,8 @@ extension Store {
                             priority: try row.string("priority"), count: try row.int("breaches"))
             }
             return ScorecardReport(since: since, until: until, generatedAt: generatedAt, suppliers: suppliers,
-                                   compliance: compliance, bucketSeconds: bucket.seconds, breaches: breaches)
+                                   compliance: compliance, bucketSeconds: bucket.seconds, breaches: breaches,
+                                   disputes: try disputes(since: since, until: until))
         }
     }
 }

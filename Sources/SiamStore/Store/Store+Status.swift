@@ -40,6 +40,14 @@ extension Store {
                                    notify: try row.string("notify"), raisedAt: try row.instant("raised_at"),
                                    acknowledged: try row.bool("acknowledged"), reason: try row.string("reason"))
                 }
+            let disputes = try connection.query("""
+                SELECT count(*) OVER () AS open, d.id, h.incident, h.to_supplier, d.raised_at
+                FROM siam.scope_dispute AS d
+                JOIN siam.handoff AS h ON h.id = d.handoff
+                WHERE d.ruling IS NULL
+                ORDER BY d.raised_at, d.id
+                LIMIT 1
+                """).first
             let suppliers = try connection.query("""
                 SELECT s.code, s.status, s.capacity, l.held AS load, l.offered AS offers
                 FROM siam.supplier AS s
@@ -69,7 +77,12 @@ extension Store {
                 openEscalationCount: try escalationCounts.int("open"),
                 unacknowledgedEscalationCount: try escalationCounts.int("unacknowledged"),
                 openEscalations: escalations, suppliers: suppliers, daemons: daemons,
-                feedHold: try feedHoldback().flatMap { $0.seconds >= FeedHold.alarmSeconds ? $0 : nil })
+                feedHold: try feedHoldback().flatMap { $0.seconds >= FeedHold.alarmSeconds ? $0 : nil },
+                openDisputeCount: try disputes?.int("open") ?? 0,
+                oldestOpenDispute: try disputes.map { row in
+                    OpenDispute(id: try row.int64("id"), incident: try row.int64("incident"),
+                                supplier: try row.string("to_supplier"), raisedAt: try row.instant("raised_at"))
+                })
         }
     }
 

@@ -12,7 +12,8 @@ struct StatusCommand: ParsableCommand {
             OLA resolve clocks past due or due within --horizon (SLA clocks of pending incidents are \
             paused and left out); \
             offers waiting for an answer (their OLA accept clocks), earliest deadline first; open \
-            escalations, not acknowledged first; each supplier's open load against its capacity; and the \
+            escalations, not acknowledged first; open scope disputes waiting for the integrator's ruling \
+            (how many, and the oldest); each supplier's open load against its capacity; and the \
             daemons (siamd run) seen within a day, alive when seen within twice their poll interval plus \
             10 s (a lease: one killed outright counts as alive until it runs out); and, when the oldest \
             open transaction in the cluster has held back the event feed for 30 s or more, which one.
@@ -51,6 +52,7 @@ struct StatusText {
         clocks()
         handoffs()
         escalations()
+        disputes()
         suppliers()
     }
 
@@ -149,6 +151,15 @@ struct StatusText {
             })
     }
 
+    func disputes() {
+        var line = "Open scope disputes: \(status.openDisputeCount)"
+        if let oldest = status.oldestOpenDispute {
+            line += " (oldest: dispute \(oldest.id), incident \(oldest.incident), \(oldest.supplier), raised \(ago(oldest.raisedAt)); "
+                + "siamd dispute rule \(oldest.id))"
+        }
+        section(terminalText(line))
+    }
+
     func suppliers() {
         section("Suppliers: \(status.suppliers.count)",
             header: ["SUPPLIER", "STATUS", "LOAD", "CAPACITY", "USE", "OFFERS"],
@@ -209,6 +220,14 @@ extension OperationalStatus {
                     ("acknowledged", .bool(escalation.acknowledged)), ("reason", .string(escalation.reason)),
                 ])
             })),
+            ("open_disputes", JSONValue(openDisputeCount)),
+            ("oldest_open_dispute", oldestOpenDispute.map { dispute in
+                .object([
+                    ("id", JSONValue(dispute.id)), ("incident", JSONValue(dispute.incident)),
+                    ("supplier", .string(dispute.supplier)), ("raised_at", JSONValue(dispute.raisedAt)),
+                    ("age_seconds", JSONValue(max(0, now.seconds - dispute.raisedAt.seconds))),
+                ])
+            } ?? .null),
             ("suppliers", .array(suppliers.map { supplier in
                 .object([
                     ("code", .string(supplier.supplier)), ("status", .string(supplier.status)), ("load", JSONValue(supplier.load)),

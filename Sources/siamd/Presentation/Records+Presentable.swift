@@ -184,3 +184,27 @@ extension Event: Presentable {
     }
     static var tableColumns: [String] { ["id", "at", "actor", "kind", "handoff", "supplier", "reason"] }
 }
+
+extension ScopeDispute: Presentable {
+    var fields: [(String, JSONValue)] {
+        [
+            ("id", JSONValue(id)),
+            ("incident", JSONValue(incident)),
+            ("handoff", JSONValue(handoff)),
+            ("supplier", .string(supplier)),
+            ("reason", .string(reason)),
+            ("raised_at", JSONValue(raisedAt)),
+            ("ruling", JSONValue(ruling?.rawValue)),
+            ("ruled_at", JSONValue(ruledAt)),
+            ("ruled_by", JSONValue(ruledBy)),
+            ("note", JSONValue(note)),
+            ("sent_back_handoff", JSONValue(sentBackHandoff)),
+        ]
+    }
+    static var tableColumns: [String] { ["id", "incident", "supplier", "raised_at", "outcome", "ruled_by", "reason", "note"] }
+
+    func field(_ name: String) -> JSONValue {
+        // People read the outcome: open, upheld (out of scope) or overturned (in scope).
+        name == "outcome" ? .string(ruling.map { "\($0.outcome) (\($0.rawValue))" } ?? "open") : fields.first { $0.0 == name }?.1 ?? .null
+    }
+}

@@ -11,7 +11,9 @@ extension SupplierScore {
             ("expired", JSONValue(expired)), ("cancelled", JSONValue(cancelled)),
             ("acceptance_rate", JSONValue(acceptanceRate)), ("median_seconds_to_accept", JSONValue(medianSecondsToAccept)),
             ("ola_clocks", JSONValue(olaClocks)), ("ola_met", JSONValue(olaMet)), ("ola_met_pct", JSONValue(olaMetPercent)),
-            ("sla_breaches", JSONValue(slaBreaches)), ("bounces", JSONValue(bounces)), ("out_of_scope", JSONValue(outOfScope)),
+            ("sla_breaches", JSONValue(slaBreaches)), ("bounces", JSONValue(bounces)),
+            ("disputes_raised", JSONValue(disputesRaised)), ("disputes_upheld", JSONValue(disputesUpheld)),
+            ("disputes_overturned", JSONValue(disputesOverturned)),
             ("escalations", JSONValue(escalations)), ("complaints", JSONValue(complaints)),
             ("satisfaction", JSONValue(satisfaction)), ("feedback_count", JSONValue(feedbackCount)),
         ]
@@ -61,7 +63,7 @@ extension SupplierScore {
     static var csvColumns: [String] {
         SupplierScore(supplier: "", name: "", status: "", offered: 0, accepted: 0, rejected: 0, expired: 0, cancelled: 0,
                       acceptanceRate: nil, medianSecondsToAccept: nil, olaClocks: 0, olaMet: 0, slaBreaches: 0,
-                      bounces: 0, outOfScope: 0, escalations: 0, complaints: 0, satisfaction: nil, feedbackCount: 0)
+                      bounces: 0, disputesRaised: 0, disputesUpheld: 0, disputesOverturned: 0, escalations: 0, complaints: 0, satisfaction: nil, feedbackCount: 0)
             .fields.map(\.0)
     }
 }
@@ -79,13 +81,16 @@ struct ScorecardTable {
         Swift.print("")
         Output(json: false).printTable(
             header: ["SUPPLIER", "STATUS", "OFFERED", "ACCEPTED", "REJECTED", "EXPIRED", "ACCEPT RATE", "MEDIAN ACCEPT",
-                     "OLA MET", "SLA BREACHES", "BOUNCES", "OUT OF SCOPE", "ESCALATIONS", "COMPLAINTS", "SATISFACTION"],
+                     "OLA MET", "SLA BREACHES", "BOUNCES", "DISPUTES", "UPHELD", "OVERTURNED",
+                     "ESCALATIONS", "COMPLAINTS", "SATISFACTION"],
             rows: report.suppliers.map { score in
                 [score.supplier, score.status, String(score.offered), String(score.accepted), String(score.rejected),
                  String(score.expired), percent(score.acceptanceRate.map { $0 * 100 }),
                  score.medianSecondsToAccept.map { BusinessDuration(seconds: Int64($0.rounded())).description } ?? "-",
                  score.olaClocks == 0 ? "-" : "\(percent(score.olaMetPercent)) (\(score.olaMet)/\(score.olaClocks))",
-                 String(score.slaBreaches), String(score.bounces), String(score.outOfScope), String(score.escalations),
+                 String(score.slaBreaches), String(score.bounces),
+                 String(score.disputesRaised), String(score.disputesUpheld), String(score.disputesOverturned),
+                 String(score.escalations),
                  String(score.complaints),
                  score.satisfaction.map { String(format: "%.1f/5 (%d)", $0, score.feedbackCount) } ?? "-"]
             })

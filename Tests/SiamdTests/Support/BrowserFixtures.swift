@@ -13,24 +13,41 @@ enum BrowserFixtures {
     static func richReport() -> ScorecardReport {
         let suppliers = [
             score("acme", "Acme Networks", "active", offered: 412, accepted: 389, rejected: 14, expired: 3,
-                  median: 252, ola: (318, 309), breaches: 6, bounces: 2, outOfScope: 3, escalations: 4, complaints: 1,
+                  median: 252, ola: (318, 309), breaches: 6, bounces: 2, disputes: 3, upheld: 1, overturned: 1, escalations: 4, complaints: 1,
                   satisfaction: (4.4, 61)),
             score("beta", "Beta & Sons <script>alert(1)</script>", "active", offered: 230, accepted: 161, rejected: 52, expired: 12,
-                  median: 3 * 3600 + 312, ola: (190, 171), breaches: 14, bounces: 7, outOfScope: 19, escalations: 9, complaints: 5,
+                  median: 3 * 3600 + 312, ola: (190, 171), breaches: 14, bounces: 7, disputes: 19, upheld: 12, overturned: 4, escalations: 9, complaints: 5,
                   satisfaction: (2.7, 23)),
             score("cloudy", "Cloudy Hosting \u{2601}\u{FE0F} \"EU\"", "suspended", offered: 96, accepted: 88, rejected: 6, expired: 2,
-                  median: 42, ola: (120, 101), breaches: 9, bounces: 1, outOfScope: 0, escalations: 3, complaints: 2,
+                  median: 42, ola: (120, 101), breaches: 9, bounces: 1, disputes: 0, escalations: 3, complaints: 2,
                   satisfaction: (3.9, 14)),
             score("delta-ops", "Delta Datacentre Operations", "exiting", offered: 12, accepted: 0, rejected: 4, expired: 8,
-                  median: nil, ola: (12, 4), breaches: 3, bounces: 0, outOfScope: 1, escalations: 2, complaints: 0,
+                  median: nil, ola: (12, 4), breaches: 3, bounces: 0, disputes: 1, upheld: 1, escalations: 2, complaints: 0,
                   satisfaction: nil),
             score("echo", "\u{00C9}cho S\u{00E9}curit\u{00E9} & Fils", "onboarding", offered: 0, accepted: 0, rejected: 0, expired: 0,
-                  median: nil, ola: (0, 0), breaches: 0, bounces: 0, outOfScope: 0, escalations: 0, complaints: 0,
+                  median: nil, ola: (0, 0), breaches: 0, bounces: 0, disputes: 0, escalations: 0, complaints: 0,
                   satisfaction: nil),
         ]
         return ScorecardReport(
             since: since, until: until, generatedAt: until.advanced(by: 6 * 3600 + 15 * 60),
-            suppliers: suppliers, compliance: compliance(), bucketSeconds: day, breaches: breaches)
+            suppliers: suppliers, compliance: compliance(), bucketSeconds: day, breaches: breaches,
+            disputes: disputes())
+    }
+
+    /// Scope disputes of the period: open, upheld, overturned and sent back, one raised before
+    /// the period and ruled in it, and a reason that tries to inject markup.
+    static func disputes() -> [ScopeDispute] {
+        func at(_ days: Int64, _ hours: Int64 = 9) -> Instant { since.advanced(by: days * day + hours * 3600) }
+        return [
+            ScopeDispute(id: 3, incident: 118, handoff: 240, supplier: "beta", reason: "Printers are schedule C, not ours",
+                         raisedAt: at(-2), ruling: .outOfScope, ruledAt: at(1), ruledBy: "service.manager",
+                         note: "Schedule C confirmed: printers belong to the workplace contract", sentBackHandoff: nil),
+            ScopeDispute(id: 7, incident: 131, handoff: 262, supplier: "acme", reason: "WAN links <b>are</b> the carrier's & \"theirs\"",
+                         raisedAt: at(4), ruling: .inScope, ruledAt: at(5), ruledBy: "duty integrator",
+                         note: "Contract 4.2 names the WAN edge routers", sentBackHandoff: 265),
+            ScopeDispute(id: 9, incident: 140, handoff: 280, supplier: "delta-ops", reason: "Datacentre exit: no new work",
+                         raisedAt: at(12), ruling: nil, ruledAt: nil, ruledBy: nil, note: nil, sentBackHandoff: nil),
+        ]
     }
 
     /// A period with nothing in it at all.
@@ -41,15 +58,15 @@ enum BrowserFixtures {
 
     static func score(
         _ code: String, _ name: String, _ status: String, offered: Int, accepted: Int, rejected: Int, expired: Int,
-        median: Double?, ola: (clocks: Int, met: Int), breaches: Int, bounces: Int, outOfScope: Int,
-        escalations: Int, complaints: Int, satisfaction: (mean: Double, count: Int)?
+        median: Double?, ola: (clocks: Int, met: Int), breaches: Int, bounces: Int, disputes: Int,
+        upheld: Int = 0, overturned: Int = 0, escalations: Int, complaints: Int, satisfaction: (mean: Double, count: Int)?
     ) -> SupplierScore {
         let decided = accepted + rejected + expired
         return SupplierScore(
             supplier: code, name: name, status: status, offered: offered, accepted: accepted, rejected: rejected,
             expired: expired, cancelled: offered - decided, acceptanceRate: decided == 0 ? nil : Double(accepted) / Double(decided),
             medianSecondsToAccept: median, olaClocks: ola.clocks, olaMet: ola.met, slaBreaches: breaches, bounces: bounces,
-            outOfScope: outOfScope, escalations: escalations, complaints: complaints,
+            disputesRaised: disputes, disputesUpheld: upheld, disputesOverturned: overturned, escalations: escalations, complaints: complaints,
             satisfaction: satisfaction?.mean, feedbackCount: satisfaction?.count ?? 0)
     }
 

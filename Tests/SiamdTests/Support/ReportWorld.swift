@@ -174,13 +174,14 @@ extension SupplierScore {
     static func expected(_ supplier: String, _ name: String, status: String = "active", offered: Int = 0,
                          accepted: Int = 0, rejected: Int = 0, expired: Int = 0, cancelled: Int = 0,
                          acceptanceRate: Double? = nil, medianSecondsToAccept: Double? = nil, olaClocks: Int = 0,
-                         olaMet: Int = 0, slaBreaches: Int = 0, bounces: Int = 0, outOfScope: Int = 0,
-                         escalations: Int = 0, complaints: Int = 0, satisfaction: Double? = nil,
+                         olaMet: Int = 0, slaBreaches: Int = 0, bounces: Int = 0, disputesRaised: Int = 0,
+                         disputesUpheld: Int = 0, disputesOverturned: Int = 0, escalations: Int = 0, complaints: Int = 0, satisfaction: Double? = nil,
                          feedbackCount: Int = 0) -> SupplierScore {
         SupplierScore(supplier: supplier, name: name, status: status, offered: offered, accepted: accepted,
                       rejected: rejected, expired: expired, cancelled: cancelled, acceptanceRate: acceptanceRate,
                       medianSecondsToAccept: medianSecondsToAccept, olaClocks: olaClocks, olaMet: olaMet,
-                      slaBreaches: slaBreaches, bounces: bounces, outOfScope: outOfScope, escalations: escalations,
+                      slaBreaches: slaBreaches, bounces: bounces, disputesRaised: disputesRaised,
+                      disputesUpheld: disputesUpheld, disputesOverturned: disputesOverturned, escalations: escalations,
                       complaints: complaints, satisfaction: satisfaction, feedbackCount: feedbackCount)
     }
 }

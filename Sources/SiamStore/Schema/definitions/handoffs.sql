@@ -217,6 +217,7 @@ DECLARE
     v_caller text := siam.caller_supplier();
     v_handoff siam.handoff;
     v_now timestamptz := siam.clock();
+    v_dispute bigint;
 BEGIN
     -- The arguments first: a blank reason is refused before anything is looked up.
     PERFORM siam.check_text(p_reason, 'a reason for the rejection', 'reason');
@@ -233,15 +234,21 @@ BEGIN
     SET state = 'rejected', answered_at = v_now, answered_by = siam.current_actor(),
         reason = p_reason, out_of_scope = coalesce(p_out_of_scope, false)
     WHERE id = p_handoff;
+    -- Out of scope: a dispute for the integrator to rule on (definitions/disputes.sql). The
+    -- work is routed on meanwhile, like after any rejection.
+    IF coalesce(p_out_of_scope, false) THEN
+        INSERT INTO siam.scope_dispute (handoff, raised_at) VALUES (p_handoff, v_now)
+        RETURNING id INTO v_dispute;
+    END IF;
     PERFORM siam.wake(v_handoff.incident);
     PERFORM siam.record_event('handoff.rejected', p_reason,
         p_incident => v_handoff.incident, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
-        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false)));
+        p_data => jsonb_build_object('out_of_scope', coalesce(p_out_of_scope, false), 'dispute', v_dispute));
     RETURN p_handoff;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_reject(bigint, text, boolean) IS
-    'Rejects an offered handoff with a reason; p_out_of_scope flags a scope dispute for the integrator.';
+    'Rejects an offered handoff with a reason; p_out_of_scope opens a scope dispute (siam.scope_dispute) for the integrator to rule on (siam.dispute_rule), named in the event''s data. The work is routed on meanwhile.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_end(p_handoffs bigint[], p_reasons text[], p_state text) RETURNS SETOF bigint
 LANGUAGE plpgsql

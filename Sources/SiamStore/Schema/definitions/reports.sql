@@ -181,7 +181,9 @@ RETURNS TABLE (
     ola_met bigint,
     sla_breaches bigint,
     bounces bigint,
-    out_of_scope bigint,
+    disputes_raised bigint,
+    disputes_upheld bigint,
+    disputes_overturned bigint,
     escalations bigint,
     complaints bigint,
     satisfaction double precision,
@@ -208,9 +210,14 @@ BEGIN
         GROUP BY 1
     ),
     disputes AS (
-        SELECT h.to_supplier::text AS supplier, count(*) AS n
-        FROM siam.handoff AS h
-        WHERE h.state = 'rejected' AND h.out_of_scope AND h.answered_at >= p_since AND h.answered_at < p_until
+        -- Scope disputes raised in the period (out-of-scope rejections), by how they have been
+        -- ruled so far, whenever that was: upheld + overturned <= raised, the rest still open.
+        SELECT h.to_supplier::text AS supplier, count(*) AS n,
+               count(*) FILTER (WHERE d.ruling = 'out_of_scope') AS upheld,
+               count(*) FILTER (WHERE d.ruling = 'in_scope') AS overturned
+        FROM siam.scope_dispute AS d
+        JOIN siam.handoff AS h ON h.id = d.handoff
+        WHERE d.raised_at >= p_since AND d.raised_at < p_until
         GROUP BY 1
     ),
     ola AS (
@@ -268,7 +275,8 @@ BEGIN
            o.accepted::double precision / nullif(o.accepted + o.rejected + o.expired, 0),
            o.median_seconds,
            coalesce(ola.clocks, 0), coalesce(ola.met, 0),
-           coalesce(b.n, 0), coalesce(bo.n, 0), coalesce(d.n, 0), coalesce(e.n, 0), coalesce(rm.complaints, 0),
+           coalesce(b.n, 0), coalesce(bo.n, 0),
+           coalesce(d.n, 0), coalesce(d.upheld, 0), coalesce(d.overturned, 0), coalesce(e.n, 0), coalesce(rm.complaints, 0),
            rm.satisfaction, coalesce(rm.rated, 0)
     FROM siam.supplier AS s
     LEFT JOIN offers AS o ON o.supplier = s.code
@@ -286,7 +294,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.scorecard(timestamptz, timestamptz) IS
-    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), bounces charged to it (siam.bounce: work it refused or handed back, less refusals the integrator ruled out of scope), out-of-scope rejections, escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
+    'One scorecard per supplier for [p_since, p_until): handoffs offered to it in the period and how they ended (accepted, rejected, expired, cancelled), acceptance rate (accepted of accepted + rejected + expired), median real seconds from offer to acceptance, OLA clocks decided and met (siam.ola_outcomes), SLA breaches while it owned the incident (siam.sla_outcomes), bounces charged to it (siam.bounce: work it refused or handed back in the period, less refusals the integrator ruled out of scope), scope disputes it raised in the period (its out-of-scope rejections) and how many of those have been ruled so far, whenever ruled: upheld (out_of_scope) or overturned (in_scope), escalations about it or about incidents it owned when raised, complaints and satisfaction (mean of 1-5) about incidents it owned when they came in, or had resolved (after the resolution). Retired suppliers appear only when there is something about them in the period.';
 
 CREATE OR REPLACE FUNCTION siam.sla_compliance(p_since timestamptz, p_until timestamptz, p_bucket interval)
 RETURNS TABLE (supplier text, bucket_start timestamptz, clocks bigint, met bigint)

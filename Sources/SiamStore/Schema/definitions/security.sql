@@ -264,6 +264,13 @@ CREATE POLICY target_visible ON siam.target
            OR ((SELECT siam.visible_supplier()) <> ''
                AND kind = 'ola' AND (supplier IS NULL OR supplier = (SELECT siam.visible_supplier()))))
     WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+DROP POLICY IF EXISTS scope_dispute_visible ON siam.scope_dispute;
+CREATE POLICY scope_dispute_visible ON siam.scope_dispute
+    -- A supplier sees the disputes it raised: those about its own rejections.
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.handoff AS h
+                      WHERE h.id = scope_dispute.handoff AND h.to_supplier = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 DROP POLICY IF EXISTS supplier_role_visible ON siam.supplier_role;
 CREATE POLICY supplier_role_visible ON siam.supplier_role
     -- Its own mapping, and those of the roles it is a member of (a second login IN ROLE a
@@ -291,7 +298,7 @@ BEGIN
                                 'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
                                 'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
-                                'sla_compliance', 'sla_breaches')
+                                'sla_compliance', 'sla_breaches', 'disputes')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
         EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = %L',
@@ -381,7 +388,8 @@ BEGIN
         siam.ola_outcomes,
         siam.scorecard,
         siam.sla_compliance,
-        siam.sla_breaches
+        siam.sla_breaches,
+        siam.disputes
     TO siam_reporting;
 
     -- Suppliers' integrations ------------------------------------------------------------------
@@ -404,6 +412,7 @@ BEGIN
         siam.event,
         siam.complaint,
         siam.feedback,
+        siam.scope_dispute,
         siam.supplier,
         siam.supplier_service,
         siam.target,
