@@ -1,5 +1,5 @@
 --
--- siamd schema, 0003_supplier_identity_fails_closed: the whole current schema, for an empty database
+-- siamd schema, 0004_escalations_climb_disputes_paused_ola: the whole current schema, for an empty database
 --
 --     psql -v ON_ERROR_STOP=1 -f schema.sql
 --
@@ -937,6 +937,200 @@ DROP FUNCTION IF EXISTS siam.supplier_of(name);
 DROP FUNCTION IF EXISTS siam.check_name(text, text, integer);
 
 -- ======================================================================================
+-- Migration 0004_escalations_climb_disputes_paused_ola
+
+--
+-- Migration 0004: escalations that climb, real bounces, OLA clocks that pause, scope disputes
+--
+-- REWRITES DATA (covered by MigrationTests' upgrade of a filled 0003 database):
+--   * Open escalations: one per rule x subject (incident, handoff, supplier) from now on,
+--     whose level climbs. Where a subject had several open ones (one per level), the
+--     earliest raised stays open and takes the highest level's level, acknowledgement and
+--     notifications; the others are closed with cause 'merged' and a reason naming the one
+--     they were merged into, and one event 'escalation.merged' each. No row is deleted.
+--   * Closed escalations get a close cause, derived from their free-text close reason (which
+--     stays as it was); a reason that names no known cause gets 'other'.
+--   * Every out-of-scope rejection already recorded becomes an open scope dispute (unruled),
+--     raised at the rejection's answer time.
+--   * handoff.automatic is filled from offered_by = 'siamd' (the daemon's own offers).
+-- New columns for what existed before keep the old behaviour: assignment spans that exist
+-- already do not pause while pending (their due instants were set without it); new spans take
+-- their OLA target's setting, which is to pause unless the target opts out.
+--
+
+-- Escalations: one per rule x subject, climbing ---------------------------------------------
+
+ALTER TABLE siam.escalation
+    ADD COLUMN level_raised_at timestamptz,
+    ADD COLUMN close_cause text;
+COMMENT ON COLUMN siam.escalation.level IS
+    'The highest threshold of the rule crossed so far (1 = first): it climbs, never drops.';
+COMMENT ON COLUMN siam.escalation.level_raised_at IS 'When it reached its current level.';
+COMMENT ON COLUMN siam.escalation.close_cause IS
+    'Why it closed, as a word: see the check escalation_close_cause_valid and docs/schema.md.';
+COMMENT ON COLUMN siam.escalation.acknowledged_by IS
+    'Who acknowledged its current level; repeats stop then. Cleared when the level rises (a new acknowledgement is asked for).';
+
+UPDATE siam.escalation SET level_raised_at = raised_at;
+
+-- The merge of one subject's open escalations into its earliest one.
+CREATE TEMPORARY TABLE escalation_merge ON COMMIT DROP AS
+WITH open_groups AS (
+    SELECT e.*,
+           first_value(e.id) OVER subject AS keeper,
+           first_value(e.id) OVER (PARTITION BY e.rule, e.incident, e.handoff, e.supplier
+                                   ORDER BY e.level DESC, e.id) AS highest,
+           count(*) OVER (PARTITION BY e.rule, e.incident, e.handoff, e.supplier) AS n
+    FROM siam.escalation AS e
+    WHERE e.closed_at IS NULL
+    WINDOW subject AS (PARTITION BY e.rule, e.incident, e.handoff, e.supplier ORDER BY e.raised_at, e.id)
+)
+SELECT id, keeper, highest FROM open_groups WHERE n > 1;
+
+UPDATE siam.escalation AS k
+SET level = h.level,
+    level_raised_at = h.raised_at,
+    reason = h.reason,
+    notified_count = h.notified_count,
+    last_notified_at = greatest(k.last_notified_at, h.last_notified_at),
+    acknowledged_at = h.acknowledged_at,
+    acknowledged_by = h.acknowledged_by
+FROM (SELECT DISTINCT keeper, highest FROM escalation_merge) AS m
+JOIN siam.escalation AS h ON h.id = m.highest
+WHERE k.id = m.keeper AND m.keeper <> m.highest;
+
+UPDATE siam.escalation AS e
+SET closed_at = now(), close_cause = 'merged',
+    close_reason = format('merged into escalation %s (one escalation per clock, its level climbs)', m.keeper)
+FROM escalation_merge AS m
+WHERE e.id = m.id AND m.id <> m.keeper;
+
+INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
+SELECT now(), 'siamd db migrate', 'escalation.merged', e.close_reason, e.incident, e.handoff, e.supplier, e.id,
+       jsonb_build_object('rule', e.rule, 'level', e.level, 'into', m.keeper)
+FROM escalation_merge AS m
+JOIN siam.escalation AS e ON e.id = m.id
+WHERE m.id <> m.keeper
+ORDER BY e.id;
+
+UPDATE siam.escalation
+SET close_cause = CASE
+        WHEN close_reason = 'acknowledged' THEN 'work started'
+        WHEN close_reason ~ '^handoff [0-9]+ accepted$' THEN 'accepted'
+        WHEN close_reason ~ '^handoff [0-9]+ (expired|ended)$' THEN 'expired'
+        WHEN close_reason ~ '^handoff [0-9]+ cancelled$' THEN 'withdrawn'
+        WHEN close_reason ~ '^handoff [0-9]+ rejected$' THEN 'rejected'
+        WHEN close_reason LIKE '% no longer holds it' THEN 'handed on'
+        WHEN close_reason LIKE 'owned by %' OR close_reason = 'offered' THEN 'routed'
+        WHEN close_reason IN ('incident resolved', 'incident closed') THEN 'resolved'
+        WHEN close_reason = 'incident cancelled' THEN 'cancelled'
+        WHEN close_reason LIKE '% back to %' THEN 'below threshold'
+        ELSE 'other'
+    END
+WHERE closed_at IS NOT NULL AND close_cause IS NULL;
+
+ALTER TABLE siam.escalation
+    ALTER COLUMN level_raised_at SET NOT NULL,
+    ALTER COLUMN level_raised_at SET DEFAULT siam.clock(),
+    ADD CONSTRAINT escalation_close_cause_valid CHECK (close_cause IN (
+        'resolved', 'cancelled', 'work started', 'accepted', 'expired', 'withdrawn', 'handed on',
+        'rejected', 'routed', 'below threshold', 'ruled', 'merged', 'other')),
+    ADD CONSTRAINT escalation_close_has_cause CHECK ((closed_at IS NULL) = (close_cause IS NULL));
+
+DROP INDEX siam.escalation_raised_once;
+-- Never two open escalations of one rule x subject, whoever raises them.
+CREATE UNIQUE INDEX escalation_open_once ON siam.escalation (rule, incident, handoff, supplier)
+    NULLS NOT DISTINCT WHERE closed_at IS NULL;
+
+COMMENT ON TABLE siam.escalation IS
+    'An escalation: one per rule x subject (incident, handoff, supplier) while its cause lasts. Raised at the first threshold crossed, its level climbs as later ones are crossed; repeated at the rule''s interval until its current level is acknowledged; closed when its cause ends (close_cause). Only a supplier''s capacity escalation is raised again after it closed (a new episode).';
+
+-- Scope disputes -------------------------------------------------------------------------
+
+ALTER TABLE siam.escalation_rule DROP CONSTRAINT escalation_rule_measure_valid;
+ALTER TABLE siam.escalation_rule ADD CONSTRAINT escalation_rule_measure_valid CHECK (measure IN (
+    'sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve',
+    'bounces', 'complaints', 'capacity', 'unroutable', 'scope_dispute'));
+COMMENT ON COLUMN siam.escalation_rule.measure IS
+    'sla_acknowledge, sla_resolve, ola_accept, ola_resolve (percent of the clock elapsed); bounces (siam.bounce rows of one incident within time_window); complaints (weighted complaints within time_window: customer 2, user 1); capacity (percent of a supplier''s capacity in use); unroutable (no eligible supplier to offer it to: threshold 1); scope_dispute (an out-of-scope rejection waiting for the integrator''s ruling: threshold 1).';
+COMMENT ON COLUMN siam.escalation_rule.thresholds IS
+    'Ascending thresholds; an escalation is at level N once the measure has reached thresholds[N].';
+
+INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_every, time_window)
+VALUES ('scope-dispute', 'scope_dispute', '{1}', 'integrator', interval '4 hours', NULL)
+ON CONFLICT (code) DO NOTHING;
+
+CREATE TABLE siam.scope_dispute (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    handoff bigint NOT NULL UNIQUE REFERENCES siam.handoff,
+    raised_at timestamptz NOT NULL DEFAULT siam.clock(),
+    ruling text
+        CONSTRAINT scope_dispute_ruling_valid CHECK (ruling IN ('in_scope', 'out_of_scope')),
+    ruled_at timestamptz,
+    ruled_by text,
+    note text
+        CONSTRAINT scope_dispute_note_length CHECK (length(note) <= 2000),
+    sent_back_handoff bigint REFERENCES siam.handoff,
+    CONSTRAINT scope_dispute_ruling_complete CHECK (
+        (ruling IS NULL) = (ruled_at IS NULL) AND (ruling IS NULL) = (ruled_by IS NULL)
+        AND (ruling IS NULL) = (note IS NULL)),
+    CONSTRAINT scope_dispute_sent_back_in_scope CHECK (sent_back_handoff IS NULL OR ruling = 'in_scope')
+);
+COMMENT ON TABLE siam.scope_dispute IS
+    'A scope dispute: a supplier rejected an offer as out of scope (the handoff, its reason and supplier), and the integrator rules on it. Open while ruling is NULL.';
+COMMENT ON COLUMN siam.scope_dispute.ruling IS
+    'in_scope: the work was the supplier''s (the dispute is overturned); out_of_scope: the refusal was fair (upheld).';
+COMMENT ON COLUMN siam.scope_dispute.note IS 'The integrator''s reason for the ruling.';
+COMMENT ON COLUMN siam.scope_dispute.sent_back_handoff IS
+    'The offer that sent the work back to the supplier after an in-scope ruling, if the integrator asked for one.';
+CREATE INDEX scope_dispute_open ON siam.scope_dispute (raised_at) WHERE ruling IS NULL;
+ALTER TABLE siam.scope_dispute ENABLE ROW LEVEL SECURITY;
+
+INSERT INTO siam.scope_dispute (handoff, raised_at)
+SELECT id, answered_at FROM siam.handoff WHERE state = 'rejected' AND out_of_scope ORDER BY id;
+
+-- Bounces: refusals and hand-backs ----------------------------------------------------------
+
+ALTER TABLE siam.handoff ADD COLUMN automatic boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN siam.handoff.automatic IS 'Made by the daemon (routing, reassignment), not by a person.';
+UPDATE siam.handoff SET automatic = true WHERE offered_by = 'siamd';
+
+ALTER TABLE siam.assignment ADD COLUMN handed_back boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN siam.assignment.handed_back IS
+    'The supplier gave the work back (siam.incident_hand_back) rather than handing it on or finishing it.';
+
+INSERT INTO siam.incident_transition (from_state, to_state, by_handoff) VALUES
+    ('assigned', 'new', true),
+    ('in_progress', 'new', true)
+ON CONFLICT DO NOTHING;
+COMMENT ON TABLE siam.incident_transition IS
+    'The allowed changes of an incident''s state. by_handoff: made only by a handoff of the whole incident (accepting one, or the owner handing it back), not by setting the state.';
+
+COMMENT ON COLUMN siam.incident.handoff_count IS 'Offers of the whole incident made so far (routing included; siam.bounce counts bounces).';
+COMMENT ON COLUMN siam.incident.routing_stopped IS
+    'Bounced too often (ping-pong, siam.bounce): the daemon no longer routes it until a person offers it.';
+
+-- OLA clocks that pause while pending --------------------------------------------------------
+
+ALTER TABLE siam.target ADD COLUMN pauses_when_pending boolean NOT NULL DEFAULT true;
+ALTER TABLE siam.target ADD CONSTRAINT target_only_ola_opts_out CHECK (kind = 'ola' OR pauses_when_pending);
+COMMENT ON COLUMN siam.target.pauses_when_pending IS
+    'OLA only: whether the owner''s resolve clock pauses while the incident is pending (waiting on the customer), like the SLA. SLA clocks always pause.';
+
+ALTER TABLE siam.assignment ADD COLUMN pauses_when_pending boolean NOT NULL DEFAULT false;
+ALTER TABLE siam.assignment ALTER COLUMN pauses_when_pending SET DEFAULT true;
+COMMENT ON COLUMN siam.assignment.pauses_when_pending IS
+    'Whether this span''s OLA resolve clock pauses while the incident is pending (from its OLA target when it began; spans from before migration 0004 do not).';
+
+DROP FUNCTION IF EXISTS siam.target_set(text, text, text, text, text, interval, interval, interval);
+
+-- Signatures that change (the definitions files create the new ones) -------------------------
+
+DROP FUNCTION IF EXISTS siam.escalations_close(bigint[], text[]);
+DROP FUNCTION IF EXISTS siam.escalation_close(bigint, text);
+DROP FUNCTION IF EXISTS siam.scorecard(timestamptz, timestamptz);
+
+-- ======================================================================================
 -- Definitions
 
 SET LOCAL check_function_bodies = off;
@@ -1782,7 +1976,8 @@ CREATE OR REPLACE FUNCTION siam.target_set(
     p_calendar text DEFAULT NULL,
     p_accept interval DEFAULT NULL,
     p_acknowledge interval DEFAULT NULL,
-    p_resolve interval DEFAULT NULL
+    p_resolve interval DEFAULT NULL,
+    p_pauses_when_pending boolean DEFAULT NULL
 ) RETURNS integer
 LANGUAGE plpgsql
 AS $$
@@ -1810,39 +2005,65 @@ BEGIN
         RAISE EXCEPTION 'time to accept a handoff is an OLA target, not an SLA one (use --kind ola)'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_kind = 'sla' AND NOT p_pauses_when_pending THEN
+        RAISE EXCEPTION 'SLA clocks always pause while the incident is pending: only an OLA can opt out'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT * INTO v_before FROM siam.target
     WHERE kind = p_kind AND priority = p_priority
       AND service IS NOT DISTINCT FROM p_service AND supplier IS NOT DISTINCT FROM p_supplier
     FOR UPDATE;
-    IF v_before.id IS NULL AND p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
-        RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     -- Setting a target changes only what is given; what is left out keeps its value.
-    INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar, accept_within, acknowledge_within, resolve_within)
-    VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar, p_accept, p_acknowledge, p_resolve)
-    ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
-        calendar = coalesce(EXCLUDED.calendar, t.calendar),
-        accept_within = coalesce(EXCLUDED.accept_within, t.accept_within),
-        acknowledge_within = coalesce(EXCLUDED.acknowledge_within, t.acknowledge_within),
-        resolve_within = coalesce(EXCLUDED.resolve_within, t.resolve_within),
-        updated_at = siam.clock()
-    RETURNING id INTO v_id;
+    IF v_before.id IS NULL THEN
+        IF p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
+            RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
+                USING ERRCODE = 'null_value_not_allowed';
+        END IF;
+        -- ON CONFLICT for two callers adding the same target at once (the second changes it):
+        -- the row proposed here has a duration, so it passes target_has_a_duration.
+        INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar,
+                                      accept_within, acknowledge_within, resolve_within, pauses_when_pending)
+        VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar,
+                p_accept, p_acknowledge, p_resolve, coalesce(p_pauses_when_pending, true))
+        ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
+            calendar = coalesce(p_calendar, t.calendar),
+            accept_within = coalesce(p_accept, t.accept_within),
+            acknowledge_within = coalesce(p_acknowledge, t.acknowledge_within),
+            resolve_within = coalesce(p_resolve, t.resolve_within),
+            pauses_when_pending = coalesce(p_pauses_when_pending, t.pauses_when_pending),
+            updated_at = siam.clock()
+        RETURNING id INTO v_id;
+    ELSE
+        -- An UPDATE, not INSERT ... ON CONFLICT: a change of the pause setting alone proposes
+        -- a row without durations, which the check target_has_a_duration refuses.
+        UPDATE siam.target AS t SET
+            calendar = coalesce(p_calendar, t.calendar),
+            accept_within = coalesce(p_accept, t.accept_within),
+            acknowledge_within = coalesce(p_acknowledge, t.acknowledge_within),
+            resolve_within = coalesce(p_resolve, t.resolve_within),
+            pauses_when_pending = coalesce(p_pauses_when_pending, t.pauses_when_pending),
+            updated_at = siam.clock()
+        WHERE t.id = v_before.id
+        RETURNING id INTO v_id;
+    END IF;
     SELECT * INTO v_after FROM siam.target WHERE id = v_id;
     IF v_before.id IS NOT NULL
-       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within)
-           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within) THEN
+       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within,
+            v_before.pauses_when_pending)
+           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within,
+                                 v_after.pauses_when_pending) THEN
         RETURN v_id;  -- nothing changed, nothing to record
     END IF;
     PERFORM siam.record_event('target.set',
         format('%s %s target %s', upper(p_kind), p_priority, CASE WHEN v_before.id IS NULL THEN 'added' ELSE 'changed' END),
         p_supplier => p_supplier,
-        p_data => jsonb_build_object('target', v_id, 'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
+        p_data => jsonb_build_object('target', v_id, 'pauses_when_pending', v_after.pauses_when_pending,
+                                     'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
     RETURN v_id;
 END
 $$;
-COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval) IS
-    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value.';
+COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval, boolean) IS
+    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value. p_pauses_when_pending (OLA only; NULL keeps the value, a new target pauses): whether the owner''s OLA resolve clock pauses while the incident is pending; false on an SLA is refused (22023). A change applies to spans that begin after it.';
 
 CREATE OR REPLACE FUNCTION siam.matching_target(
     p_kind text,
@@ -1962,14 +2183,57 @@ $$;
 COMMENT ON FUNCTION siam.incident_open(text, text, text, text, text, text, boolean, text) IS
     'Opens a shared incident; its SLA due instants come from the matching SLA target. p_to_supplier offers it at once; p_hold keeps it from automatic routing. Returns its id.';
 
+-- OLA resolve clocks that pause while pending --------------------------------------------
+-- A span's resolve_due is set when it begins, as if its clock never paused; while the
+-- incident is pending the clock of a span with pauses_when_pending stands still, and when
+-- the pause ends for it (the incident leaves pending, or the span ends during the pause) its
+-- due instant moves later: the business time that was left when the pause began for it (at
+-- the pause's start, or at the span's start if it began during the pause) counts again from
+-- then on. Ended pauses are thus inside every such due instant; siam.incident_set_priority
+-- recomputes it from the span's start minus the ended pauses. The daemon's planner
+-- (RunningClock) counts the same way.
+
+CREATE OR REPLACE FUNCTION siam.open_pause_start(p_incident bigint) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT started_at FROM siam.incident_pause WHERE incident = p_incident AND ended_at IS NULL
+$$;
+COMMENT ON FUNCTION siam.open_pause_start(bigint) IS 'When the incident''s current pause (pending) began; NULL when it is not paused.';
+
+CREATE OR REPLACE FUNCTION siam.resumed_ola_due(
+    p_calendar text,
+    p_started_at timestamptz,
+    p_due timestamptz,
+    p_pause_start timestamptz,
+    p_at timestamptz
+) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE
+        WHEN p_due IS NULL OR p_pause_start IS NULL THEN p_due
+        -- Due before the pause began for the span: overdue already, it stays.
+        WHEN p_due <= greatest(p_started_at, p_pause_start) THEN p_due
+        ELSE siam.business_deadline(p_calendar, p_at,
+                 siam.business_elapsed(p_calendar, greatest(p_started_at, p_pause_start), p_due))
+    END
+$$;
+COMMENT ON FUNCTION siam.resumed_ola_due(text, timestamptz, timestamptz, timestamptz, timestamptz) IS
+    'The OLA resolve due instant of a span (started at p_started_at, due at p_due, on p_calendar) whose clock was paused from p_pause_start (or its start, if later) until p_at: the business time left at the pause''s start, counted again from p_at.';
+
 CREATE OR REPLACE FUNCTION siam.end_assignments(p_incident bigint, p_role text, p_at timestamptz) RETURNS void
 LANGUAGE sql
 AS $$
-    UPDATE siam.assignment
-    SET ended_at = p_at
-    WHERE incident = p_incident AND ended_at IS NULL AND (p_role IS NULL OR role = p_role)
+    -- A span that ends while the incident is pending (handed on) ends its pause too.
+    UPDATE siam.assignment AS a
+    SET ended_at = p_at,
+        resolve_due = CASE WHEN a.pauses_when_pending
+                           THEN siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due,
+                                                     siam.open_pause_start(p_incident), p_at)
+                           ELSE a.resolve_due END
+    WHERE a.incident = p_incident AND a.ended_at IS NULL AND (p_role IS NULL OR a.role = p_role)
 $$;
-COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS 'Ends the open assignment spans of an incident (of one role, or all when NULL).';
+COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS
+    'Ends the open assignment spans of an incident (of one role, or all when NULL). Ended while the incident is pending, a span whose OLA clock pauses gets its due instant moved (siam.resumed_ola_due).';
 
 CREATE OR REPLACE FUNCTION siam.incident_set_state(
     p_incident bigint,
@@ -1987,6 +2251,7 @@ DECLARE
     v_transition siam.incident_transition;
     v_ack_due timestamptz;
     v_resolve_due timestamptz;
+    v_ola_moved jsonb;
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
@@ -2038,6 +2303,18 @@ BEGIN
             v_resolve_due := siam.business_deadline(v_incident.sla_calendar, v_now,
                                  siam.business_elapsed(v_incident.sla_calendar, v_pause_start, v_resolve_due));
         END IF;
+        -- The OLA resolve clocks of the open spans that pause resume too (see
+        -- siam.resumed_ola_due); spans that do not pause are left as they are.
+        WITH moved AS (
+            UPDATE siam.assignment AS a
+            SET resolve_due = siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due, v_pause_start, v_now)
+            WHERE a.incident = p_incident AND a.ended_at IS NULL AND a.pauses_when_pending
+              AND a.resolve_due IS NOT NULL
+            RETURNING a.id, a.supplier, a.role, a.resolve_due
+        )
+        SELECT jsonb_agg(jsonb_build_object('assignment', id, 'supplier', supplier, 'role', role,
+                                            'resolve_due', resolve_due) ORDER BY id)
+        INTO v_ola_moved FROM moved;
     END IF;
     IF p_state = 'pending' THEN
         INSERT INTO siam.incident_pause (incident, started_at) VALUES (p_incident, v_now);
@@ -2070,12 +2347,14 @@ BEGIN
         coalesce(p_reason, format('state %s -> %s', v_incident.state, p_state)),
         p_incident => p_incident, p_supplier => v_incident.owner,
         p_data => jsonb_build_object('from', v_incident.state, 'to', p_state,
-                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due));
+                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due)
+                  || CASE WHEN v_ola_moved IS NOT NULL THEN jsonb_build_object('ola_resolve_due', v_ola_moved)
+                          ELSE '{}' END);
     RETURN p_state;
 END
 $$;
 COMMENT ON FUNCTION siam.incident_set_state(bigint, text, text) IS
-    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks; leaving it moves the due instants later by the paused business time. resolved/cancelled cancel open offers.';
+    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks and the OLA resolve clocks of the spans that pause (assignment.pauses_when_pending); leaving it moves their due instants later by the paused business time (the event''s ola_resolve_due lists the spans moved). resolved/cancelled cancel open offers.';
 
 CREATE OR REPLACE FUNCTION siam.incident_set_priority(
     p_incident bigint,
@@ -2130,8 +2409,12 @@ BEGIN
         WHERE h2.incident = p_incident AND h2.state = 'offered'
     ) AS c
     WHERE h.id = c.id;
+    -- From the span's start, minus the ended pauses when its clock pauses (v_pauses: those
+    -- before the span's start do not count, business_deadline starts at it). A pause still
+    -- running is accounted for when it ends (siam.resumed_ola_due).
     UPDATE siam.assignment AS a
-    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within),
+    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within,
+                                             CASE WHEN a.pauses_when_pending THEN v_pauses ELSE '{}' END),
         ola_calendar = CASE WHEN c.resolve_within IS NOT NULL THEN c.calendar END
     FROM (
         SELECT a2.id, o.resolve_within, coalesce(o.calendar, s.calendar) AS calendar
@@ -2150,7 +2433,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.incident_set_priority(bigint, text, text) IS
-    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders.';
+    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders (from the span''s start, minus the ended pauses when the span''s clock pauses; the span keeps its pauses_when_pending).';
 
 CREATE OR REPLACE FUNCTION siam.complaint_record(p_incident bigint, p_source text, p_body text) RETURNS bigint
 LANGUAGE plpgsql
@@ -2401,6 +2684,7 @@ DECLARE
     v_supplier siam.supplier;
     v_ola siam.target;
     v_calendar text;
+    v_pauses boolean;
     v_now timestamptz := siam.clock();
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
@@ -2431,38 +2715,54 @@ BEGIN
 
     v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, v_handoff.to_supplier);
     v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    -- The span's OLA resolve clock pauses while pending unless its target opts out (no OLA:
+    -- it pauses, like the SLA). Accepted while pending, it starts paused: its due instant is
+    -- counted from now and moved when the pause ends (siam.resumed_ola_due), like the SLA's.
+    v_pauses := coalesce(v_ola.pauses_when_pending, true);
     IF v_handoff.part IS NULL THEN
         -- The whole incident: the receiving supplier becomes its owner, on its own OLA clock.
+        -- (Spans ended during a pause get their due instant moved by siam.end_assignments.)
         PERFORM siam.end_assignments(v_incident.id, 'owner', v_now);
         -- A contributor taking over ends its contribution span.
-        UPDATE siam.assignment SET ended_at = v_now
+        UPDATE siam.assignment AS a
+        SET ended_at = v_now,
+            resolve_due = CASE WHEN a.pauses_when_pending
+                               THEN siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due,
+                                                         siam.open_pause_start(a.incident), v_now)
+                               ELSE a.resolve_due END
         WHERE incident = v_incident.id AND supplier = v_handoff.to_supplier AND ended_at IS NULL;
-        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar,
+                                     pauses_when_pending)
         VALUES (v_incident.id, v_handoff.to_supplier, 'owner', p_handoff, v_now,
                 siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
-                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END);
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END,
+                v_pauses);
         UPDATE siam.incident
         SET owner = v_handoff.to_supplier,
             state = CASE WHEN state = 'pending' THEN 'pending' ELSE 'assigned' END,
             updated_at = v_now
         WHERE id = v_incident.id;
     ELSE
-        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar,
+                                     pauses_when_pending)
         VALUES (v_incident.id, v_handoff.to_supplier, 'contributor', p_handoff, v_now,
                 siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
-                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END)
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END,
+                v_pauses)
         ON CONFLICT DO NOTHING;
     END IF;
     PERFORM siam.wake(v_incident.id);
     PERFORM siam.record_event('handoff.accepted', coalesce(p_reason, 'accepted'),
         p_incident => v_incident.id, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
         p_data => jsonb_build_object('part', v_handoff.part, 'previous_owner', v_incident.owner,
-                                     'late', v_handoff.accept_due < v_now));
+                                     'late', v_handoff.accept_due < v_now,
+                                     'pauses_when_pending', v_pauses,
+                                     'starts_paused', v_pauses AND v_incident.state = 'pending'));
     RETURN p_handoff;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_accept(bigint, text) IS
-    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor.';
+    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor. The span''s clock pauses while pending as its OLA target says (no OLA: it pauses); accepted while pending, it starts paused.';
 
 CREATE OR REPLACE FUNCTION siam.handoff_reject(
     p_handoff bigint,
@@ -2706,17 +3006,19 @@ BEGIN
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
-        RAISE EXCEPTION 'escalation % was acknowledged already by %', p_escalation, v_escalation.acknowledged_by
+        RAISE EXCEPTION 'escalation % was acknowledged already at level % by %', p_escalation, v_escalation.level, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE siam.escalation SET acknowledged_at = siam.clock(), acknowledged_by = p_by WHERE id = p_escalation;
-    PERFORM siam.record_event('escalation.acknowledged', format('acknowledged by %s', p_by),
+    PERFORM siam.record_event('escalation.acknowledged', format('level %s acknowledged by %s', v_escalation.level, p_by),
         p_incident => v_escalation.incident, p_handoff => v_escalation.handoff,
-        p_supplier => v_escalation.supplier, p_escalation => p_escalation);
+        p_supplier => v_escalation.supplier, p_escalation => p_escalation,
+        p_data => jsonb_build_object('rule', v_escalation.rule, 'level', v_escalation.level));
     RETURN p_escalation;
 END
 $$;
-COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS 'Acknowledges an escalation: its repeats stop.';
+COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS
+    'Acknowledges an escalation at its current level: its repeats stop until the level rises (which asks for a new acknowledgement).';
 
 -- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
 -- same re-checks in their WHERE clauses. The single-row functions above and below call them.
@@ -2759,6 +3061,48 @@ $$;
 COMMENT ON FUNCTION siam.escalation_rule_set_timing(text, interval, interval) IS
     'Sets how often an escalation rule repeats its unacknowledged escalations (NULL: once) and the window its counts look back over (bounces, complaints; required for those). Integrator only.';
 
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_thresholds(p_rule text, p_thresholds numeric[])
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
+       OR array_position(p_thresholds, NULL) IS NOT NULL
+       OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
+        RAISE EXCEPTION 'invalid thresholds %: give 1 to 10 positive numbers in ascending order', coalesce(p_thresholds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_rule.measure IN ('unroutable', 'scope_dispute') AND p_thresholds <> '{1}' THEN
+        RAISE EXCEPTION 'rule % has one level (threshold 1): its measure % is yes or no', siam.shown(p_rule), v_rule.measure
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_rule.thresholds = p_thresholds THEN
+        RETURN p_rule;  -- nothing changed, nothing to record
+    END IF;
+    UPDATE siam.escalation_rule SET thresholds = p_thresholds WHERE code = p_rule;
+    -- Every open incident is looked at again: a lower threshold may be crossed already.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event('escalation_rule.changed',
+        format('rule %s: thresholds %s (were %s)', p_rule, p_thresholds, v_rule.thresholds),
+        p_data => jsonb_build_object('rule', p_rule,
+                                     'before', jsonb_build_object('thresholds', v_rule.thresholds),
+                                     'after', jsonb_build_object('thresholds', p_thresholds)));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_thresholds(text, numeric[]) IS
+    'Sets an escalation rule''s ascending thresholds (level N at thresholds[N]: percent of a clock, bounces, complaint weight or percent of capacity); open escalations keep their level and climb from it. Integrator only.';
+
 CREATE OR REPLACE FUNCTION siam.escalations_raise(
     p_rules text[],
     p_levels integer[],
@@ -2774,31 +3118,70 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_actor text := siam.current_actor();
 BEGIN
-    -- Raised once per rule x level x subject: what exists already is skipped.
+    -- One open escalation per rule x subject. A subject without one gets it at the level
+    -- given ('escalation.raised'); one below that level climbs to it ('escalation.level_raised',
+    -- its acknowledgement cleared: the new level asks for a new one); one at or above it is
+    -- left alone. Both events name the levels passed over in the one step (a catch-up).
     -- (PL/pgSQL rather than SQL so that the daemon's session keeps the plan.)
     RETURN QUERY
-    WITH raised AS (
-        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason)
-        SELECT t.rule, t.level, t.incident, t.handoff, t.supplier, r.notify, t.reason
+    WITH input AS (
+        SELECT t.*, r.notify
         FROM unnest(p_rules, p_levels, p_incidents, p_handoffs, p_suppliers, p_reasons)
              WITH ORDINALITY AS t (rule, level, incident, handoff, supplier, reason, n)
         JOIN siam.escalation_rule AS r ON r.code = t.rule
-        ORDER BY t.n
-        ON CONFLICT (rule, level, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
-        RETURNING x.id, x.rule, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+        WHERE t.level >= 1
+    ), current AS (
+        SELECT DISTINCT ON (e.id) e.id, e.level AS from_level, input.level, input.reason
+        FROM input
+        JOIN siam.escalation AS e
+          ON e.rule = input.rule AND e.closed_at IS NULL
+         AND e.incident IS NOT DISTINCT FROM input.incident
+         AND e.handoff IS NOT DISTINCT FROM input.handoff
+         AND e.supplier IS NOT DISTINCT FROM input.supplier
+        ORDER BY e.id, input.level DESC
+        FOR UPDATE OF e
+    ), climbed AS (
+        UPDATE siam.escalation AS x
+        SET level = c.level, level_raised_at = v_now, reason = c.reason,
+            acknowledged_at = NULL, acknowledged_by = NULL,
+            notified_count = x.notified_count + 1, last_notified_at = v_now
+        FROM current AS c
+        WHERE x.id = c.id AND c.level > c.from_level
+        RETURNING x.id, x.rule, c.from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), raised AS (
+        INSERT INTO siam.escalation AS x (rule, level, incident, handoff, supplier, notify, reason,
+                                          raised_at, level_raised_at, last_notified_at)
+        SELECT i.rule, i.level, i.incident, i.handoff, i.supplier, i.notify, i.reason, v_now, v_now, v_now
+        FROM input AS i
+        WHERE NOT EXISTS (SELECT 1 FROM siam.escalation AS e
+                          WHERE e.rule = i.rule AND e.closed_at IS NULL
+                            AND e.incident IS NOT DISTINCT FROM i.incident
+                            AND e.handoff IS NOT DISTINCT FROM i.handoff
+                            AND e.supplier IS NOT DISTINCT FROM i.supplier)
+        ORDER BY i.n
+        ON CONFLICT (rule, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
+        RETURNING x.id, x.rule, 0 AS from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
+    ), changed AS (
+        SELECT * FROM climbed UNION ALL SELECT * FROM raised
     ), events AS (
         INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
-        SELECT v_now, v_actor, 'escalation.raised', e.reason, e.incident, e.handoff, e.supplier, e.id,
-               jsonb_build_object('rule', e.rule, 'level', e.level, 'notify', e.notify)
-        FROM raised AS e
+        SELECT v_now, v_actor,
+               CASE WHEN c.from_level = 0 THEN 'escalation.raised' ELSE 'escalation.level_raised' END,
+               c.reason, c.incident, c.handoff, c.supplier, c.id,
+               jsonb_build_object('rule', c.rule, 'level', c.level, 'from_level', nullif(c.from_level, 0),
+                                  'skipped_levels', to_jsonb(ARRAY(SELECT generate_series(c.from_level + 1, c.level - 1))),
+                                  'notify', c.notify)
+        FROM changed AS c
+        ORDER BY c.id
     )
-    SELECT e.id FROM raised AS e;
+    SELECT c.id FROM changed AS c;
 END
 $$;
 COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
-    'Raises escalations (parallel arrays), once per rule x level x subject, one event each; returns those raised.';
+    'Raises escalations (parallel arrays) to the level given: a subject (rule x incident x handoff x supplier) without an open one gets one (escalation.raised), one below that level climbs to it and asks for a new acknowledgement (escalation.level_raised); one event each, naming the levels passed over; returns those raised or climbed.';
 
-CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION siam.escalations_close(p_escalations bigint[], p_causes text[], p_reasons text[])
+RETURNS SETOF bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -2808,24 +3191,24 @@ DECLARE
 BEGIN
     RETURN QUERY
     WITH input AS (
-        SELECT * FROM unnest(p_escalations, p_reasons) AS t (id, reason)
+        SELECT * FROM unnest(p_escalations, p_causes, p_reasons) AS t (id, cause, reason)
     ), closed AS (
         UPDATE siam.escalation AS e
-        SET closed_at = v_now, close_reason = input.reason
+        SET closed_at = v_now, close_cause = input.cause, close_reason = input.reason
         FROM input
         WHERE e.id = input.id AND e.closed_at IS NULL
-        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.reason
+        RETURNING e.id, e.rule, e.level, e.incident, e.handoff, e.supplier, input.cause, input.reason
     ), events AS (
         INSERT INTO siam.event (at, actor, kind, reason, incident, handoff, supplier, escalation, data)
         SELECT v_now, v_actor, 'escalation.closed', c.reason, c.incident, c.handoff, c.supplier, c.id,
-               jsonb_build_object('rule', c.rule, 'level', c.level)
+               jsonb_build_object('rule', c.rule, 'level', c.level, 'cause', c.cause)
         FROM closed AS c
     )
     SELECT c.id FROM closed AS c;
 END
 $$;
-COMMENT ON FUNCTION siam.escalations_close(bigint[], text[]) IS
-    'Closes the open escalations among those given, one event each; returns those it closed.';
+COMMENT ON FUNCTION siam.escalations_close(bigint[], text[], text[]) IS
+    'Closes the open escalations among those given, each with its cause (a word of escalation_close_cause_valid) and reason, one event each; returns those it closed.';
 
 CREATE OR REPLACE FUNCTION siam.escalations_repeat(p_escalations bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE plpgsql
@@ -2880,7 +3263,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.escalation_raise(text, integer, bigint, bigint, text, text) IS
-    'Raises an escalation once per rule x level x subject; returns its id, or NULL when it was raised before.';
+    'Raises an escalation of a rule about a subject to a level, or climbs its open one to it; returns its id, or NULL when it is at that level or above already.';
 
 CREATE OR REPLACE FUNCTION siam.escalation_repeat(p_escalation bigint, p_reason text) RETURNS bigint
 LANGUAGE sql
@@ -2890,13 +3273,13 @@ $$;
 COMMENT ON FUNCTION siam.escalation_repeat(bigint, text) IS
     'Notifies an open, unacknowledged escalation again; does nothing (returns NULL) otherwise.';
 
-CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_reason text) RETURNS bigint
+CREATE OR REPLACE FUNCTION siam.escalation_close(p_escalation bigint, p_cause text, p_reason text) RETURNS bigint
 LANGUAGE sql
 AS $$
-    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_reason]) AS c
+    SELECT c FROM siam.escalations_close(ARRAY[p_escalation], ARRAY[p_cause], ARRAY[p_reason]) AS c
 $$;
-COMMENT ON FUNCTION siam.escalation_close(bigint, text) IS
-    'Closes an open escalation because its cause ended; does nothing (returns NULL) when it is closed already.';
+COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
+    'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
 
 -- ======================================================================================
 -- Definitions: daemon
@@ -3377,6 +3760,11 @@ BEGIN
         -- instant (met); the due instant passed while it still held it (missed). A span that
         -- ended before the due instant otherwise (handed on, cancelled) decides nothing: passing
         -- work on is not meeting the OLA.
+        -- A span whose clock pauses while pending counts its business time minus the paused
+        -- time inside it: every ended pause is in its due instant already (moved when the pause
+        -- ended for it, siam.resumed_ola_due), so comparing instants compares those business
+        -- times. A pause still running has not moved it yet: a due instant that passed during
+        -- it is stale, not a breach (leaving pending moves it later), as for the SLA.
         SELECT a.supplier::text, a.incident, a.handoff, 'resolve',
                a.resolve_due,
                CASE WHEN a.ended_at <= a.resolve_due THEN a.ended_at ELSE a.resolve_due END,
@@ -3386,7 +3774,9 @@ BEGIN
         WHERE a.role = 'owner'
           AND a.resolve_due >= p_since
           AND ((a.ended_at <= a.resolve_due AND a.ended_at = i.resolved_at)
-               OR a.resolve_due <= coalesce(a.ended_at, v_now))
+               OR (a.resolve_due <= coalesce(a.ended_at, v_now)
+                   AND NOT (a.ended_at IS NULL AND a.pauses_when_pending
+                            AND i.paused_since < a.resolve_due)))
     )
     SELECT o.supplier, o.incident, o.handoff, o.clock, o.due, o.decided_at, o.met
     FROM outcomes AS o
@@ -3394,7 +3784,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.ola_outcomes(timestamptz, timestamptz) IS
-    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: resolved by resolve_due while it held the incident; missed: resolve_due passed while it held it; a span ended earlier otherwise, by a handoff or a cancellation, decides nothing).';
+    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: resolved by resolve_due while it held the incident; missed: resolve_due passed while it held it; a span ended earlier otherwise, by a handoff or a cancellation, decides nothing). A span whose clock pauses while pending is not charged the paused time: its resolve_due moves later when a pause ends, and one that passes while the incident is still pending decides nothing yet.';
 
 CREATE OR REPLACE FUNCTION siam.scorecard(p_since timestamptz, p_until timestamptz)
 RETURNS TABLE (
@@ -4038,18 +4428,19 @@ REVOKE ALL ON FUNCTION siam.grant_group_roles() FROM PUBLIC;
 INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (1, '0001_baseline', '34bc8b974cd6caf7', 'schema.sql'),
     (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql'),
-    (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql');
+    (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql'),
+    (4, '0004_escalations_climb_disputes_paused_ola', '16633656fc9361ca', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
     ('calendars', 'cf5d14f4c15998ca'),
-    ('catalog', '821fbf03cf40a197'),
-    ('incidents', '3264016654a372f8'),
-    ('handoffs', '5d77f669a025c3f5'),
-    ('escalations', 'ce76a4e9b3a36241'),
+    ('catalog', 'b33d7c08750c1585'),
+    ('incidents', '19f31f31d0135669'),
+    ('handoffs', '40e2174bf5f5541d'),
+    ('escalations', '7789e60dd76c7e9d'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
-    ('reports', 'e358ea7515e93dc0'),
+    ('reports', 'ff70e4a87b77b335'),
     ('security', '47e16bed195a971a');
 
 COMMIT;
