@@ -3776,7 +3776,7 @@ BEGIN
           AND ((a.ended_at <= a.resolve_due AND a.ended_at = i.resolved_at)
                OR (a.resolve_due <= coalesce(a.ended_at, v_now)
                    AND NOT (a.ended_at IS NULL AND a.pauses_when_pending
-                            AND i.paused_since < a.resolve_due)))
+                            AND coalesce(i.paused_since < a.resolve_due, false))))
     )
     SELECT o.supplier, o.incident, o.handoff, o.clock, o.due, o.decided_at, o.met
     FROM outcomes AS o
@@ -4440,7 +4440,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('escalations', '7789e60dd76c7e9d'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
-    ('reports', 'ff70e4a87b77b335'),
+    ('reports', 'c5e79f52a1183ba0'),
     ('security', '47e16bed195a971a');
 
 COMMIT;

@@ -162,7 +162,7 @@ BEGIN
           AND ((a.ended_at <= a.resolve_due AND a.ended_at = i.resolved_at)
                OR (a.resolve_due <= coalesce(a.ended_at, v_now)
                    AND NOT (a.ended_at IS NULL AND a.pauses_when_pending
-                            AND i.paused_since < a.resolve_due)))
+                            AND coalesce(i.paused_since < a.resolve_due, false))))
     )
     SELECT o.supplier, o.incident, o.handoff, o.clock, o.due, o.decided_at, o.met
     FROM outcomes AS o
