@@ -85,6 +85,35 @@ import Testing
         ])
     }
 
+    @Test func anOLAClockPausedRightNowIsNeitherOverdueNorAtRisk() throws {
+        // OLA resolve 2h (24x7), no SLA; beta's own 2h target opts out of pausing.
+        let world = try ReportWorld(now: Self.t("08:00:00"), ola: (accept: nil, resolve: 2 * 3600))
+        var step = try world.at(Self.t("08:00:00"))
+        try step.store.setTarget(TargetChange(kind: .ola, priority: .p2, service: nil, supplier: "beta", calendar: nil,
+                                              accept: nil, acknowledge: nil, resolve: BusinessDuration(seconds: 2 * 3600),
+                                              pausesWhenPending: false))
+        let paused = try step.openOffered(to: "acme", title: "Paused"), running = try step.openOffered(to: "beta", title: "Running")
+        for offer in [paused, running] { try step.accept(offer.handoff) }     // due 10:00
+        step = try world.at(Self.t("08:30:00"))
+        for offer in [paused, running] { try step.setState(offer.incident, "pending") }
+        _ = try world.at(Self.t("12:00:00"))
+        var status = try status(world.database)
+        // acme's clock stands still (its 10:00 is stale); beta's ran and is overdue.
+        #expect((status.overdueCount, status.dueSoonCount) == (1, 0))
+        #expect(status.clocksAtRisk == [
+            ClockAtRisk(incident: running.incident, title: "Running", service: "network", priority: "P2",
+                        supplier: "beta", clock: "ola resolve", due: Self.instant("10:00:00")),
+        ])
+        // Back at work at 13:00: acme's 1h30m left count from then, due 14:30, soon within 2h.
+        step = try world.at(Self.t("13:00:00"))
+        try step.setState(paused.incident, "in_progress")
+        status = try self.status(world.database, horizon: BusinessDuration(seconds: 2 * 3600))
+        #expect((status.overdueCount, status.dueSoonCount) == (1, 1))
+        #expect(status.clocksAtRisk.last == ClockAtRisk(incident: paused.incident, title: "Paused", service: "network",
+                                                        priority: "P2", supplier: "acme", clock: "ola resolve",
+                                                        due: Self.instant("14:30:00")))
+    }
+
     @Test func aClockDueExactlyNowIsOverdueAndOneSecondLaterIsDueSoon() throws {
         let world = try ReportWorld(now: Self.t("08:00:00"), sla: (acknowledge: 3600, resolve: 4 * 3600))
         let id = try world.at(Self.t("08:00:00")).open(hold: true)
