@@ -1983,7 +1983,8 @@ CREATE OR REPLACE FUNCTION siam.target_set(
     p_calendar text DEFAULT NULL,
     p_accept interval DEFAULT NULL,
     p_acknowledge interval DEFAULT NULL,
-    p_resolve interval DEFAULT NULL
+    p_resolve interval DEFAULT NULL,
+    p_pauses_when_pending boolean DEFAULT NULL
 ) RETURNS integer
 LANGUAGE plpgsql
 AS $$
@@ -2011,39 +2012,65 @@ BEGIN
         RAISE EXCEPTION 'time to accept a handoff is an OLA target, not an SLA one (use --kind ola)'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_kind = 'sla' AND NOT p_pauses_when_pending THEN
+        RAISE EXCEPTION 'SLA clocks always pause while the incident is pending: only an OLA can opt out'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT * INTO v_before FROM siam.target
     WHERE kind = p_kind AND priority = p_priority
       AND service IS NOT DISTINCT FROM p_service AND supplier IS NOT DISTINCT FROM p_supplier
     FOR UPDATE;
-    IF v_before.id IS NULL AND p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
-        RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     -- Setting a target changes only what is given; what is left out keeps its value.
-    INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar, accept_within, acknowledge_within, resolve_within)
-    VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar, p_accept, p_acknowledge, p_resolve)
-    ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
-        calendar = coalesce(EXCLUDED.calendar, t.calendar),
-        accept_within = coalesce(EXCLUDED.accept_within, t.accept_within),
-        acknowledge_within = coalesce(EXCLUDED.acknowledge_within, t.acknowledge_within),
-        resolve_within = coalesce(EXCLUDED.resolve_within, t.resolve_within),
-        updated_at = siam.clock()
-    RETURNING id INTO v_id;
+    IF v_before.id IS NULL THEN
+        IF p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
+            RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
+                USING ERRCODE = 'null_value_not_allowed';
+        END IF;
+        -- ON CONFLICT for two callers adding the same target at once (the second changes it):
+        -- the row proposed here has a duration, so it passes target_has_a_duration.
+        INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar,
+                                      accept_within, acknowledge_within, resolve_within, pauses_when_pending)
+        VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar,
+                p_accept, p_acknowledge, p_resolve, coalesce(p_pauses_when_pending, true))
+        ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
+            calendar = coalesce(p_calendar, t.calendar),
+            accept_within = coalesce(p_accept, t.accept_within),
+            acknowledge_within = coalesce(p_acknowledge, t.acknowledge_within),
+            resolve_within = coalesce(p_resolve, t.resolve_within),
+            pauses_when_pending = coalesce(p_pauses_when_pending, t.pauses_when_pending),
+            updated_at = siam.clock()
+        RETURNING id INTO v_id;
+    ELSE
+        -- An UPDATE, not INSERT ... ON CONFLICT: a change of the pause setting alone proposes
+        -- a row without durations, which the check target_has_a_duration refuses.
+        UPDATE siam.target AS t SET
+            calendar = coalesce(p_calendar, t.calendar),
+            accept_within = coalesce(p_accept, t.accept_within),
+            acknowledge_within = coalesce(p_acknowledge, t.acknowledge_within),
+            resolve_within = coalesce(p_resolve, t.resolve_within),
+            pauses_when_pending = coalesce(p_pauses_when_pending, t.pauses_when_pending),
+            updated_at = siam.clock()
+        WHERE t.id = v_before.id
+        RETURNING id INTO v_id;
+    END IF;
     SELECT * INTO v_after FROM siam.target WHERE id = v_id;
     IF v_before.id IS NOT NULL
-       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within)
-           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within) THEN
+       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within,
+            v_before.pauses_when_pending)
+           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within,
+                                 v_after.pauses_when_pending) THEN
         RETURN v_id;  -- nothing changed, nothing to record
     END IF;
     PERFORM siam.record_event('target.set',
         format('%s %s target %s', upper(p_kind), p_priority, CASE WHEN v_before.id IS NULL THEN 'added' ELSE 'changed' END),
         p_supplier => p_supplier,
-        p_data => jsonb_build_object('target', v_id, 'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
+        p_data => jsonb_build_object('target', v_id, 'pauses_when_pending', v_after.pauses_when_pending,
+                                     'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
     RETURN v_id;
 END
 $$;
-COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval) IS
-    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value.';
+COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval, boolean) IS
+    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value. p_pauses_when_pending (OLA only; NULL keeps the value, a new target pauses): whether the owner''s OLA resolve clock pauses while the incident is pending; false on an SLA is refused (22023). A change applies to spans that begin after it.';
 
 CREATE OR REPLACE FUNCTION siam.matching_target(
     p_kind text,
@@ -2163,14 +2190,57 @@ $$;
 COMMENT ON FUNCTION siam.incident_open(text, text, text, text, text, text, boolean, text) IS
     'Opens a shared incident; its SLA due instants come from the matching SLA target. p_to_supplier offers it at once; p_hold keeps it from automatic routing. Returns its id.';
 
+-- OLA resolve clocks that pause while pending --------------------------------------------
+-- A span's resolve_due is set when it begins, as if its clock never paused; while the
+-- incident is pending the clock of a span with pauses_when_pending stands still, and when
+-- the pause ends for it (the incident leaves pending, or the span ends during the pause) its
+-- due instant moves later: the business time that was left when the pause began for it (at
+-- the pause's start, or at the span's start if it began during the pause) counts again from
+-- then on. Ended pauses are thus inside every such due instant; siam.incident_set_priority
+-- recomputes it from the span's start minus the ended pauses. The daemon's planner
+-- (RunningClock) counts the same way.
+
+CREATE OR REPLACE FUNCTION siam.open_pause_start(p_incident bigint) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT started_at FROM siam.incident_pause WHERE incident = p_incident AND ended_at IS NULL
+$$;
+COMMENT ON FUNCTION siam.open_pause_start(bigint) IS 'When the incident''s current pause (pending) began; NULL when it is not paused.';
+
+CREATE OR REPLACE FUNCTION siam.resumed_ola_due(
+    p_calendar text,
+    p_started_at timestamptz,
+    p_due timestamptz,
+    p_pause_start timestamptz,
+    p_at timestamptz
+) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE
+        WHEN p_due IS NULL OR p_pause_start IS NULL THEN p_due
+        -- Due before the pause began for the span: overdue already, it stays.
+        WHEN p_due <= greatest(p_started_at, p_pause_start) THEN p_due
+        ELSE siam.business_deadline(p_calendar, p_at,
+                 siam.business_elapsed(p_calendar, greatest(p_started_at, p_pause_start), p_due))
+    END
+$$;
+COMMENT ON FUNCTION siam.resumed_ola_due(text, timestamptz, timestamptz, timestamptz, timestamptz) IS
+    'The OLA resolve due instant of a span (started at p_started_at, due at p_due, on p_calendar) whose clock was paused from p_pause_start (or its start, if later) until p_at: the business time left at the pause''s start, counted again from p_at.';
+
 CREATE OR REPLACE FUNCTION siam.end_assignments(p_incident bigint, p_role text, p_at timestamptz) RETURNS void
 LANGUAGE sql
 AS $$
-    UPDATE siam.assignment
-    SET ended_at = p_at
-    WHERE incident = p_incident AND ended_at IS NULL AND (p_role IS NULL OR role = p_role)
+    -- A span that ends while the incident is pending (handed on) ends its pause too.
+    UPDATE siam.assignment AS a
+    SET ended_at = p_at,
+        resolve_due = CASE WHEN a.pauses_when_pending
+                           THEN siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due,
+                                                     siam.open_pause_start(p_incident), p_at)
+                           ELSE a.resolve_due END
+    WHERE a.incident = p_incident AND a.ended_at IS NULL AND (p_role IS NULL OR a.role = p_role)
 $$;
-COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS 'Ends the open assignment spans of an incident (of one role, or all when NULL).';
+COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS
+    'Ends the open assignment spans of an incident (of one role, or all when NULL). Ended while the incident is pending, a span whose OLA clock pauses gets its due instant moved (siam.resumed_ola_due).';
 
 CREATE OR REPLACE FUNCTION siam.incident_set_state(
     p_incident bigint,
@@ -2188,6 +2258,7 @@ DECLARE
     v_transition siam.incident_transition;
     v_ack_due timestamptz;
     v_resolve_due timestamptz;
+    v_ola_moved jsonb;
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
@@ -2239,6 +2310,18 @@ BEGIN
             v_resolve_due := siam.business_deadline(v_incident.sla_calendar, v_now,
                                  siam.business_elapsed(v_incident.sla_calendar, v_pause_start, v_resolve_due));
         END IF;
+        -- The OLA resolve clocks of the open spans that pause resume too (see
+        -- siam.resumed_ola_due); spans that do not pause are left as they are.
+        WITH moved AS (
+            UPDATE siam.assignment AS a
+            SET resolve_due = siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due, v_pause_start, v_now)
+            WHERE a.incident = p_incident AND a.ended_at IS NULL AND a.pauses_when_pending
+              AND a.resolve_due IS NOT NULL
+            RETURNING a.id, a.supplier, a.role, a.resolve_due
+        )
+        SELECT jsonb_agg(jsonb_build_object('assignment', id, 'supplier', supplier, 'role', role,
+                                            'resolve_due', resolve_due) ORDER BY id)
+        INTO v_ola_moved FROM moved;
     END IF;
     IF p_state = 'pending' THEN
         INSERT INTO siam.incident_pause (incident, started_at) VALUES (p_incident, v_now);
@@ -2271,12 +2354,14 @@ BEGIN
         coalesce(p_reason, format('state %s -> %s', v_incident.state, p_state)),
         p_incident => p_incident, p_supplier => v_incident.owner,
         p_data => jsonb_build_object('from', v_incident.state, 'to', p_state,
-                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due));
+                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due)
+                  || CASE WHEN v_ola_moved IS NOT NULL THEN jsonb_build_object('ola_resolve_due', v_ola_moved)
+                          ELSE '{}' END);
     RETURN p_state;
 END
 $$;
 COMMENT ON FUNCTION siam.incident_set_state(bigint, text, text) IS
-    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks; leaving it moves the due instants later by the paused business time. resolved/cancelled cancel open offers.';
+    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks and the OLA resolve clocks of the spans that pause (assignment.pauses_when_pending); leaving it moves their due instants later by the paused business time (the event''s ola_resolve_due lists the spans moved). resolved/cancelled cancel open offers.';
 
 CREATE OR REPLACE FUNCTION siam.incident_set_priority(
     p_incident bigint,
@@ -2331,8 +2416,12 @@ BEGIN
         WHERE h2.incident = p_incident AND h2.state = 'offered'
     ) AS c
     WHERE h.id = c.id;
+    -- From the span's start, minus the ended pauses when its clock pauses (v_pauses: those
+    -- before the span's start do not count, business_deadline starts at it). A pause still
+    -- running is accounted for when it ends (siam.resumed_ola_due).
     UPDATE siam.assignment AS a
-    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within),
+    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within,
+                                             CASE WHEN a.pauses_when_pending THEN v_pauses ELSE '{}' END),
         ola_calendar = CASE WHEN c.resolve_within IS NOT NULL THEN c.calendar END
     FROM (
         SELECT a2.id, o.resolve_within, coalesce(o.calendar, s.calendar) AS calendar
@@ -2351,7 +2440,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.incident_set_priority(bigint, text, text) IS
-    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders.';
+    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders (from the span''s start, minus the ended pauses when the span''s clock pauses; the span keeps its pauses_when_pending).';
 
 CREATE OR REPLACE FUNCTION siam.complaint_record(p_incident bigint, p_source text, p_body text) RETURNS bigint
 LANGUAGE plpgsql
@@ -2603,6 +2692,7 @@ DECLARE
     v_supplier siam.supplier;
     v_ola siam.target;
     v_calendar text;
+    v_pauses boolean;
     v_now timestamptz := siam.clock();
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
@@ -2633,38 +2723,54 @@ BEGIN
 
     v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, v_handoff.to_supplier);
     v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    -- The span's OLA resolve clock pauses while pending unless its target opts out (no OLA:
+    -- it pauses, like the SLA). Accepted while pending, it starts paused: its due instant is
+    -- counted from now and moved when the pause ends (siam.resumed_ola_due), like the SLA's.
+    v_pauses := coalesce(v_ola.pauses_when_pending, true);
     IF v_handoff.part IS NULL THEN
         -- The whole incident: the receiving supplier becomes its owner, on its own OLA clock.
+        -- (Spans ended during a pause get their due instant moved by siam.end_assignments.)
         PERFORM siam.end_assignments(v_incident.id, 'owner', v_now);
         -- A contributor taking over ends its contribution span.
-        UPDATE siam.assignment SET ended_at = v_now
+        UPDATE siam.assignment AS a
+        SET ended_at = v_now,
+            resolve_due = CASE WHEN a.pauses_when_pending
+                               THEN siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due,
+                                                         siam.open_pause_start(a.incident), v_now)
+                               ELSE a.resolve_due END
         WHERE incident = v_incident.id AND supplier = v_handoff.to_supplier AND ended_at IS NULL;
-        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar,
+                                     pauses_when_pending)
         VALUES (v_incident.id, v_handoff.to_supplier, 'owner', p_handoff, v_now,
                 siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
-                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END);
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END,
+                v_pauses);
         UPDATE siam.incident
         SET owner = v_handoff.to_supplier,
             state = CASE WHEN state = 'pending' THEN 'pending' ELSE 'assigned' END,
             updated_at = v_now
         WHERE id = v_incident.id;
     ELSE
-        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar,
+                                     pauses_when_pending)
         VALUES (v_incident.id, v_handoff.to_supplier, 'contributor', p_handoff, v_now,
                 siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
-                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END)
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END,
+                v_pauses)
         ON CONFLICT DO NOTHING;
     END IF;
     PERFORM siam.wake(v_incident.id);
     PERFORM siam.record_event('handoff.accepted', coalesce(p_reason, 'accepted'),
         p_incident => v_incident.id, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
         p_data => jsonb_build_object('part', v_handoff.part, 'previous_owner', v_incident.owner,
-                                     'late', v_handoff.accept_due < v_now));
+                                     'late', v_handoff.accept_due < v_now,
+                                     'pauses_when_pending', v_pauses,
+                                     'starts_paused', v_pauses AND v_incident.state = 'pending'));
     RETURN p_handoff;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_accept(bigint, text) IS
-    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor.';
+    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor. The span''s clock pauses while pending as its OLA target says (no OLA: it pauses); accepted while pending, it starts paused.';
 
 CREATE OR REPLACE FUNCTION siam.handoff_reject(
     p_handoff bigint,
@@ -3896,6 +4002,11 @@ BEGIN
         -- instant (met); the due instant passed while it still held it (missed). A span that
         -- ended before the due instant otherwise (handed on, cancelled) decides nothing: passing
         -- work on is not meeting the OLA.
+        -- A span whose clock pauses while pending counts its business time minus the paused
+        -- time inside it: every ended pause is in its due instant already (moved when the pause
+        -- ended for it, siam.resumed_ola_due), so comparing instants compares those business
+        -- times. A pause still running has not moved it yet: a due instant that passed during
+        -- it is stale, not a breach (leaving pending moves it later), as for the SLA.
         SELECT a.supplier::text, a.incident, a.handoff, 'resolve',
                a.resolve_due,
                CASE WHEN a.ended_at <= a.resolve_due THEN a.ended_at ELSE a.resolve_due END,
@@ -3905,7 +4016,9 @@ BEGIN
         WHERE a.role = 'owner'
           AND a.resolve_due >= p_since
           AND ((a.ended_at <= a.resolve_due AND a.ended_at = i.resolved_at)
-               OR a.resolve_due <= coalesce(a.ended_at, v_now))
+               OR (a.resolve_due <= coalesce(a.ended_at, v_now)
+                   AND NOT (a.ended_at IS NULL AND a.pauses_when_pending
+                            AND coalesce(i.paused_since < a.resolve_due, false))))
     )
     SELECT o.supplier, o.incident, o.handoff, o.clock, o.due, o.decided_at, o.met
     FROM outcomes AS o
@@ -3913,7 +4026,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.ola_outcomes(timestamptz, timestamptz) IS
-    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: resolved by resolve_due while it held the incident; missed: resolve_due passed while it held it; a span ended earlier otherwise, by a handoff or a cancellation, decides nothing).';
+    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: resolved by resolve_due while it held the incident; missed: resolve_due passed while it held it; a span ended earlier otherwise, by a handoff or a cancellation, decides nothing). A span whose clock pauses while pending is not charged the paused time: its resolve_due moves later when a pause ends, and one that passes while the incident is still pending decides nothing yet.';
 
 CREATE OR REPLACE FUNCTION siam.scorecard(p_since timestamptz, p_until timestamptz)
 RETURNS TABLE (
@@ -4581,14 +4694,14 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
     ('calendars', 'cf5d14f4c15998ca'),
-    ('catalog', '821fbf03cf40a197'),
-    ('incidents', '3264016654a372f8'),
-    ('handoffs', 'b79650ff505946ba'),
+    ('catalog', 'b33d7c08750c1585'),
+    ('incidents', '19f31f31d0135669'),
+    ('handoffs', 'e1711b662772bbe2'),
     ('escalations', '7e1c1a2b43d3da2d'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
-    ('reports', 'dcca5ddc08a83ae8'),
+    ('reports', 'd059dba66dff4b88'),
     ('security', 'a135343a4bc01001');
 
 COMMIT;

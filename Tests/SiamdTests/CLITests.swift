@@ -105,9 +105,9 @@ import Testing
 
             """)
         #expect(try ok(["target", "list"], database) == """
-            ID  KIND  PRIORITY  SERVICE  SUPPLIER  CALENDAR  ACCEPT  ACKNOWLEDGE  RESOLVE
-            1   sla   P2        -        -         eu        -       1h           8h
-            2   ola   P2        -        -         -         30m     -            4h
+            ID  KIND  PRIORITY  SERVICE  SUPPLIER  CALENDAR  ACCEPT  ACKNOWLEDGE  RESOLVE  PAUSES_WHEN_PENDING
+            1   sla   P2        -        -         eu        -       1h           8h       yes
+            2   ola   P2        -        -         -         30m     -            4h       yes
 
             """)
         #expect(try ok(["handoff", "list"], database) == """
@@ -132,7 +132,7 @@ import Testing
         let show = try ok(["incident", "show", "1"], database)
         #expect(show.contains("owner            acme\n"))
         #expect(show.contains("handoffs:\n"))
-        #expect(show.contains("held by:\n  SUPPLIER  ROLE   STARTED_AT            ENDED_AT  BUSINESS_TIME  RESOLVE_DUE           OLA_MET\n  acme      owner  2026-01-05T09:00:00Z  -         0s             2026-01-05T14:00:00Z  -\n"))
+        #expect(show.contains("held by:\n  SUPPLIER  ROLE   STARTED_AT            ENDED_AT  BUSINESS_TIME  PAUSED  RESOLVE_DUE           OLA_MET\n  acme      owner  2026-01-05T09:00:00Z  -         0s             0s      2026-01-05T14:00:00Z  -\n"))
 
         // JSON uses the schema's column names, references by code.
         let incident = try JSONSerialization.jsonObject(with: Data(try ok(["incident", "show", "1", "--json"], database).utf8)) as! [String: Any]
@@ -151,6 +151,31 @@ import Testing
         let handoffs = try JSONSerialization.jsonObject(with: Data(try ok(["handoff", "list", "--state", "rejected", "--json"], database).utf8)) as! [[String: Any]]
         #expect(handoffs.count == 1)
         #expect(handoffs[0]["out_of_scope"] as? Bool == true)
+    }
+
+    @Test func targetsPauseWhenPendingUnlessAnOLAOptsOut() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        try World.build(in: database)
+        #expect(try ok(["target", "set", "--kind", "ola", "--priority", "P2", "--no-pause-when-pending"], database)
+            == "target 2 set (ola P2)\n")
+        let targets = try JSONSerialization.jsonObject(with: Data(try ok(["target", "list", "--json"], database).utf8)) as! [[String: Any]]
+        #expect(targets.map { $0["pauses_when_pending"] as? Bool } == [true, false])
+        #expect(targets[1]["resolve_within"] as? Int == 4 * 3600)   // only the flag changed
+        #expect(try ok(["target", "list"], database).contains("2   ola   P2        -        -         -         30m     -            4h       no\n"))
+        // An SLA always pauses: a usage error, before the database (which refuses it too: ClockTests).
+        try refused(["target", "set", "--kind", "sla", "--priority", "P2", "--no-pause-when-pending"], database, status: 2,
+                    contains: "SLA clocks always pause while pending")
+        // Pending now: acme (on the opted-out OLA) is not paused, as incident show says.
+        try ok(["incident", "open", "--service", "network", "--priority", "P2", "--title", "Router down", "--to", "acme"], database)
+        try ok(["handoff", "accept", "1"], database)
+        try ok(["incident", "set-state", "1", "pending"], database)
+        let show = try JSONSerialization.jsonObject(with: Data(try ok(["incident", "show", "1", "--json"], database).utf8)) as! [String: Any]
+        let span = try #require((show["assignments"] as? [[String: Any]])?.first)
+        #expect(span["pauses_when_pending"] as? Bool == false)
+        #expect(span["paused_seconds"] as? Int == 0)
+        #expect(try ok(["incident", "show", "1"], database).contains("  acme      owner  2026-01-05T09:00:00Z  -         0s             never   2026-01-05T14:00:00Z  -\n"))
+        #expect(try ok(["target", "set", "--kind", "ola", "--priority", "P2", "--pause-when-pending", "--json"], database)
+            .contains("\"pauses_when_pending\":true"))
     }
 
     @Test func badInputGetsOneLineAndChangesNothing() throws {

@@ -131,4 +131,184 @@ import Testing
         #expect(try store.events(incident: id).last?.kind == "incident.priority_changed")
         #expect(throws: DatabaseError.self) { try store.setIncidentPriority(id: id, priority: .p1, reason: nil) }
     }
+    // MARK: - The owner's OLA resolve clock while pending
+
+    /// Business time on a calendar between two instants, as the schema counts it.
+    func businessSeconds(_ store: Store, _ calendar: String?, _ from: Instant, _ to: Instant) throws -> Int64 {
+        Int64(try store.connection.query(
+            "SELECT extract(epoch FROM siam.business_elapsed($1, $2::timestamptz, $3::timestamptz))::bigint AS s",
+            [calendar, from, to]).first!.int("s"))
+    }
+
+    @Test func pendingPausesTheOwnersOLAByExactlyThePausedBusinessTime() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        let id = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: "acme", hold: false))
+        try world.store.accept(handoff: 1, reason: nil)
+        try world.store.setIncidentState(id: id, state: "in_progress", reason: nil)
+        // acme's OLA (4h, on acme's calendar eu) from Mon 10:00 Berlin: 10-12, 13-15.
+        let before = try #require(try world.store.assignments(incident: id).first)
+        #expect(before.resolveDue?.iso8601 == "2026-01-05T14:00:00Z")
+        #expect(before.pausesWhenPending)
+        // Waiting on the customer from Mon 11:00 to Tue 11:00 Berlin.
+        try database.setClock("2026-01-05T10:00:00Z")
+        try database.store().setIncidentState(id: id, state: "pending", reason: "waiting for the customer")
+        try database.setClock("2026-01-06T10:00:00Z")
+        let store = try database.store()
+        // While pending the stale due (Mon 15:00 Berlin) has passed, but nothing is decided.
+        #expect(try store.assignments(incident: id).first?.olaMet == nil)
+        try store.setIncidentState(id: id, state: "in_progress", reason: nil)
+        let span = try #require(try store.assignments(incident: id).first)
+        // 3h were left at Mon 11:00 Berlin; from Tue 11:00: 11-12, 13-15.
+        #expect(span.resolveDue?.iso8601 == "2026-01-06T14:00:00Z")
+        // The due moved by exactly the paused business time: Mon 11-12, 13-17, Tue 08-11 (8h).
+        let paused = try businessSeconds(store, "eu", try Instant(parsing: "2026-01-05T10:00:00Z"),
+                                         try Instant(parsing: "2026-01-06T10:00:00Z"))
+        #expect(paused == 8 * 3600)
+        #expect(try businessSeconds(store, "eu", before.resolveDue!, span.resolveDue!) == paused)
+        // incident show: 9h of business time held, 8h of it paused.
+        #expect(span.businessTime == BusinessDuration(seconds: 9 * 3600))
+        #expect(span.pausedTime == BusinessDuration(seconds: 8 * 3600))
+        #expect(span.olaMet == nil)
+        // The event of leaving pending names the span moved.
+        let event = try #require(try store.events(incident: id).last { $0.kind == "incident.state_changed" })
+        #expect(event.data.contains("\"ola_resolve_due\": [{\"role\": \"owner\", \"supplier\": \"acme\", \"assignment\": \(span.id), \"resolve_due\": \"2026-01-06T14:00:00+00:00\"}]"),
+                "\(event.data)")
+    }
+
+    @Test func anOLATargetThatOptsOutDoesNotPause() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        // beta's own OLA (24x7): 4h, not paused while pending.
+        let target = try world.store.setTarget(TargetChange(
+            kind: .ola, priority: .p2, service: nil, supplier: "beta", calendar: nil, accept: nil, acknowledge: nil,
+            resolve: BusinessDuration(seconds: 4 * 3600), pausesWhenPending: false))
+        #expect(try world.store.target(id: target)?.pausesWhenPending == false)
+        let id = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: "beta", hold: false))
+        try world.store.accept(handoff: 1, reason: nil)
+        try database.setClock("2026-01-05T10:00:00Z")
+        try database.store().setIncidentState(id: id, state: "pending", reason: nil)
+        try database.setClock("2026-01-05T14:00:00Z")
+        let store = try database.store()
+        // Its due passed while pending, and it counts: its clock ran.
+        #expect(try store.assignments(incident: id).first?.olaMet == false)
+        try store.setIncidentState(id: id, state: "in_progress", reason: nil)
+        let span = try #require(try store.assignments(incident: id).first)
+        #expect(span.resolveDue?.iso8601 == "2026-01-05T13:00:00Z")
+        #expect(!span.pausesWhenPending)
+        #expect(span.pausedTime == .zero)
+        // The SLA still paused.
+        #expect(try store.incident(id: id)?.resolveDue?.iso8601 == "2026-01-06T13:00:00Z")
+    }
+
+    @Test func aSpanBegunDuringThePauseStartsPaused() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        let id = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: "beta", hold: false))
+        try world.store.accept(handoff: 1, reason: nil)                  // beta, 24x7: due 13:00Z
+        try database.setClock("2026-01-05T10:00:00Z")
+        try database.store().setIncidentState(id: id, state: "pending", reason: nil)
+        // Handed to acme while pending, at Mon 11:30 Berlin.
+        try database.setClock("2026-01-05T10:30:00Z")
+        let during = try database.store()
+        let onward = try during.offer(incident: id, to: "acme", part: nil, reason: "field service")
+        try during.accept(handoff: onward, reason: nil)
+        #expect(try during.incident(id: id)?.state == .pending)
+        var spans = try during.assignments(incident: id)
+        // beta's span ended during the pause, which ended for it then: 3h were left at 10:00Z.
+        #expect(spans[0].resolveDue?.iso8601 == "2026-01-05T13:30:00Z")
+        #expect(spans[0].pausedTime == BusinessDuration(seconds: 1800))
+        #expect(spans[1].pausedTime == .zero)
+        let accepted = try #require(try during.events(incident: id).last { $0.kind == "handoff.accepted" })
+        #expect(accepted.data.contains("\"starts_paused\": true"), "\(accepted.data)")
+        // Resumed Tue 11:00 Berlin: acme's whole 4h count from then (11-12, 13-16).
+        try database.setClock("2026-01-06T10:00:00Z")
+        let resumed = try database.store()
+        try resumed.setIncidentState(id: id, state: "in_progress", reason: nil)
+        spans = try resumed.assignments(incident: id)
+        #expect(spans[1].supplier == "acme")
+        #expect(spans[1].resolveDue?.iso8601 == "2026-01-06T15:00:00Z")
+        // Mon 11:30-12, 13-17, Tue 08-11 Berlin.
+        #expect(spans[1].pausedTime == BusinessDuration(seconds: 7 * 3600 + 1800))
+        #expect(spans[0].resolveDue?.iso8601 == "2026-01-05T13:30:00Z")   // ended: left as it was
+    }
+
+    @Test func aPriorityChangeDuringOrAfterAPauseCountsThePauseOnce() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        try world.store.setTarget(TargetChange(
+            kind: .ola, priority: .p1, service: nil, supplier: nil, calendar: nil,
+            accept: nil, acknowledge: nil, resolve: BusinessDuration(seconds: 2 * 3600)))
+        func open() throws -> Int64 {
+            let id = try world.store.openIncident(NewIncident(
+                service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: "beta", hold: false))
+            try world.store.accept(handoff: try #require(try world.store.handoffs(HandoffFilter(incident: id)).first).id, reason: nil)
+            return id
+        }
+        let after = try open(), during = try open()                      // beta, 24x7, from 09:00Z
+        try database.setClock("2026-01-05T10:00:00Z")
+        for id in [after, during] { try database.store().setIncidentState(id: id, state: "pending", reason: nil) }
+        try database.setClock("2026-01-05T10:30:00Z")
+        // During the pause: P1's 2h from 09:00Z; the running pause is counted when it ends.
+        try database.store().setIncidentPriority(id: during, priority: .p1, reason: nil)
+        #expect(try database.store().assignments(incident: during).first?.resolveDue?.iso8601 == "2026-01-05T11:00:00Z")
+        try database.setClock("2026-01-05T11:00:00Z")
+        for id in [after, during] { try database.store().setIncidentState(id: id, state: "in_progress", reason: nil) }
+        #expect(try database.store().assignments(incident: after).first?.resolveDue?.iso8601 == "2026-01-05T14:00:00Z")
+        // After the pause: P1's 2h from 09:00Z plus the ended hour.
+        try database.setClock("2026-01-05T11:30:00Z")
+        try database.store().setIncidentPriority(id: after, priority: .p1, reason: nil)
+        for id in [after, during] {
+            #expect(try database.store().assignments(incident: id).first?.resolveDue?.iso8601 == "2026-01-05T12:00:00Z")
+        }
+    }
+
+    @Test func theTargetsPauseSettingChangesAloneAndNotOnAnSLA() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        let ola = try #require(try world.store.targets().first { $0.kind == .ola && $0.priority == .p2 })
+        #expect(ola.pausesWhenPending)
+        // Only the flag: an UPDATE of the existing row (a proposed row without durations would
+        // fail target_has_a_duration), with its event.
+        let events = try world.store.events().count
+        let id = try world.store.setTarget(TargetChange(
+            kind: .ola, priority: .p2, service: nil, supplier: nil, calendar: nil, accept: nil, acknowledge: nil,
+            resolve: nil, pausesWhenPending: false))
+        #expect(id == ola.id)
+        let changed = try #require(try world.store.target(id: id))
+        #expect(!changed.pausesWhenPending)
+        #expect(changed.resolveWithin == ola.resolveWithin && changed.acceptWithin == ola.acceptWithin)
+        let all = try world.store.events()
+        #expect(all.count == events + 1)
+        #expect(all.last?.kind == "target.set")
+        #expect(all.last?.data.contains("\"pauses_when_pending\": false") == true)
+        // The same again changes nothing and records nothing; nil keeps the value.
+        try world.store.setTarget(TargetChange(
+            kind: .ola, priority: .p2, service: nil, supplier: nil, calendar: nil, accept: nil, acknowledge: nil,
+            resolve: nil, pausesWhenPending: false))
+        try world.store.setTarget(TargetChange(
+            kind: .ola, priority: .p2, service: nil, supplier: nil, calendar: nil, accept: nil, acknowledge: nil,
+            resolve: BusinessDuration(seconds: 5 * 3600)))
+        #expect(try world.store.target(id: id)?.pausesWhenPending == false)
+        #expect(try world.store.events().count == events + 2)
+        // An SLA always pauses: refused with 22023, nothing written.
+        let sla = try #require(try world.store.targets().first { $0.kind == .sla })
+        let error = try #require(throws: DatabaseError.self) {
+            try world.store.setTarget(TargetChange(
+                kind: .sla, priority: .p2, service: nil, supplier: nil, calendar: nil, accept: nil, acknowledge: nil,
+                resolve: nil, pausesWhenPending: false))
+        }
+        #expect(error.sqlState == "22023")
+        #expect(error.message == "SLA clocks always pause while the incident is pending: only an OLA can opt out")
+        #expect(try world.store.target(id: sla.id) == sla)
+        #expect(try world.store.events().count == events + 2)
+        // A new OLA target pauses unless told.
+        let fresh = try world.store.setTarget(TargetChange(
+            kind: .ola, priority: .p3, service: nil, supplier: nil, calendar: nil, accept: nil, acknowledge: nil,
+            resolve: BusinessDuration(seconds: 3600)))
+        #expect(try world.store.target(id: fresh)?.pausesWhenPending == true)
+    }
 }

@@ -177,13 +177,13 @@ import Testing
             """, [Self.since, Self.until]).rows.map { row in
                 "\(try row.string("supplier")) \(try row.int64("incident")) \(try row.instant("decided_at").iso8601) \(try row.bool("met"))"
             }
+        // j7 (acme) and j4 (gamma) went pending before their 10:05 due and still are: their
+        // OLA clocks pause like the SLA, so those dues are stale and decide nothing yet.
         #expect(ola == [
             "acme \(fixture.j1) 2026-06-01T09:30:00Z true",     // resolved within its 2h
             "acme \(fixture.j2) 2026-06-01T10:05:00Z false",    // still held at 10:05, handed on at 10:40
-            "acme \(fixture.j7) 2026-06-01T10:05:00Z false",    // pending does not pause an OLA
             "beta \(fixture.j2) 2026-06-01T12:40:00Z false",    // resolved 13:00, 20 min late
             "beta \(fixture.j6) 2026-06-01T08:50:00Z true",
-            "gamma \(fixture.j4) 2026-06-01T10:05:00Z false",   // pending since 08:30, still its own
         ])
         #expect(try fixture.world.database.connect().query(
             "SELECT count(*) AS n FROM siam.ola_outcomes($1::timestamptz, $2::timestamptz) WHERE clock = 'accept'",
@@ -191,13 +191,50 @@ import Testing
 
         let scores = try fixture.world.scorecards(Self.since, Self.until)
         #expect(scores["acme"] == .expected("acme", "Acme Ltd", offered: 3, accepted: 3, acceptanceRate: 1,
-                                            medianSecondsToAccept: 300, olaClocks: 3, olaMet: 1, slaBreaches: 2))
+                                            medianSecondsToAccept: 300, olaClocks: 2, olaMet: 1, slaBreaches: 2))
         #expect(scores["beta"] == .expected("beta", "Beta GmbH", offered: 2, accepted: 2, acceptanceRate: 1,
                                             medianSecondsToAccept: 330, olaClocks: 2, olaMet: 1, slaBreaches: 1))
         #expect(scores["gamma"] == .expected("gamma", "Gamma", offered: 1, accepted: 1, acceptanceRate: 1,
-                                             medianSecondsToAccept: 300, olaClocks: 1, olaMet: 0))
+                                             medianSecondsToAccept: 300, olaClocks: 0, olaMet: 0))
         // The unowned breaches are nobody's on the scorecard.
         #expect(scores.values.reduce(0) { $0 + $1.slaBreaches } == 3)
+    }
+
+    @Test func anOLAResolveClockIsNotChargedTheCustomersWait() throws {
+        func t(_ time: String) -> String { ReportWorld.june1(time) }
+        // OLA resolve 2h for everyone; beta's own target (also 2h) opts out of pausing.
+        let world = try ReportWorld(now: t("07:00:00"), ola: (accept: nil, resolve: 2 * 3600))
+        var step = try world.at(t("07:00:00"))
+        try step.store.setTarget(TargetChange(kind: .ola, priority: .p2, service: nil, supplier: "beta", calendar: nil,
+                                              accept: nil, acknowledge: nil, resolve: BusinessDuration(seconds: 2 * 3600),
+                                              pausesWhenPending: false))
+        step = try world.at(t("08:00:00"))
+        let k1 = try step.openOffered(to: "acme"), k2 = try step.openOffered(to: "beta"), k3 = try step.openOffered(to: "acme")
+        step = try world.at(t("08:05:00"))
+        for offer in [k1, k2, k3] { try step.accept(offer.handoff) }    // OLA resolve due 10:05
+        step = try world.at(t("08:30:00"))
+        for offer in [k1, k2, k3] { try step.setState(offer.incident, "pending") }
+        step = try world.at(t("09:30:00"))
+        for offer in [k1, k2] { try step.setState(offer.incident, "in_progress") }   // acme's due 11:05
+        step = try world.at(t("10:50:00"))
+        for offer in [k1, k2] { try step.setState(offer.incident, "resolved") }
+        _ = try world.at(t("20:00:00"))
+        let outcomes = try world.database.connect().query("""
+            SELECT supplier, incident, decided_at, met FROM siam.ola_outcomes($1::timestamptz, $2::timestamptz)
+            WHERE clock = 'resolve' ORDER BY supplier, incident
+            """, [Self.since, Self.until]).rows.map { row in
+                "\(try row.string("supplier")) \(try row.int64("incident")) \(try row.instant("decided_at").iso8601) \(try row.bool("met"))"
+            }
+        #expect(outcomes == [
+            // 1h45m of its 2h running (08:05-10:50 but the hour pending): met.
+            "acme \(k1.incident) 2026-06-01T10:50:00Z true",
+            // k3: pending since 08:30, before its due: nothing decided while it lasts.
+            // beta opted out: its clock ran through the pause and passed 10:05.
+            "beta \(k2.incident) 2026-06-01T10:05:00Z false",
+        ])
+        let scores = try world.scorecards(Self.since, Self.until)
+        #expect((scores["acme"]?.olaClocks, scores["acme"]?.olaMet) == (1, 1))
+        #expect((scores["beta"]?.olaClocks, scores["beta"]?.olaMet) == (1, 0))
     }
 
     @Test func aSpanHandedOnBeforeItsDueDecidesNoOLAResolveClock() throws {

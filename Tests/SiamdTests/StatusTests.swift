@@ -38,16 +38,14 @@ import Testing
     @Test func overdueAndDueSoonFollowTheHorizonAndLeavePausedSLAClocksOut() throws {
         let fixture = try ReportStatusFixture()
         let status = try status(fixture.world.database)
-        // Overdue: s1 acknowledge, s1 resolve (due exactly now), s2 OLA, s3 acknowledge, s4 OLA
-        // (pending pauses the SLA, not the supplier's OLA). Due soon: s2 resolve, due exactly
-        // at now + horizon. s3 resolve is one second beyond it.
-        #expect(status.overdueCount == 5)
+        // Overdue: s1 acknowledge, s1 resolve (due exactly now), s2 OLA, s3 acknowledge. Due
+        // soon: s2 resolve, due exactly at now + horizon. s3 resolve is one second beyond it.
+        // s4 is pending: its SLA clocks and delta's OLA resolve clock are paused.
+        #expect(status.overdueCount == 4)
         #expect(status.dueSoonCount == 1)
         #expect(status.clocksAtRisk == [
             ClockAtRisk(incident: fixture.s1, title: "Core router down", service: "network", priority: "P2",
                         supplier: nil, clock: "sla acknowledge", due: Self.instant("09:00:00")),
-            ClockAtRisk(incident: fixture.s4, title: "VPN flapping", service: "network", priority: "P2",
-                        supplier: "delta", clock: "ola resolve", due: Self.instant("10:00:00")),
             ClockAtRisk(incident: fixture.s3, title: "DNS slow", service: "network", priority: "P2",
                         supplier: nil, clock: "sla acknowledge", due: Self.instant("10:00:01")),
             ClockAtRisk(incident: fixture.s2, title: "WAN latency", service: "network", priority: "P2",
@@ -57,23 +55,63 @@ import Testing
             ClockAtRisk(incident: fixture.s2, title: "WAN latency", service: "network", priority: "P2",
                         supplier: "delta", clock: "sla resolve", due: Self.instant("13:00:00")),
         ])
-        // The pending incident's SLA clocks (acknowledge 09:00, resolve 12:00) are not there.
-        #expect(!status.clocksAtRisk.contains { $0.incident == fixture.s4 && $0.clock.hasPrefix("sla") })
+        // The pending incident's clocks (SLA acknowledge 09:00, resolve 12:00; OLA 10:00) are not there.
+        #expect(!status.clocksAtRisk.contains { $0.incident == fixture.s4 })
 
         // The counts cover every clock; the list only the first `limit`.
         let short = try self.status(fixture.world.database, limit: 3)
-        #expect(short.overdueCount == 5)
+        #expect(short.overdueCount == 4)
         #expect(short.dueSoonCount == 1)
-        #expect(short.clocksAtRisk.map(\.due) == [Self.instant("09:00:00"), Self.instant("10:00:00"), Self.instant("10:00:01")])
+        #expect(short.clocksAtRisk.map(\.due) == [Self.instant("09:00:00"), Self.instant("10:00:01"), Self.instant("11:00:00")])
 
         // One second longer a horizon takes in s3's resolve clock; a zero horizon only the overdue.
         let longer = try self.status(fixture.world.database, horizon: BusinessDuration(seconds: 3601))
         #expect(longer.dueSoonCount == 2)
         #expect(longer.clocksAtRisk.last?.due == Self.instant("13:00:01"))
         let zero = try self.status(fixture.world.database, horizon: .zero)
-        #expect(zero.overdueCount == 5)
+        #expect(zero.overdueCount == 4)
         #expect(zero.dueSoonCount == 0)
-        #expect(zero.clocksAtRisk.count == 5)
+        #expect(zero.clocksAtRisk.count == 4)
+    }
+
+    @Test func anOLAClockThatDoesNotPauseStaysAtRiskWhilePending() throws {
+        // The same world with the P2 OLA opted out of pausing: s4's OLA (10:00) runs and is overdue.
+        let fixture = try ReportStatusFixture(olaPausesWhenPending: false)
+        let status = try status(fixture.world.database)
+        #expect(status.overdueCount == 5)
+        #expect(status.clocksAtRisk.filter { $0.incident == fixture.s4 } == [
+            ClockAtRisk(incident: fixture.s4, title: "VPN flapping", service: "network", priority: "P2",
+                        supplier: "delta", clock: "ola resolve", due: Self.instant("10:00:00")),
+        ])
+    }
+
+    @Test func anOLAClockPausedRightNowIsNeitherOverdueNorAtRisk() throws {
+        // OLA resolve 2h (24x7), no SLA; beta's own 2h target opts out of pausing.
+        let world = try ReportWorld(now: Self.t("08:00:00"), ola: (accept: nil, resolve: 2 * 3600))
+        var step = try world.at(Self.t("08:00:00"))
+        try step.store.setTarget(TargetChange(kind: .ola, priority: .p2, service: nil, supplier: "beta", calendar: nil,
+                                              accept: nil, acknowledge: nil, resolve: BusinessDuration(seconds: 2 * 3600),
+                                              pausesWhenPending: false))
+        let paused = try step.openOffered(to: "acme", title: "Paused"), running = try step.openOffered(to: "beta", title: "Running")
+        for offer in [paused, running] { try step.accept(offer.handoff) }     // due 10:00
+        step = try world.at(Self.t("08:30:00"))
+        for offer in [paused, running] { try step.setState(offer.incident, "pending") }
+        _ = try world.at(Self.t("12:00:00"))
+        var status = try status(world.database)
+        // acme's clock stands still (its 10:00 is stale); beta's ran and is overdue.
+        #expect((status.overdueCount, status.dueSoonCount) == (1, 0))
+        #expect(status.clocksAtRisk == [
+            ClockAtRisk(incident: running.incident, title: "Running", service: "network", priority: "P2",
+                        supplier: "beta", clock: "ola resolve", due: Self.instant("10:00:00")),
+        ])
+        // Back at work at 13:00: acme's 1h30m left count from then, due 14:30, soon within 2h.
+        step = try world.at(Self.t("13:00:00"))
+        try step.setState(paused.incident, "in_progress")
+        status = try self.status(world.database, horizon: BusinessDuration(seconds: 2 * 3600))
+        #expect((status.overdueCount, status.dueSoonCount) == (1, 1))
+        #expect(status.clocksAtRisk.last == ClockAtRisk(incident: paused.incident, title: "Paused", service: "network",
+                                                        priority: "P2", supplier: "acme", clock: "ola resolve",
+                                                        due: Self.instant("14:30:00")))
     }
 
     @Test func aClockDueExactlyNowIsOverdueAndOneSecondLaterIsDueSoon() throws {

@@ -136,9 +136,13 @@ struct IncidentPlanner {
             }
         }
         for span in snapshot.openAssignments where span.role == "owner" {
-            if let due = span.resolveDue {
+            // A span that pauses stands still while pending; its due instant holds the ended
+            // pauses (moved when each ended), so its thresholds count them out too.
+            if let due = span.resolveDue, !(span.pausesWhenPending && incident.state == .pending) {
                 clocks.append(RunningClock(measure: .olaResolve, start: span.startedAt, due: due,
                                            calendar: world.calendar(span.olaCalendar),
+                                           pauses: span.pausesWhenPending
+                                               ? snapshot.pauses.filter { $0.upperBound > span.startedAt } : [],
                                            handoff: span.handoff, supplier: span.supplier))
             }
         }

@@ -113,7 +113,7 @@ public struct EngineStore {
 
     private func openAssignments(of ids: [String]) throws -> [Assignment] {
         try connection.query("""
-            SELECT id, incident, supplier, role, handoff, started_at, resolve_due, ola_calendar
+            SELECT id, incident, supplier, role, handoff, started_at, resolve_due, ola_calendar, pauses_when_pending
             FROM siam.assignment WHERE incident = ANY ($1::bigint[]) AND ended_at IS NULL ORDER BY id
             """, [ids]).rows.map { row in
                 Assignment(
@@ -121,7 +121,8 @@ public struct EngineStore {
                     supplier: try row.string("supplier"), role: try row.string("role"),
                     handoff: try row.optionalInt("handoff").map(Int64.init), startedAt: try row.instant("started_at"),
                     endedAt: nil, resolveDue: try row.optionalInstant("resolve_due"),
-                    olaCalendar: try row.optionalString("ola_calendar"), businessTime: nil, olaMet: nil)
+                    olaCalendar: try row.optionalString("ola_calendar"), businessTime: nil, olaMet: nil,
+                    pausesWhenPending: try row.bool("pauses_when_pending"))
             }
     }
 

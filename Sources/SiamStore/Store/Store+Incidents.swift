@@ -79,20 +79,32 @@ extension Store {
             .rows.first.map(Self.incident)
     }
 
-    /// Who held or contributed to an incident, with the business time each spent and whether
-    /// its OLA resolve target was met (nil: no target, or not decided yet).
+    /// Who held or contributed to an incident, with the business time each spent, the part
+    /// of it its OLA clock was paused (pending; business time on its OLA calendar) and whether
+    /// its OLA resolve target was met (nil: no target, or not decided yet, as while a due
+    /// instant passed during a pause that still lasts).
     public func assignments(incident: Int64) throws -> [Assignment] {
         try connection.query("""
-            SELECT id, incident, supplier, role, handoff, started_at, ended_at, resolve_due, ola_calendar,
-                   extract(epoch FROM siam.business_elapsed(ola_calendar, started_at,
-                                                             coalesce(ended_at, siam.clock())))::bigint AS business_seconds,
-                   CASE WHEN resolve_due IS NULL THEN NULL
-                        WHEN ended_at IS NOT NULL THEN ended_at <= resolve_due
-                        WHEN siam.clock() > resolve_due THEN false
+            SELECT a.id, a.incident, a.supplier, a.role, a.handoff, a.started_at, a.ended_at, a.resolve_due,
+                   a.ola_calendar, a.pauses_when_pending,
+                   extract(epoch FROM siam.business_elapsed(a.ola_calendar, a.started_at,
+                                                             coalesce(a.ended_at, t.now)))::bigint AS business_seconds,
+                   CASE WHEN NOT a.pauses_when_pending THEN 0
+                        ELSE extract(epoch FROM
+                                 siam.business_elapsed(a.ola_calendar, a.started_at, coalesce(a.ended_at, t.now))
+                                 - siam.business_elapsed(a.ola_calendar, a.started_at, coalesce(a.ended_at, t.now),
+                                                         siam.incident_pauses(a.incident)))::bigint
+                   END AS paused_seconds,
+                   CASE WHEN a.resolve_due IS NULL THEN NULL
+                        WHEN a.ended_at IS NOT NULL THEN a.ended_at <= a.resolve_due
+                        WHEN a.pauses_when_pending AND i.paused_since < a.resolve_due THEN NULL
+                        WHEN t.now > a.resolve_due THEN false
                    END AS ola_met
-            FROM siam.assignment
-            WHERE incident = $1::bigint
-            ORDER BY started_at, id
+            FROM siam.assignment AS a
+            JOIN siam.incident AS i ON i.id = a.incident
+            CROSS JOIN (SELECT siam.clock() AS now) AS t
+            WHERE a.incident = $1::bigint
+            ORDER BY a.started_at, a.id
             """, [incident]).rows.map { row in
                 Assignment(
                     id: Int64(try row.int("id")),
@@ -105,7 +117,9 @@ extension Store {
                     resolveDue: try row.optionalInstant("resolve_due"),
                     olaCalendar: try row.optionalString("ola_calendar"),
                     businessTime: try row.optionalDuration("business_seconds"),
-                    olaMet: try row.optionalBool("ola_met"))
+                    olaMet: try row.optionalBool("ola_met"),
+                    pausesWhenPending: try row.bool("pauses_when_pending"),
+                    pausedTime: try row.optionalDuration("paused_seconds"))
             }
     }
 

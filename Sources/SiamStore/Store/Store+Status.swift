@@ -97,7 +97,8 @@ extension Store {
     }
 
     /// Running clocks past due or due within the horizon: counts, and the first `limit`.
-    /// SLA clocks of pending incidents are paused, so left out; OLA clocks do not pause.
+    /// SLA clocks of pending incidents are paused, so left out, and so are the owners' OLA
+    /// clocks that pause while pending (`assignment.pauses_when_pending`); the others run.
     /// `now` is passed in, not asked of `siam.clock()` per row (which looks up the role).
     private func clocksAtRisk(now: Instant, horizon: BusinessDuration, limit: Int)
         throws -> (overdue: Int, soon: Int, listed: [ClockAtRisk]) {
@@ -117,6 +118,7 @@ extension Store {
                 FROM siam.assignment AS a
                 JOIN siam.incident AS i ON i.id = a.incident
                 WHERE a.role = 'owner' AND a.ended_at IS NULL AND a.resolve_due IS NOT NULL
+                  AND NOT (a.pauses_when_pending AND i.state = 'pending')
             ),
             at_risk AS (
                 SELECT * FROM clocks WHERE due <= $3::timestamptz + $1::interval

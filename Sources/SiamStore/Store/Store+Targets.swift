@@ -10,9 +10,13 @@ public struct TargetChange: Sendable {
     public var accept: BusinessDuration?
     public var acknowledge: BusinessDuration?
     public var resolve: BusinessDuration?
+    /// OLA only: whether the owner's resolve clock pauses while the incident is pending; nil
+    /// keeps the stored value (a new target pauses).
+    public var pausesWhenPending: Bool?
 
     public init(kind: TargetKind, priority: Priority, service: String?, supplier: String?, calendar: String?,
-                accept: BusinessDuration?, acknowledge: BusinessDuration?, resolve: BusinessDuration?) {
+                accept: BusinessDuration?, acknowledge: BusinessDuration?, resolve: BusinessDuration?,
+                pausesWhenPending: Bool? = nil) {
         self.kind = kind
         self.priority = priority
         self.service = service
@@ -21,6 +25,7 @@ public struct TargetChange: Sendable {
         self.accept = accept
         self.acknowledge = acknowledge
         self.resolve = resolve
+        self.pausesWhenPending = pausesWhenPending
     }
 }
 
@@ -28,10 +33,20 @@ extension Store {
     /// Adds or changes a target; returns its id.
     @discardableResult
     public func setTarget(_ change: TargetChange) throws -> Int {
-        try call(
-            "SELECT siam.target_set($1, $2, $3, $4, $5, $6::interval, $7::interval, $8::interval) AS id",
-            [change.kind.rawValue, change.priority.rawValue, change.service, change.supplier, change.calendar,
-             change.accept, change.acknowledge, change.resolve]
+        let arguments: [any SQLParameter] = [
+            change.kind.rawValue, change.priority.rawValue, change.service, change.supplier, change.calendar,
+            change.accept, change.acknowledge, change.resolve]
+        guard let pauses = change.pausesWhenPending else {
+            // The 8-argument form, which schemas before migration 0004 have too (MigrationTests
+            // fill old schemas through the Store).
+            return try call(
+                "SELECT siam.target_set($1, $2, $3, $4, $5, $6::interval, $7::interval, $8::interval) AS id",
+                arguments
+            ).int("id")
+        }
+        return try call(
+            "SELECT siam.target_set($1, $2, $3, $4, $5, $6::interval, $7::interval, $8::interval, $9::boolean) AS id",
+            arguments + [pauses]
         ).int("id")
     }
 
@@ -45,7 +60,7 @@ extension Store {
                    extract(epoch FROM accept_within)::bigint AS accept_within,
                    extract(epoch FROM acknowledge_within)::bigint AS acknowledge_within,
                    extract(epoch FROM resolve_within)::bigint AS resolve_within,
-                   updated_at
+                   pauses_when_pending, updated_at
             FROM siam.target
             ORDER BY kind DESC, priority, service NULLS FIRST, supplier NULLS FIRST
             """).rows.map { row in
@@ -59,6 +74,7 @@ extension Store {
                     acceptWithin: try row.optionalDuration("accept_within"),
                     acknowledgeWithin: try row.optionalDuration("acknowledge_within"),
                     resolveWithin: try row.optionalDuration("resolve_within"),
+                    pausesWhenPending: try row.bool("pauses_when_pending"),
                     updatedAt: try row.instant("updated_at"))
             }
     }

@@ -71,7 +71,13 @@ struct IncidentCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show an incident: its clocks, handoffs, who held it (business time, OLA met), escalations, events.")
+            abstract: "Show an incident: its clocks, handoffs, who held it (business time, OLA met), escalations, events.",
+            discussion: """
+                Per span of who held it: business_time on its OLA calendar until it ended or now, and \
+                paused, the part of that business time its OLA resolve clock stood still while the \
+                incident was pending ("never": its OLA target does not pause). --json: business_seconds, \
+                paused_seconds, pauses_when_pending.
+                """)
         @Argument(help: "The incident's id.")
         var id: Int64
         @OptionGroup var options: GlobalOptions
@@ -105,7 +111,8 @@ struct IncidentCommand: ParsableCommand {
                 assigned -> in_progress | pending | resolved | cancelled; in_progress -> pending | resolved | \
                 cancelled; pending -> in_progress | resolved | cancelled; resolved -> closed | in_progress; \
                 new -> cancelled. (new -> assigned happens when a supplier accepts a handoff.) \
-                pending pauses the SLA clocks; leaving it moves the due instants later by the paused business time.
+                pending pauses the SLA clocks and the owners' OLA resolve clocks (unless their OLA target opts out); \
+                leaving it moves the due instants later by the paused business time.
                 """)
         @Argument(help: "The incident's id.")
         var id: Int64

@@ -16,7 +16,9 @@ struct TargetCommand: ParsableCommand {
                 For an incident the most specific matching target applies as a whole: supplier and \
                 service, then supplier, then service, then neither. Durations are business time on the \
                 target's calendar (none: the supplier's calendar for an OLA, else 24x7), written 90s, \
-                15m, 4h, 3d (= 72h), 3h30m.
+                15m, 4h, 3d (= 72h), 3h30m. While an incident is pending (waiting on the customer) \
+                the SLA clocks pause, and so does the owner's OLA resolve clock unless its OLA target \
+                says --no-pause-when-pending (for spans that begin afterwards).
                 """)
 
         @Option(help: "sla or ola.")
@@ -35,6 +37,9 @@ struct TargetCommand: ParsableCommand {
         var acknowledge: BusinessDuration?
         @Option(help: "Time until resolved.", transform: parseDuration)
         var resolve: BusinessDuration?
+        @Flag(inversion: .prefixedNo,
+              help: "Whether the owner's OLA resolve clock pauses while the incident is pending, like the SLA (OLA only; left out: kept, a new target pauses).")
+        var pauseWhenPending: Bool?
         @OptionGroup var options: GlobalOptions
 
         func validate() throws {
@@ -44,13 +49,16 @@ struct TargetCommand: ParsableCommand {
             if kind == .sla, accept != nil {
                 throw ValidationError("--accept is an OLA target: use --kind ola")
             }
+            if kind == .sla, pauseWhenPending == false {
+                throw ValidationError("SLA clocks always pause while pending: --no-pause-when-pending is for --kind ola")
+            }
         }
 
         func run() throws {
             let store = try options.openStore()
             let id = try store.setTarget(TargetChange(
                 kind: kind, priority: priority, service: service, supplier: supplier, calendar: calendar,
-                accept: accept, acknowledge: acknowledge, resolve: resolve))
+                accept: accept, acknowledge: acknowledge, resolve: resolve, pausesWhenPending: pauseWhenPending))
             let target = try store.target(id: id)
             Output(json: options.json).done("target \(id) set (\(kind.rawValue) \(priority.rawValue))", record: target?.json ?? .null)
         }

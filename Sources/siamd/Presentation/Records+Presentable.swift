@@ -43,11 +43,12 @@ extension Target: Presentable {
             ("accept_within", JSONValue(acceptWithin)),
             ("acknowledge_within", JSONValue(acknowledgeWithin)),
             ("resolve_within", JSONValue(resolveWithin)),
+            ("pauses_when_pending", .bool(pausesWhenPending)),
             ("updated_at", JSONValue(updatedAt)),
         ]
     }
     static var tableColumns: [String] {
-        ["id", "kind", "priority", "service", "supplier", "calendar", "accept", "acknowledge", "resolve"]
+        ["id", "kind", "priority", "service", "supplier", "calendar", "accept", "acknowledge", "resolve", "pauses_when_pending"]
     }
 
     func field(_ name: String) -> JSONValue {
@@ -104,13 +105,23 @@ extension Assignment: Presentable {
             ("resolve_due", JSONValue(resolveDue)),
             ("ola_calendar", JSONValue(olaCalendar)),
             ("business_seconds", JSONValue(businessTime)),
+            ("pauses_when_pending", .bool(pausesWhenPending)),
+            // Business time (OLA calendar) of business_seconds during which its clock was paused.
+            ("paused_seconds", JSONValue(pausedTime)),
             ("ola_met", JSONValue(olaMet)),
         ]
     }
-    static var tableColumns: [String] { ["supplier", "role", "started_at", "ended_at", "business_time", "resolve_due", "ola_met"] }
+    static var tableColumns: [String] {
+        ["supplier", "role", "started_at", "ended_at", "business_time", "paused", "resolve_due", "ola_met"]
+    }
 
     func field(_ name: String) -> JSONValue {
-        name == "business_time" ? JSONValue(businessTime?.description) : fields.first { $0.0 == name }?.1 ?? .null
+        // People read durations as written (4h30m); JSON gives seconds.
+        switch name {
+        case "business_time": return JSONValue(businessTime?.description)
+        case "paused": return JSONValue(pausesWhenPending ? pausedTime?.description : "never")
+        default: return fields.first { $0.0 == name }?.1 ?? .null
+        }
     }
 }
 

@@ -11,7 +11,7 @@ import SiamStore
 /// | s1 P2    | new (held)   | sla acknowledge 09:00 (overdue), sla resolve 12:00 (= now: overdue) |
 /// | s2 P2    | in_progress  | sla resolve 13:00 (= now + horizon: due soon), ola resolve delta 11:00 (overdue) |
 /// | s3 P2    | new (held)   | sla acknowledge 10:00:01 (overdue), sla resolve 13:00:01 (beyond the horizon) |
-/// | s4 P2    | pending      | SLA paused (left out); ola resolve delta 10:00 (overdue)   |
+/// | s4 P2    | pending      | SLA and delta's OLA resolve (10:00) paused: left out        |
 /// | s5 P2    | resolved     | none                                                        |
 /// | s12 P2   | cancelled    | none                                                        |
 /// | s13 P1   | assigned     | none (no P1 targets), owned by beta                         |
@@ -34,12 +34,20 @@ struct ReportStatusFixture {
     static let aliveDaemon = "6f1c0a52-3d7e-4c1b-9a55-2b8f0e0d1a01"
     static let stoppedDaemon = "6f1c0a52-3d7e-4c1b-9a55-2b8f0e0d1a02"
 
-    /// - Parameter database: where to build it (default: a new database with the current schema).
-    init(in database: TestDatabase? = nil) throws {
+    /// - Parameters:
+    ///   - database: where to build it (default: a new database with the current schema).
+    ///   - olaPausesWhenPending: false makes the P2 OLA opt out of pausing while pending, so
+    ///     that s4's OLA resolve clock runs (overdue at 12:00) as on a database made before
+    ///     OLA clocks paused (whose spans do not pause). Only on the current schema.
+    init(in database: TestDatabase? = nil, olaPausesWhenPending: Bool = true) throws {
         func t(_ time: String) -> String { ReportWorld.june1(time) }
         world = try ReportWorld(now: t("07:00:00"), sla: (acknowledge: 3600, resolve: 4 * 3600),
                                 ola: (accept: nil, resolve: 2 * 3600), in: database)
         var step = try world.at(t("07:00:00"))
+        if !olaPausesWhenPending {
+            try step.store.setTarget(TargetChange(kind: .ola, priority: .p2, service: nil, supplier: nil, calendar: nil,
+                                                  accept: nil, acknowledge: nil, resolve: nil, pausesWhenPending: false))
+        }
         try step.store.addSupplier(code: "delta", name: "Delta plc", capacity: 4, calendar: nil)
         try step.store.setSupplierStatus(code: "delta", status: "active", reason: nil)
         try step.store.serve(supplier: "delta", service: "network", rank: 4)

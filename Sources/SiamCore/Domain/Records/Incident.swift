@@ -72,10 +72,16 @@ public struct Assignment: Sendable, Equatable {
     public var businessTime: BusinessDuration?
     /// Whether its OLA resolve target was met; nil while undecided or without a target.
     public var olaMet: Bool?
+    /// Whether its OLA resolve clock pauses while the incident is pending (from its OLA
+    /// target when it began; spans from before that setting existed do not).
+    public var pausesWhenPending: Bool
+    /// Business time (on its OLA calendar) its clock was paused while the incident was
+    /// pending, until it ended or now; zero for a span that does not pause.
+    public var pausedTime: BusinessDuration?
 
     public init(id: Int64, incident: Int64, supplier: String, role: String, handoff: Int64?, startedAt: Instant,
                 endedAt: Instant?, resolveDue: Instant?, olaCalendar: String?, businessTime: BusinessDuration?,
-                olaMet: Bool?) {
+                olaMet: Bool?, pausesWhenPending: Bool = false, pausedTime: BusinessDuration? = nil) {
         self.id = id
         self.incident = incident
         self.supplier = supplier
@@ -87,5 +93,7 @@ public struct Assignment: Sendable, Equatable {
         self.olaCalendar = olaCalendar
         self.businessTime = businessTime
         self.olaMet = olaMet
+        self.pausesWhenPending = pausesWhenPending
+        self.pausedTime = pausedTime
     }
 }

@@ -12,11 +12,14 @@ public struct Target: Sendable, Equatable {
     public var acceptWithin: BusinessDuration?
     public var acknowledgeWithin: BusinessDuration?
     public var resolveWithin: BusinessDuration?
+    /// Whether the owner's OLA resolve clock pauses while the incident is pending (always true
+    /// for an SLA, whose clocks always pause).
+    public var pausesWhenPending: Bool
     public var updatedAt: Instant
 
     public init(id: Int, kind: TargetKind, priority: Priority, service: String?, supplier: String?, calendar: String?,
                 acceptWithin: BusinessDuration?, acknowledgeWithin: BusinessDuration?, resolveWithin: BusinessDuration?,
-                updatedAt: Instant) {
+                pausesWhenPending: Bool = true, updatedAt: Instant) {
         self.id = id
         self.kind = kind
         self.priority = priority
@@ -26,6 +29,7 @@ public struct Target: Sendable, Equatable {
         self.acceptWithin = acceptWithin
         self.acknowledgeWithin = acknowledgeWithin
         self.resolveWithin = resolveWithin
+        self.pausesWhenPending = pausesWhenPending
         self.updatedAt = updatedAt
     }
 }

@@ -209,7 +209,8 @@ CREATE OR REPLACE FUNCTION siam.target_set(
     p_calendar text DEFAULT NULL,
     p_accept interval DEFAULT NULL,
     p_acknowledge interval DEFAULT NULL,
-    p_resolve interval DEFAULT NULL
+    p_resolve interval DEFAULT NULL,
+    p_pauses_when_pending boolean DEFAULT NULL
 ) RETURNS integer
 LANGUAGE plpgsql
 AS $$
@@ -237,39 +238,65 @@ BEGIN
         RAISE EXCEPTION 'time to accept a handoff is an OLA target, not an SLA one (use --kind ola)'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_kind = 'sla' AND NOT p_pauses_when_pending THEN
+        RAISE EXCEPTION 'SLA clocks always pause while the incident is pending: only an OLA can opt out'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT * INTO v_before FROM siam.target
     WHERE kind = p_kind AND priority = p_priority
       AND service IS NOT DISTINCT FROM p_service AND supplier IS NOT DISTINCT FROM p_supplier
     FOR UPDATE;
-    IF v_before.id IS NULL AND p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
-        RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     -- Setting a target changes only what is given; what is left out keeps its value.
-    INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar, accept_within, acknowledge_within, resolve_within)
-    VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar, p_accept, p_acknowledge, p_resolve)
-    ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
-        calendar = coalesce(EXCLUDED.calendar, t.calendar),
-        accept_within = coalesce(EXCLUDED.accept_within, t.accept_within),
-        acknowledge_within = coalesce(EXCLUDED.acknowledge_within, t.acknowledge_within),
-        resolve_within = coalesce(EXCLUDED.resolve_within, t.resolve_within),
-        updated_at = siam.clock()
-    RETURNING id INTO v_id;
+    IF v_before.id IS NULL THEN
+        IF p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
+            RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
+                USING ERRCODE = 'null_value_not_allowed';
+        END IF;
+        -- ON CONFLICT for two callers adding the same target at once (the second changes it):
+        -- the row proposed here has a duration, so it passes target_has_a_duration.
+        INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar,
+                                      accept_within, acknowledge_within, resolve_within, pauses_when_pending)
+        VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar,
+                p_accept, p_acknowledge, p_resolve, coalesce(p_pauses_when_pending, true))
+        ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
+            calendar = coalesce(p_calendar, t.calendar),
+            accept_within = coalesce(p_accept, t.accept_within),
+            acknowledge_within = coalesce(p_acknowledge, t.acknowledge_within),
+            resolve_within = coalesce(p_resolve, t.resolve_within),
+            pauses_when_pending = coalesce(p_pauses_when_pending, t.pauses_when_pending),
+            updated_at = siam.clock()
+        RETURNING id INTO v_id;
+    ELSE
+        -- An UPDATE, not INSERT ... ON CONFLICT: a change of the pause setting alone proposes
+        -- a row without durations, which the check target_has_a_duration refuses.
+        UPDATE siam.target AS t SET
+            calendar = coalesce(p_calendar, t.calendar),
+            accept_within = coalesce(p_accept, t.accept_within),
+            acknowledge_within = coalesce(p_acknowledge, t.acknowledge_within),
+            resolve_within = coalesce(p_resolve, t.resolve_within),
+            pauses_when_pending = coalesce(p_pauses_when_pending, t.pauses_when_pending),
+            updated_at = siam.clock()
+        WHERE t.id = v_before.id
+        RETURNING id INTO v_id;
+    END IF;
     SELECT * INTO v_after FROM siam.target WHERE id = v_id;
     IF v_before.id IS NOT NULL
-       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within)
-           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within) THEN
+       AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within,
+            v_before.pauses_when_pending)
+           IS NOT DISTINCT FROM (v_after.calendar, v_after.accept_within, v_after.acknowledge_within, v_after.resolve_within,
+                                 v_after.pauses_when_pending) THEN
         RETURN v_id;  -- nothing changed, nothing to record
     END IF;
     PERFORM siam.record_event('target.set',
         format('%s %s target %s', upper(p_kind), p_priority, CASE WHEN v_before.id IS NULL THEN 'added' ELSE 'changed' END),
         p_supplier => p_supplier,
-        p_data => jsonb_build_object('target', v_id, 'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
+        p_data => jsonb_build_object('target', v_id, 'pauses_when_pending', v_after.pauses_when_pending,
+                                     'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
     RETURN v_id;
 END
 $$;
-COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval) IS
-    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value.';
+COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval, boolean) IS
+    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value. p_pauses_when_pending (OLA only; NULL keeps the value, a new target pauses): whether the owner''s OLA resolve clock pauses while the incident is pending; false on an SLA is refused (22023). A change applies to spans that begin after it.';
 
 CREATE OR REPLACE FUNCTION siam.matching_target(
     p_kind text,

@@ -142,6 +142,7 @@ DECLARE
     v_supplier siam.supplier;
     v_ola siam.target;
     v_calendar text;
+    v_pauses boolean;
     v_now timestamptz := siam.clock();
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
@@ -172,38 +173,54 @@ BEGIN
 
     v_ola := siam.matching_target('ola', v_incident.priority, v_incident.service, v_handoff.to_supplier);
     v_calendar := coalesce(v_ola.calendar, v_supplier.calendar);
+    -- The span's OLA resolve clock pauses while pending unless its target opts out (no OLA:
+    -- it pauses, like the SLA). Accepted while pending, it starts paused: its due instant is
+    -- counted from now and moved when the pause ends (siam.resumed_ola_due), like the SLA's.
+    v_pauses := coalesce(v_ola.pauses_when_pending, true);
     IF v_handoff.part IS NULL THEN
         -- The whole incident: the receiving supplier becomes its owner, on its own OLA clock.
+        -- (Spans ended during a pause get their due instant moved by siam.end_assignments.)
         PERFORM siam.end_assignments(v_incident.id, 'owner', v_now);
         -- A contributor taking over ends its contribution span.
-        UPDATE siam.assignment SET ended_at = v_now
+        UPDATE siam.assignment AS a
+        SET ended_at = v_now,
+            resolve_due = CASE WHEN a.pauses_when_pending
+                               THEN siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due,
+                                                         siam.open_pause_start(a.incident), v_now)
+                               ELSE a.resolve_due END
         WHERE incident = v_incident.id AND supplier = v_handoff.to_supplier AND ended_at IS NULL;
-        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar,
+                                     pauses_when_pending)
         VALUES (v_incident.id, v_handoff.to_supplier, 'owner', p_handoff, v_now,
                 siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
-                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END);
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END,
+                v_pauses);
         UPDATE siam.incident
         SET owner = v_handoff.to_supplier,
             state = CASE WHEN state = 'pending' THEN 'pending' ELSE 'assigned' END,
             updated_at = v_now
         WHERE id = v_incident.id;
     ELSE
-        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar)
+        INSERT INTO siam.assignment (incident, supplier, role, handoff, started_at, resolve_due, ola_calendar,
+                                     pauses_when_pending)
         VALUES (v_incident.id, v_handoff.to_supplier, 'contributor', p_handoff, v_now,
                 siam.business_deadline(v_calendar, v_now, v_ola.resolve_within),
-                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END)
+                CASE WHEN v_ola.resolve_within IS NOT NULL THEN v_calendar END,
+                v_pauses)
         ON CONFLICT DO NOTHING;
     END IF;
     PERFORM siam.wake(v_incident.id);
     PERFORM siam.record_event('handoff.accepted', coalesce(p_reason, 'accepted'),
         p_incident => v_incident.id, p_handoff => p_handoff, p_supplier => v_handoff.to_supplier,
         p_data => jsonb_build_object('part', v_handoff.part, 'previous_owner', v_incident.owner,
-                                     'late', v_handoff.accept_due < v_now));
+                                     'late', v_handoff.accept_due < v_now,
+                                     'pauses_when_pending', v_pauses,
+                                     'starts_paused', v_pauses AND v_incident.state = 'pending'));
     RETURN p_handoff;
 END
 $$;
 COMMENT ON FUNCTION siam.handoff_accept(bigint, text) IS
-    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor.';
+    'Accepts an offered handoff: for the whole incident the supplier becomes its owner (state assigned, or still pending) on its own OLA resolve clock; for a part it becomes a contributor. The span''s clock pauses while pending as its OLA target says (no OLA: it pauses); accepted while pending, it starts paused.';
 
 CREATE OR REPLACE FUNCTION siam.handoff_reject(
     p_handoff bigint,

@@ -92,14 +92,57 @@ $$;
 COMMENT ON FUNCTION siam.incident_open(text, text, text, text, text, text, boolean, text) IS
     'Opens a shared incident; its SLA due instants come from the matching SLA target. p_to_supplier offers it at once; p_hold keeps it from automatic routing. Returns its id.';
 
+-- OLA resolve clocks that pause while pending --------------------------------------------
+-- A span's resolve_due is set when it begins, as if its clock never paused; while the
+-- incident is pending the clock of a span with pauses_when_pending stands still, and when
+-- the pause ends for it (the incident leaves pending, or the span ends during the pause) its
+-- due instant moves later: the business time that was left when the pause began for it (at
+-- the pause's start, or at the span's start if it began during the pause) counts again from
+-- then on. Ended pauses are thus inside every such due instant; siam.incident_set_priority
+-- recomputes it from the span's start minus the ended pauses. The daemon's planner
+-- (RunningClock) counts the same way.
+
+CREATE OR REPLACE FUNCTION siam.open_pause_start(p_incident bigint) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT started_at FROM siam.incident_pause WHERE incident = p_incident AND ended_at IS NULL
+$$;
+COMMENT ON FUNCTION siam.open_pause_start(bigint) IS 'When the incident''s current pause (pending) began; NULL when it is not paused.';
+
+CREATE OR REPLACE FUNCTION siam.resumed_ola_due(
+    p_calendar text,
+    p_started_at timestamptz,
+    p_due timestamptz,
+    p_pause_start timestamptz,
+    p_at timestamptz
+) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE
+        WHEN p_due IS NULL OR p_pause_start IS NULL THEN p_due
+        -- Due before the pause began for the span: overdue already, it stays.
+        WHEN p_due <= greatest(p_started_at, p_pause_start) THEN p_due
+        ELSE siam.business_deadline(p_calendar, p_at,
+                 siam.business_elapsed(p_calendar, greatest(p_started_at, p_pause_start), p_due))
+    END
+$$;
+COMMENT ON FUNCTION siam.resumed_ola_due(text, timestamptz, timestamptz, timestamptz, timestamptz) IS
+    'The OLA resolve due instant of a span (started at p_started_at, due at p_due, on p_calendar) whose clock was paused from p_pause_start (or its start, if later) until p_at: the business time left at the pause''s start, counted again from p_at.';
+
 CREATE OR REPLACE FUNCTION siam.end_assignments(p_incident bigint, p_role text, p_at timestamptz) RETURNS void
 LANGUAGE sql
 AS $$
-    UPDATE siam.assignment
-    SET ended_at = p_at
-    WHERE incident = p_incident AND ended_at IS NULL AND (p_role IS NULL OR role = p_role)
+    -- A span that ends while the incident is pending (handed on) ends its pause too.
+    UPDATE siam.assignment AS a
+    SET ended_at = p_at,
+        resolve_due = CASE WHEN a.pauses_when_pending
+                           THEN siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due,
+                                                     siam.open_pause_start(p_incident), p_at)
+                           ELSE a.resolve_due END
+    WHERE a.incident = p_incident AND a.ended_at IS NULL AND (p_role IS NULL OR a.role = p_role)
 $$;
-COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS 'Ends the open assignment spans of an incident (of one role, or all when NULL).';
+COMMENT ON FUNCTION siam.end_assignments(bigint, text, timestamptz) IS
+    'Ends the open assignment spans of an incident (of one role, or all when NULL). Ended while the incident is pending, a span whose OLA clock pauses gets its due instant moved (siam.resumed_ola_due).';
 
 CREATE OR REPLACE FUNCTION siam.incident_set_state(
     p_incident bigint,
@@ -117,6 +160,7 @@ DECLARE
     v_transition siam.incident_transition;
     v_ack_due timestamptz;
     v_resolve_due timestamptz;
+    v_ola_moved jsonb;
 BEGIN
     p_reason := siam.optional_text(p_reason, 'the reason', 'reason');
     v_incident := siam.lock_incident(p_incident);
@@ -168,6 +212,18 @@ BEGIN
             v_resolve_due := siam.business_deadline(v_incident.sla_calendar, v_now,
                                  siam.business_elapsed(v_incident.sla_calendar, v_pause_start, v_resolve_due));
         END IF;
+        -- The OLA resolve clocks of the open spans that pause resume too (see
+        -- siam.resumed_ola_due); spans that do not pause are left as they are.
+        WITH moved AS (
+            UPDATE siam.assignment AS a
+            SET resolve_due = siam.resumed_ola_due(a.ola_calendar, a.started_at, a.resolve_due, v_pause_start, v_now)
+            WHERE a.incident = p_incident AND a.ended_at IS NULL AND a.pauses_when_pending
+              AND a.resolve_due IS NOT NULL
+            RETURNING a.id, a.supplier, a.role, a.resolve_due
+        )
+        SELECT jsonb_agg(jsonb_build_object('assignment', id, 'supplier', supplier, 'role', role,
+                                            'resolve_due', resolve_due) ORDER BY id)
+        INTO v_ola_moved FROM moved;
     END IF;
     IF p_state = 'pending' THEN
         INSERT INTO siam.incident_pause (incident, started_at) VALUES (p_incident, v_now);
@@ -200,12 +256,14 @@ BEGIN
         coalesce(p_reason, format('state %s -> %s', v_incident.state, p_state)),
         p_incident => p_incident, p_supplier => v_incident.owner,
         p_data => jsonb_build_object('from', v_incident.state, 'to', p_state,
-                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due));
+                                     'acknowledge_due', v_ack_due, 'resolve_due', v_resolve_due)
+                  || CASE WHEN v_ola_moved IS NOT NULL THEN jsonb_build_object('ola_resolve_due', v_ola_moved)
+                          ELSE '{}' END);
     RETURN p_state;
 END
 $$;
 COMMENT ON FUNCTION siam.incident_set_state(bigint, text, text) IS
-    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks; leaving it moves the due instants later by the paused business time. resolved/cancelled cancel open offers.';
+    'Changes an incident''s state along siam.incident_transition. pending pauses the SLA clocks and the OLA resolve clocks of the spans that pause (assignment.pauses_when_pending); leaving it moves their due instants later by the paused business time (the event''s ola_resolve_due lists the spans moved). resolved/cancelled cancel open offers.';
 
 CREATE OR REPLACE FUNCTION siam.incident_set_priority(
     p_incident bigint,
@@ -260,8 +318,12 @@ BEGIN
         WHERE h2.incident = p_incident AND h2.state = 'offered'
     ) AS c
     WHERE h.id = c.id;
+    -- From the span's start, minus the ended pauses when its clock pauses (v_pauses: those
+    -- before the span's start do not count, business_deadline starts at it). A pause still
+    -- running is accounted for when it ends (siam.resumed_ola_due).
     UPDATE siam.assignment AS a
-    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within),
+    SET resolve_due = siam.business_deadline(c.calendar, a.started_at, c.resolve_within,
+                                             CASE WHEN a.pauses_when_pending THEN v_pauses ELSE '{}' END),
         ola_calendar = CASE WHEN c.resolve_within IS NOT NULL THEN c.calendar END
     FROM (
         SELECT a2.id, o.resolve_within, coalesce(o.calendar, s.calendar) AS calendar
@@ -280,7 +342,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.incident_set_priority(bigint, text, text) IS
-    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders.';
+    'Changes an open incident''s priority; its SLA due instants are recomputed from the new matching target (from the opening, minus ended pauses), and so are the OLA clocks of open offers and the current holders (from the span''s start, minus the ended pauses when the span''s clock pauses; the span keeps its pauses_when_pending).';
 
 CREATE OR REPLACE FUNCTION siam.complaint_record(p_incident bigint, p_source text, p_body text) RETURNS bigint
 LANGUAGE plpgsql

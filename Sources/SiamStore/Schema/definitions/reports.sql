@@ -146,6 +146,11 @@ BEGIN
         -- instant (met); the due instant passed while it still held it (missed). A span that
         -- ended before the due instant otherwise (handed on, cancelled) decides nothing: passing
         -- work on is not meeting the OLA.
+        -- A span whose clock pauses while pending counts its business time minus the paused
+        -- time inside it: every ended pause is in its due instant already (moved when the pause
+        -- ended for it, siam.resumed_ola_due), so comparing instants compares those business
+        -- times. A pause still running has not moved it yet: a due instant that passed during
+        -- it is stale, not a breach (leaving pending moves it later), as for the SLA.
         SELECT a.supplier::text, a.incident, a.handoff, 'resolve',
                a.resolve_due,
                CASE WHEN a.ended_at <= a.resolve_due THEN a.ended_at ELSE a.resolve_due END,
@@ -155,7 +160,9 @@ BEGIN
         WHERE a.role = 'owner'
           AND a.resolve_due >= p_since
           AND ((a.ended_at <= a.resolve_due AND a.ended_at = i.resolved_at)
-               OR a.resolve_due <= coalesce(a.ended_at, v_now))
+               OR (a.resolve_due <= coalesce(a.ended_at, v_now)
+                   AND NOT (a.ended_at IS NULL AND a.pauses_when_pending
+                            AND coalesce(i.paused_since < a.resolve_due, false))))
     )
     SELECT o.supplier, o.incident, o.handoff, o.clock, o.due, o.decided_at, o.met
     FROM outcomes AS o
@@ -163,7 +170,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.ola_outcomes(timestamptz, timestamptz) IS
-    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: resolved by resolve_due while it held the incident; missed: resolve_due passed while it held it; a span ended earlier otherwise, by a handoff or a cancellation, decides nothing).';
+    'Every OLA clock decided in [p_since, p_until): accept clocks of handoffs (met: accepted by accept_due; missed: expired or still unanswered past it; rejections and cancellations decide nothing) and the owners'' resolve clocks (met: resolved by resolve_due while it held the incident; missed: resolve_due passed while it held it; a span ended earlier otherwise, by a handoff or a cancellation, decides nothing). A span whose clock pauses while pending is not charged the paused time: its resolve_due moves later when a pause ends, and one that passes while the incident is still pending decides nothing yet.';
 
 CREATE OR REPLACE FUNCTION siam.scorecard(p_since timestamptz, p_until timestamptz)
 RETURNS TABLE (
