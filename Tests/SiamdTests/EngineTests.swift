@@ -75,7 +75,9 @@ import Testing
         let engine = EngineHarness(database: database)
         let id = try open(world.store, to: "acme")
         try world.store.reject(handoff: 1, reason: "no network skills on site", outOfScope: true)
-        #expect(try engine.pass().decisions.map(\.action) == [.offer(to: "beta")])
+        // Out of scope: a dispute for the integrator, and the work flows on at once.
+        #expect(try engine.pass().decisions.map(\.action)
+                == [.raiseEscalation(rule: "scope-dispute", level: 1, handoff: 1, supplier: "acme"), .offer(to: "beta")])
         try world.store.reject(handoff: 2, reason: "busy", outOfScope: false)
         // gamma is onboarding: nobody is left; the integrator is told, once.
         let report = try engine.pass()

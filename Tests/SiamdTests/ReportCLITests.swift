@@ -172,7 +172,7 @@ import Testing
 
             SUPPLIER  STATUS  OFFERED  ACCEPTED  REJECTED  EXPIRED  ACCEPT RATE  MEDIAN ACCEPT  OLA MET      SLA BREACHES  BOUNCES  DISPUTES  UPHELD  OVERTURNED  ESCALATIONS  COMPLAINTS  SATISFACTION
             acme      active  1        1         0         0        100 %        10m            100 % (2/2)  0             0        0         0       0           0            0           -
-            beta      active  1        0         1         0        0 %          -              -            0             0        1         0       0           0            0           -
+            beta      active  1        0         1         0        0 %          -              -            0             1        1         0       0           0            0           -
             evil      active  0        0         0         0        -            -              -            0             0        0         0       0           0            0           -
             gamma     active  0        0         0         0        -            -              -            0             0        0         0       0           0            0           -
             smith     active  1        1         0         0        100 %        5m             50 % (1/2)   2             0        0         0       0           0            0           4.0/5 (1)
@@ -224,7 +224,7 @@ import Testing
             supplier,name,status,offered,accepted,rejected,expired,cancelled,acceptance_rate,median_seconds_to_accept,\
             ola_clocks,ola_met,ola_met_pct,sla_breaches,bounces,disputes_raised,disputes_upheld,disputes_overturned,escalations,complaints,satisfaction,feedback_count\r
             acme,Acme Ltd,active,1,1,0,0,0,1.0,600.0,2,2,100.0,0,0,0,0,0,0,0,,0\r
-            beta,Beta GmbH,active,1,0,1,0,0,0.0,,0,0,,0,0,1,0,0,0,0,,0\r
+            beta,Beta GmbH,active,1,0,1,0,0,0.0,,0,0,,0,1,1,0,0,0,0,,0\r
             evil,"'=1+2",active,0,0,0,0,0,,,0,0,,0,0,0,0,0,0,0,,0\r
             gamma,Gamma,active,0,0,0,0,0,,,0,0,,0,0,0,0,0,0,0,,0\r
             smith,"Smith, ""Jr"" & Co",active,1,1,0,0,0,1.0,300.0,2,1,50.0,2,0,0,0,0,0,0,4.0,1\r
