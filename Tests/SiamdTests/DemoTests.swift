@@ -3,8 +3,10 @@ import SiamStore
 import Testing
 
 /// `siamd demo` as a newcomer runs it, faster: it must show every behaviour of its cast —
-/// an offer expiring and being reassigned, an out-of-scope rejection, escalations by
-/// threshold and for capacity, a ping-pong — and end with a scorecard that shows them too.
+/// an offer expiring and being reassigned, an out-of-scope rejection and its dispute ruled,
+/// escalations by threshold (climbing, acknowledged) and for capacity, a hand-back and a
+/// ping-pong, a wait on the customer — and end with a scorecard that shows them too and that
+/// the report command it prints gives again.
 @Suite struct DemoTests {
     /// Runs blocking work on a thread of its own and awaits it, so that a long child process
     /// does not hold one of the test pool's two threads.
@@ -38,8 +40,14 @@ import Testing
         #expect(said("REJECT") { $0["supplier"] as? String == "scopeguard" && text($0).contains("out of scope") })
         #expect(said("ESCALATE") { text($0).hasPrefix("ola-accept level 1") }, "a threshold escalation before the deadline")
         #expect(said("ESCALATE") { text($0).hasPrefix("capacity level 1") && text($0).contains("tinyops") })
-        #expect(said("BOUNCE"), "a ping-pong")
-        #expect(said("STOP"), "routing stopped after the ping-pong")
+        #expect(said("CLIMB") { text($0).contains("climbs from level 1 to 2") }, "an escalation climbs")
+        #expect(said("ACK") { text($0).contains("acknowledged by duty manager") })
+        #expect(said("DISPUTE") { $0["supplier"] as? String == "scopeguard" }, "a scope dispute for the integrator")
+        #expect(said("RULING") { text($0).contains("ruled out of scope") })
+        #expect(said("HANDBACK") { $0["supplier"] as? String == "northwind" })
+        #expect(said("BOUNCE") { text($0).contains("scopeguard rejected, northwind handed back") }, "a ping-pong of real bounces")
+        #expect(said("STOP") { text($0).contains("automatic routing stopped") }, "routing stopped after the ping-pong")
+        #expect(said("PENDING") { text($0).contains("SLA and OLA clocks paused") })
         #expect(said("ACCEPT"))
 
         let final = try #require(lines.last)
@@ -52,12 +60,31 @@ import Testing
         #expect(try score("slowtide")["expired"] as? Int ?? 0 >= 1)
         #expect(try score("slowtide")["escalations"] as? Int ?? 0 >= 1)
         #expect(try score("scopeguard")["disputes_raised"] as? Int ?? 0 >= 1)
+        #expect(try score("scopeguard")["disputes_upheld"] as? Int ?? 0 >= 1)
         #expect(try score("scopeguard")["rejected"] as? Int ?? 0 >= 1)
         #expect(try score("tinyops")["escalations"] as? Int ?? 0 >= 1, "capacity")
         #expect(try score("northwind")["accepted"] as? Int ?? 0 >= 1)
-        #expect(try score("northwind")["bounces"] as? Int ?? 0 >= 1, "it took the bounced incident")
+        #expect(try score("northwind")["bounces"] as? Int ?? 0 >= 1, "it handed work back")
         let summary = try #require(final["summary"] as? [String: Any])
         #expect(summary["BOUNCE"] as? Int ?? 0 >= 1)
+        // A refusal ruled fair is no bounce of scopeguard: fewer bounces than refusals ruled.
+        let scopeguard = try score("scopeguard")
+        #expect((scopeguard["bounces"] as? Int ?? 0) <= (scopeguard["rejected"] as? Int ?? 0) - (scopeguard["disputes_upheld"] as? Int ?? 0))
+
+        // The HTML report command it prints names the run's whole period and gives the same scorecard.
+        let command = try #require(final["report_html"] as? [String])
+        let since = try #require(command.firstIndex(of: "--since")), until = try #require(command.firstIndex(of: "--until"))
+        let period = [command[since], command[since + 1], command[until], command[until + 1]]
+        let again = try CLI.run(["report", "scorecard", "--json"] + period, database: conninfo)
+        let againSuppliers = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])["suppliers"]
+        #expect(NSArray(array: againSuppliers as? [Any] ?? []).isEqual(to: suppliers), "the report for the printed period agrees")
+        let html = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: html) }
+        let written = try CLI.run(["report", "html", "-o", html.path] + period, database: conninfo)
+        #expect(written.status == 0, "\(written.stderr)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.contains(command[since + 1]) && page.contains(command[until + 1]))
+        #expect(page.contains("schedule B of ScopeGuard"), "the HTML lists the ruled dispute with its note")
     }
 
     @Test func ctrlCStopsTheDemoWithItsScorecard() async throws {

@@ -11,7 +11,8 @@ extension EngineStore {
     }
 
     /// Carries out decisions, one statement per kind, in an order where each step sees the
-    /// previous ones: offers end before new ones are made, escalations close before repeats.
+    /// previous ones: offers end before new ones are made, escalations close before repeats,
+    /// a ping-pong escalation comes before the stop of routing it causes.
     /// Every function re-checks its decision under the row lock and writes its event.
     ///
     /// - Returns: how many decisions changed something (the others found it done already), by
@@ -44,7 +45,6 @@ extension EngineStore {
             changed["close"] += try count("SELECT count(*) AS n FROM siam.escalations_close($1::bigint[], $2::text[], $3::text[])",
                                  [close.map { String($0.0) }, close.map(\.1), close.map(\.2)])
         }
-        changed["stop-routing"] += try run("siam.incidents_stop_routing", ids: stop)
         if !offer.isEmpty {
             changed["offer"] += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",
                                  [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
@@ -56,6 +56,8 @@ extension EngineStore {
                 """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
                       raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)])
         }
+        // After the escalation, so that the feed tells the ping-pong before its consequence.
+        changed["stop-routing"] += try run("siam.incidents_stop_routing", ids: stop)
         changed["repeat"] += try run("siam.escalations_repeat", ids: repeats)
         return changed
     }

@@ -12,10 +12,14 @@ struct DemoCommand: ParsableCommand {
             Builds a multi-vendor world on an empty database — an integrator, its customer, four services, \
             five suppliers with their own calendars, capacities and habits (one slow to accept, one that \
             rejects out-of-scope work, one always at capacity, one often waiting on the customer, one \
-            reliable), SLA/OLA targets and escalation repeats and windows scaled to seconds — opens a stream of incidents, runs the daemon in \
-            this process, plays the suppliers and the service desk through the same SQL functions a real \
-            integration calls, and tells what happens: offers, expiries, reassignments, escalations, \
-            ping-pong. Stops after --duration (or on Ctrl-C/SIGTERM) and prints the run's scorecard.
+            reliable that hands back work needing a site visit), SLA/OLA targets and escalation repeats \
+            and windows scaled to seconds, ping-pong after 2 bounces — opens a stream of incidents, runs \
+            the daemon in this process, plays the suppliers and the service desk (which acknowledges SLA \
+            escalations and rules on scope disputes) through the same SQL functions a real integration \
+            calls, and tells what happens: offers, expiries, reassignments, escalations raised and \
+            climbing, acknowledgements, disputes and rulings, hand-backs, ping-pong, waits on the \
+            customer. Two minutes show all of it. Stops after --duration (or on Ctrl-C/SIGTERM) and \
+            prints the run's scorecard and the report html command for the run's whole period.
             Without --database (nor DATABASE_URL, nor PG* variables) it uses the database siam_demo of \
             siamd's embedded PostgreSQL, made afresh on every run (a demo still running on it elsewhere \
             is stopped); a given database must hold no suppliers (the schema is applied when missing). \

@@ -1,9 +1,10 @@
 import SiamCore
 
 /// The demo's world: one service integrator, its customer, a service catalog and five
-/// suppliers that behave like real ones do — one reliable, one that is slow to accept, one
-/// that rejects work it says is out of its scope, one small one that is always at capacity,
-/// one that often waits on the customer. Durations are in seconds at pace 1.
+/// suppliers that behave like real ones do — one reliable that hands back work needing a site
+/// visit, one that is slow to accept, one that rejects work it says is out of its scope, one
+/// small one that is always at capacity, one that often waits on the customer. Durations are
+/// in seconds at pace 1.
 enum DemoCast {
     static let customer = (code: "contoso", name: "Contoso Retail")
 
@@ -23,8 +24,10 @@ enum DemoCast {
         DemoSupplier(
             code: "northwind", name: "Northwind Networks", capacity: 8, zone: "Europe/London",
             serves: [("network", 2), ("workplace", 3), ("cloud", 3)],
-            behaviour: DemoBehaviour(summary: "reliable: accepts within seconds, fixes on time",
-                                     accept: 2...5, startWork: 2...5, work: 20...50)),
+            behaviour: DemoBehaviour(summary: "reliable, but hands back half the workplace work it is routed (site visits)",
+                                     accept: 2...5, startWork: 2...5, work: 20...50,
+                                     handsBack: ["workplace": "needs a desk-side visit and we have nobody on site"],
+                                     handBackShare: 0.5)),
         DemoSupplier(
             code: "slowtide", name: "SlowTide Outsourcing", capacity: 10, zone: "Asia/Kolkata",
             serves: [("workplace", 1), ("sap-hr", 2)],
@@ -58,6 +61,16 @@ enum DemoCast {
     static let ruleTimings: [(rule: String, repeatEvery: Int64?, window: Int64?)] = [
         ("sla-acknowledge", 90, nil), ("sla-resolve", 90, nil), ("ola-accept", 90, nil), ("ola-resolve", 90, nil),
         ("bounce", nil, 600), ("complaint", nil, 600), ("capacity", 180, nil), ("no-supplier", 90, nil),
+        ("scope-dispute", 90, nil),
+    ]
+
+    /// Thresholds the demo sets (the others keep the schema's defaults): ping-pong after two
+    /// bounces, so that a refusal and a hand-back of one incident show it.
+    static let ruleThresholds: [(rule: String, thresholds: [Double])] = [("bounce", [2])]
+
+    /// How the service desk rules each supplier's scope disputes, with its note.
+    static let scopeRulings: [String: (ruling: DisputeRuling, note: String)] = [
+        "scopeguard": (.outOfScope, "upheld: schedule B of ScopeGuard's contract excludes end-user devices"),
     ]
 
     /// The first incidents, in order, so that every behaviour shows within the first minute;
@@ -109,6 +122,10 @@ struct DemoBehaviour {
     /// Share of its incidents that wait on the customer for a while.
     var pendingShare: Double = 0
     var pending: ClosedRange<Int> = 0...0
+    /// Services whose automatically routed work it hands back after accepting it, with its reason.
+    var handsBack: [String: String] = [:]
+    /// Share of that work it hands back.
+    var handBackShare: Double = 0
 }
 
 /// An incident the demo opens.

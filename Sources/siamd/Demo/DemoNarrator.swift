@@ -52,7 +52,7 @@ struct DemoNarrator {
             let notify = data["notify"] as? String ?? "?"
             let tag = rule == "bounce" ? "BOUNCE" : rule == "scope-dispute" ? "DISPUTE" : "ESCALATE"
             line = Line(tag: tag, incident: event.incident,
-                        text: "escalation \(event.escalation ?? 0): \(rule) level \(level) to the \(notify): \(event.reason)")
+                        text: "\(rule) level \(level) to the \(notify) (escalation \(event.escalation ?? 0)): \(event.reason)")
         case "escalation.level_raised":
             let rule = data["rule"] as? String ?? "?"
             let from = data["from_level"] as? Int ?? 0
@@ -65,16 +65,22 @@ struct DemoNarrator {
         case "escalation.repeated":
             line = Line(tag: "REPEAT", incident: event.incident, text: "escalation \(event.escalation ?? 0) again: \(event.reason)")
         case "escalation.closed":
+            // The causes a newcomer would not guess; the rest follow lines told already.
             let cause = data["cause"] as? String ?? "?"
-            line = Line(tag: "CLOSE", incident: event.incident, text: "escalation \(event.escalation ?? 0) closed (\(cause))")
+            guard ["ruled", "work started", "handed on"].contains(cause) else { break }
+            line = Line(tag: "CLOSE", incident: event.incident,
+                        text: "escalation \(event.escalation ?? 0) (\(data["rule"] as? String ?? "?")) closed: \(cause)")
         case "incident.handed_back":
             line = Line(tag: "HANDBACK", incident: event.incident, text: "\(who) handed it back: \"\(event.reason)\"")
         case "dispute.ruled":
-            line = Line(tag: "RULING", incident: event.incident, text: "the integrator ruled: \(event.reason)")
+            let upheld = (data["upheld"] as? Bool) == true
+            line = Line(tag: "RULING", incident: event.incident,
+                        text: "dispute \(data["dispute"] as? Int ?? 0) of \(who) ruled \(upheld ? "out of scope (a fair refusal: not charged)" : "in scope"): \(event.reason)")
         case "incident.routing_stopped":
             line = Line(tag: "STOP", incident: event.incident, text: event.reason)
         case "incident.state_changed":
-            line = stateLine(event, to: data["to"] as? String ?? "")
+            line = stateLine(event, to: data["to"] as? String ?? "", from: data["from"] as? String ?? "",
+                             olaMoved: data["ola_resolve_due"] != nil)
         case "complaint.recorded":
             line = Line(tag: "COMPLAIN", incident: event.incident, text: "\(event.reason) about \(who)")
         case "feedback.recorded":
@@ -106,11 +112,15 @@ struct DemoNarrator {
         return sign + String(format: "%02lld:%02lld", magnitude / 60, magnitude % 60)
     }
 
-    private func stateLine(_ event: Event, to state: String) -> Line? {
+    private func stateLine(_ event: Event, to state: String, from: String, olaMoved: Bool) -> Line? {
         let who = event.supplier.map { $0 + " " } ?? ""
         switch state {
+        case "in_progress" where from == "pending":
+            return Line(tag: "RESUME", incident: event.incident,
+                        text: "\(who)back at work: the clocks run again\(olaMoved ? ", its OLA due moved later by the customer's wait" : "")")
         case "in_progress": return Line(tag: "WORK", incident: event.incident, text: "\(who)started work")
-        case "pending": return Line(tag: "PENDING", incident: event.incident, text: "\(who)waits on the customer: SLA clock paused")
+        case "pending":
+            return Line(tag: "PENDING", incident: event.incident, text: "\(who)waits on the customer: SLA and OLA clocks paused")
         case "resolved": return Line(tag: "RESOLVE", incident: event.incident, text: "\(who)resolved it")
         default: return nil
         }
@@ -129,6 +139,6 @@ struct DemoNarrator {
     static let colours: [String: String] = [
         "EXPIRE": "33", "REASSIGN": "36", "REJECT": "35", "ESCALATE": "31", "BOUNCE": "1;31", "STOP": "1;31",
         "ACCEPT": "32", "RESOLVE": "32", "DESK": "36", "COMPLAIN": "35", "CLIMB": "31", "DISPUTE": "1;35",
-        "RULING": "36", "HANDBACK": "35", "ACK": "32",
+        "RULING": "36", "HANDBACK": "35", "ACK": "32", "PENDING": "34", "RESUME": "34",
     ]
 }

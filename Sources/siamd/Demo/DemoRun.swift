@@ -112,8 +112,10 @@ struct DemoRun {
         print("")
         print("  SLA acknowledge/resolve: \(slas.joined(separator: ", "))")
         print("  OLA accept/resolve:      \(olas.joined(separator: ", "))")
-        print("  Escalations at 50, 75, 90 and 100 % of each clock, repeated every \(pace.duration(90)) until acknowledged;")
-        print("  ping-pong after 3 handoffs of one incident within \(pace.duration(600)).")
+        print("  One escalation per clock, climbing at 50, 75, 90 and 100 %; repeated every \(pace.duration(90)) until its level")
+        print("  is acknowledged (the duty manager acknowledges SLA escalations; each climb asks again).")
+        print("  Ping-pong after 2 bounces (refusals or hand-backs, not expiries) of one incident within \(pace.duration(600)).")
+        print("  Out-of-scope refusals open a dispute the service desk rules on; pending pauses SLA and OLA clocks.")
         print("")
         print(duration.map { "Running for \($0.components.seconds) s (Ctrl-C stops it sooner)." } ?? "Running until Ctrl-C.")
         print("")
@@ -124,16 +126,22 @@ struct DemoRun {
     func finish(_ store: Store, since: Instant, narrator: DemoNarrator) throws {
         let until = try store.now().advanced(by: 1)
         let report = try store.scorecardReport(since: since, until: until, bucket: BusinessDuration(seconds: 60), charts: false)
+        // The HTML report of exactly this run: the same period as the scorecard printed here.
+        let period = ["--since", since.iso8601, "--until", until.iso8601]
         if json {
             print(JSONValue.object([("summary", .object(narrator.counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue($0.value)) })),
-                                    ("scorecard", report.json)]).serialized())
+                                    ("scorecard", report.json),
+                                    ("report_html", .array((["report", "html", "-o", "scorecard.html"] + period).map { .string($0) }))])
+                .serialized())
             return
         }
         let count = { (tag: String) in narrator.counts[tag, default: 0] }
         print("")
         print("In this run: \(count("OPEN")) incidents opened, \(count("OFFER") + count("REASSIGN") + count("DESK")) offers, "
               + "\(count("EXPIRE")) expired, \(count("REJECT")) rejected, \(count("REASSIGN")) reassignments, "
-              + "\(count("ESCALATE")) escalations, \(count("BOUNCE")) ping-pongs, \(count("RESOLVE")) resolved.")
+              + "\(count("ESCALATE")) escalations raised and \(count("CLIMB")) climbs, \(count("ACK")) acknowledgements, "
+              + "\(count("HANDBACK")) hand-backs, \(count("BOUNCE")) ping-pongs, \(count("DISPUTE")) scope disputes "
+              + "(\(count("RULING")) ruled), \(count("PENDING")) waits on the customer, \(count("RESOLVE")) resolved.")
         print("")
         ScorecardTable(report: report).print()
         print("")
@@ -144,7 +152,8 @@ struct DemoRun {
         print(embedded ? "The demo's database stays until the next demo. Look around:"
                        : "Look around (with the same database settings):")
         print("  \(siamd) status\(option)")
-        print("  \(siamd) report html -o scorecard.html --since \(since.iso8601)\(option)")
+        print("  \(siamd) report html -o scorecard.html \(period.joined(separator: " "))\(option)")
+        print("  \(siamd) dispute list\(option)")
         print("  \(siamd) events tail\(option)")
     }
 }

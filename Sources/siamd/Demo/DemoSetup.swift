@@ -41,6 +41,9 @@ struct DemoSetup {
             try store.setRuleTiming(rule: timing.rule, repeatEvery: timing.repeatEvery.map(pace.duration),
                                     window: timing.window.map(pace.duration))
         }
+        for setting in DemoCast.ruleThresholds {
+            try store.setRuleThresholds(rule: setting.rule, thresholds: setting.thresholds)
+        }
         for ola in DemoCast.ola {
             // No calendar: each supplier's own.
             try store.setTarget(TargetChange(

@@ -3,8 +3,9 @@ import SiamCore
 import SiamStore
 
 /// Plays the people and systems around siamd in the demo: the suppliers' integrations
-/// (answering offers, working incidents, each as it behaves in ``DemoCast``) and the
-/// integrator's service desk (opening incidents, stepping in after a ping-pong, passing on
+/// (answering offers, handing work back, working incidents, each as it behaves in
+/// ``DemoCast``) and the integrator's service desk (opening incidents, acknowledging SLA
+/// escalations, ruling on scope disputes, stepping in after a ping-pong, passing on
 /// complaints, recording satisfaction, closing). Everything goes through the same SQL
 /// functions a real integration calls; what the world refuses (an offer that expired
 /// meanwhile) is simply left, as a real integration would.
@@ -17,12 +18,18 @@ struct DemoSimulation {
     private var seenOffers: Set<Int64> = []
     private var complained: Set<Int64> = []
     private var deskOffered: Set<Int64> = []
+    /// Escalations (id and level) the desk has planned to acknowledge; disputes it will rule.
+    private var acknowledging: Set<String> = []
+    private var ruling: Set<Int64> = []
     private var nextArrival: ContinuousClock.Instant
     private var opened = 0
 
     /// Something one of the parties does at a planned instant.
     enum Step {
-        case accept(handoff: Int64, incident: Int64, supplier: String)
+        case accept(handoff: Int64, incident: Int64, supplier: String, automatic: Bool)
+        case handBack(incident: Int64, supplier: String, reason: String)
+        case acknowledge(escalation: Int64, level: Int)
+        case rule(dispute: Int64, ruling: DisputeRuling, note: String)
         case reject(handoff: Int64, supplier: String, reason: String)
         case startWork(incident: Int64, supplier: String)
         case waitOnCustomer(incident: Int64, supplier: String)
@@ -87,7 +94,8 @@ struct DemoSimulation {
             if let reason = supplier.behaviour.outOfScope[service] {
                 schedule(.reject(handoff: offer.id, supplier: supplier.code, reason: reason), after: 2...4, from: now)
             } else {
-                schedule(.accept(handoff: offer.id, incident: offer.incident, supplier: supplier.code),
+                schedule(.accept(handoff: offer.id, incident: offer.incident, supplier: supplier.code,
+                                 automatic: offer.automatic),
                          after: supplier.behaviour.accept, from: now)
             }
         }
@@ -96,9 +104,25 @@ struct DemoSimulation {
     mutating func perform(_ step: Step, now: ContinuousClock.Instant) throws {
         do {
             switch step {
-            case .accept(let handoff, let incident, let supplier):
+            case .accept(let handoff, let incident, let supplier, let automatic):
                 try store(supplier + "-sync").accept(handoff: handoff, reason: nil)
-                schedule(.startWork(incident: incident, supplier: supplier), after: behaviour(supplier).startWork, from: now)
+                let behaviour = behaviour(supplier)
+                let service = try store("demo").incident(id: incident)?.service ?? ""
+                // Work the desk chose for it by hand it keeps; routed work it may give back.
+                if automatic, let reason = behaviour.handsBack[service], random.chance(behaviour.handBackShare) {
+                    schedule(.handBack(incident: incident, supplier: supplier, reason: reason), after: 2...4, from: now)
+                } else {
+                    schedule(.startWork(incident: incident, supplier: supplier), after: behaviour.startWork, from: now)
+                }
+            case .handBack(let incident, let supplier, let reason):
+                try store(supplier + "-sync").handBack(incident: incident, reason: reason)
+            case .acknowledge(let escalation, let level):
+                // Only the level the duty manager saw: a climb since asks for its own.
+                let desk = store("duty-manager")
+                guard try desk.escalation(id: escalation)?.level == level else { return }
+                try desk.acknowledge(escalation: escalation, by: "duty manager")
+            case .rule(let dispute, let ruling, let note):
+                try store("service-desk").rule(dispute: dispute, ruling: ruling, note: note, sendBack: false)
             case .reject(let handoff, let supplier, let reason):
                 try store(supplier + "-sync").reject(handoff: handoff, reason: reason, outOfScope: true)
             case .startWork(let incident, let supplier):
@@ -143,11 +167,21 @@ struct DemoSimulation {
         try desk.setIncidentState(id: id, state: "closed", reason: "confirmed by the customer")
     }
 
-    /// The service desk: passes on complaints about late incidents, and offers by hand an
-    /// incident whose automatic routing stopped (ping-pong) once its last offer ended.
+    /// The service desk: acknowledges SLA escalations a few seconds after each level is
+    /// raised, rules on scope disputes, passes on complaints about late incidents, and offers
+    /// by hand an incident whose automatic routing stopped (ping-pong) once its last offer ended.
     mutating func serviceDesk(now: ContinuousClock.Instant) throws {
         let desk = store("service-desk")
         let clock = try desk.now()
+        for escalation in try desk.escalations(openOnly: true)
+        where escalation.rule.hasPrefix("sla-") && escalation.acknowledgedAt == nil
+            && acknowledging.insert("\(escalation.id)/\(escalation.level)").inserted {
+            schedule(.acknowledge(escalation: escalation.id, level: escalation.level), after: 3...6, from: now)
+        }
+        for dispute in try desk.disputes(openOnly: true) where ruling.insert(dispute.id).inserted {
+            guard let decision = DemoCast.scopeRulings[dispute.supplier] else { continue }
+            schedule(.rule(dispute: dispute.id, ruling: decision.ruling, note: decision.note), after: 4...7, from: now)
+        }
         for incident in try desk.incidents(IncidentFilter(states: [.new, .assigned, .inProgress], limit: 10_000)) {
             if let due = incident.resolveDue, due < clock, !complained.contains(incident.id) {
                 complained.insert(incident.id)
@@ -159,6 +193,8 @@ struct DemoSimulation {
             if incident.routingStopped, incident.state == .new, !deskOffered.contains(incident.id) {
                 let handoffs = try desk.handoffs(HandoffFilter(incident: incident.id))
                 guard !handoffs.contains(where: { $0.state == .offered }) else { continue }
+                // The desk's choice: whoever neither refused it nor let it expire, best rank
+                // first; a supplier that handed it back may be asked again by a person.
                 let tried = Set(handoffs.filter { $0.state == .rejected || $0.state == .expired }.map(\.toSupplier))
                 let candidates = DemoCast.suppliers
                     .compactMap { supplier in supplier.serves.first { $0.service == incident.service }.map { (supplier.code, $0.rank) } }
