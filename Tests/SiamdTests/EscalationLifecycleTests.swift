@@ -1,0 +1,84 @@
+import SiamCore
+import SiamStore
+import Testing
+
+/// Escalation rules and causes as the schema keeps them, a rule's thresholds set from SQL,
+/// and a supplier handing work back through its own role.
+@Suite struct EscalationLifecycleTests {
+    static let monday = "2026-01-05T09:00:00Z"
+
+    /// The words of a check constraint `column IN ('a', 'b', ...)`.
+    func words(of constraint: String, _ database: TestDatabase) throws -> Set<String> {
+        let definition = try database.connect().query(
+            "SELECT pg_get_constraintdef(oid) AS d FROM pg_catalog.pg_constraint WHERE conname = $1", [constraint]
+        ).first!.string("d")
+        var words: Set<String> = []
+        var rest = Substring(definition)
+        while let open = rest.firstIndex(of: "'") {
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "'") else { break }
+            words.insert(String(after[..<close]))
+            rest = after[after.index(after: close)...]
+        }
+        return words
+    }
+
+    @Test func closeCausesAndMeasuresAreTheSchemasWords() throws {
+        let database = try TestDatabase()
+        #expect(try words(of: "escalation_close_cause_valid", database) == Set(EscalationCloseCause.allCases.map(\.rawValue)))
+        #expect(try words(of: "escalation_rule_measure_valid", database) == Set(EscalationRule.Measure.allCases.map(\.rawValue)))
+    }
+
+    @Test func thresholdsAreSetWithTheirEventAndBadOnesAreRefused() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let incident = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "Router down",
+                                                                customer: nil, userTier: nil, offerTo: nil, hold: true))
+        let connection = try database.connect()
+        _ = try connection.query("UPDATE siam.incident SET next_check_at = NULL WHERE id = $1::bigint", [incident])
+        try world.store.setRuleThresholds(rule: "bounce", thresholds: [2, 4])
+        let rule = try connection.query("SELECT thresholds::text AS t FROM siam.escalation_rule WHERE code = 'bounce'").first!
+        #expect(try rule.string("t") == "{2,4}")
+        let event = try #require(try world.store.events(incident: nil).last)
+        #expect(event.kind == "escalation_rule.changed" && event.reason == "rule bounce: thresholds {2,4} (were {3})")
+        // Open incidents are looked at again: a lower threshold may be crossed already.
+        #expect(try connection.query("SELECT next_check_at IS NOT NULL AS woken FROM siam.incident WHERE id = $1::bigint",
+                                     [incident]).first!.bool("woken"))
+        let set = "SELECT siam.escalation_rule_set_thresholds($1, $2::numeric[])"
+        let supplier = try database.loginRole("acme_sync", supplier: "acme")
+        func events() throws -> Int { try connection.query("SELECT count(*) AS n FROM siam.event").first!.int("n") }
+        let before = try events()
+        #expect(sqlState(connection, set, ["bounce", "{4,2}"]) == "22023")
+        #expect(sqlState(connection, set, ["bounce", "{}"]) == "22023")
+        #expect(sqlState(connection, set, ["bounce", "{0,1}"]) == "22023")
+        #expect(sqlState(connection, set, ["bounce", "{1,NULL}"]) == "22023")
+        #expect(sqlState(connection, set, ["bounce", nil as String?]) == "22023")
+        #expect(sqlState(connection, set, ["no-supplier", "{2}"]) == "22023")
+        #expect(sqlState(connection, set, ["nosuch", "{1}"]) == "P0002")
+        #expect(sqlState(try PostgresConnection.connect(supplier.conninfo), set, ["bounce", "{1}"]) == "42501")
+        #expect(try events() == before)
+    }
+
+    @Test func aSupplierHandsBackOnlyWhatItOwns() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let incident = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "Router down",
+                                                                customer: nil, userTier: nil, offerTo: "acme", hold: false))
+        try world.store.accept(handoff: 1, reason: nil)
+        let beta = try PostgresConnection.connect(try database.loginRole("beta_sync", supplier: "beta").conninfo)
+        let acme = try PostgresConnection.connect(try database.loginRole("acme_sync", supplier: "acme").conninfo)
+        let handBack = "SELECT siam.incident_hand_back($1::bigint, $2)"
+        // beta takes no part in it: to beta it does not exist.
+        #expect(sqlState(beta, handBack, [incident, "not mine"]) == "P0002")
+        #expect(sqlState(acme, handBack, [incident, "no field engineer free"]) == nil)
+        let after = try #require(try world.store.incident(id: incident))
+        #expect(after.state == .new && after.owner == nil)
+        let event = try #require(try world.store.events(incident: incident).last)
+        #expect(event.kind == "incident.handed_back" && event.supplier == "acme" && event.reason == "no field engineer free")
+        let bounce = try database.connect().query("SELECT supplier, kind, fair FROM siam.bounce WHERE incident = $1::bigint", [incident])
+        #expect(try bounce.rows.map { "\(try $0.string("supplier")) \(try $0.string("kind")) \(try $0.bool("fair"))" }
+                == ["acme handed back false"])
+        // acme no longer owns it: a second hand-back is refused.
+        #expect(sqlState(acme, handBack, [incident, "again"]) != nil)
+    }
+}
