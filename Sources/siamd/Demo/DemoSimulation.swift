@@ -21,6 +21,9 @@ struct DemoSimulation {
     /// Escalations (id and level) the desk has planned to acknowledge; disputes it will rule.
     private var acknowledging: Set<String> = []
     private var ruling: Set<Int64> = []
+    /// Suppliers that waited on the customer once: the first incident of one that does so at
+    /// all waits, so that a paused OLA shows early in every run.
+    private var waited: Set<String> = []
     private var nextArrival: ContinuousClock.Instant
     private var opened = 0
 
@@ -128,7 +131,8 @@ struct DemoSimulation {
             case .startWork(let incident, let supplier):
                 try store(supplier + "-sync").setIncidentState(id: incident, state: "in_progress", reason: "engineer assigned")
                 let behaviour = behaviour(supplier)
-                if random.chance(behaviour.pendingShare) {
+                if behaviour.pendingShare > 0, !waited.contains(supplier) || random.chance(behaviour.pendingShare) {
+                    waited.insert(supplier)
                     schedule(.waitOnCustomer(incident: incident, supplier: supplier), after: 3...6, from: now)
                 } else {
                     schedule(.resolve(incident: incident, supplier: supplier), after: behaviour.work, from: now)
