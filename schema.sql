@@ -3102,8 +3102,7 @@ COMMENT ON FUNCTION siam.escalation_ack(bigint, text) IS
 -- Set-based forms of the daemon's frequent actions: one statement for a whole batch, with the
 -- same re-checks in their WHERE clauses. The single-row functions above and below call them.
 
-CREATE OR REPLACE FUNCTION siam.escalation_rule_set_timing(p_rule text, p_repeat_every interval, p_time_window interval)
-RETURNS text
+CREATE OR REPLACE FUNCTION siam.lock_escalation_rule(p_rule text) RETURNS siam.escalation_rule
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -3115,6 +3114,20 @@ BEGIN
         RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
+    RETURN v_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.lock_escalation_rule(text) IS
+    'For the integrator''s changes of a rule: locks it and returns it; refuses anyone else (42501) and an unknown code (P0002).';
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_timing(p_rule text, p_repeat_every interval, p_time_window interval)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    v_rule := siam.lock_escalation_rule(p_rule);
     PERFORM siam.check_duration(p_repeat_every, 'repeat interval'), siam.check_duration(p_time_window, 'window');
     IF p_repeat_every <= interval '0' OR NOT siam.is_exact_interval(p_repeat_every) THEN
         RAISE EXCEPTION 'invalid repeat interval %: use a positive length in days, hours, minutes or seconds, or NULL for once', p_repeat_every
@@ -3147,12 +3160,7 @@ AS $$
 DECLARE
     v_rule siam.escalation_rule;
 BEGIN
-    PERFORM siam.require_integrator();
-    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
-            USING ERRCODE = 'no_data_found';
-    END IF;
+    v_rule := siam.lock_escalation_rule(p_rule);
     IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
        OR array_position(p_thresholds, NULL) IS NOT NULL
        OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
@@ -4697,7 +4705,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('catalog', 'b33d7c08750c1585'),
     ('incidents', '19f31f31d0135669'),
     ('handoffs', 'e1711b662772bbe2'),
-    ('escalations', '7e1c1a2b43d3da2d'),
+    ('escalations', 'eb568c876550c60b'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),
