@@ -1134,6 +1134,9 @@ DROP FUNCTION IF EXISTS siam.target_set(text, text, text, text, text, interval, 
 -- Signatures that change (the definitions files create the new ones) -------------------------
 
 DROP FUNCTION IF EXISTS siam.escalations_close(bigint[], text[]);
+-- These now return what they changed (the daemon schedules from it):
+DROP FUNCTION IF EXISTS siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]);
+DROP FUNCTION IF EXISTS siam.handoffs_offer_automatic(bigint[], text[], text[]);
 DROP FUNCTION IF EXISTS siam.escalation_close(bigint, text);
 DROP FUNCTION IF EXISTS siam.scorecard(timestamptz, timestamptz);
 
@@ -2865,9 +2868,12 @@ COMMENT ON FUNCTION siam.handoffs_expire(bigint[], text[]) IS
     'Expires the offered handoffs whose accept deadline has passed, one event each; returns those it expired.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_offer_automatic(p_incidents bigint[], p_suppliers text[], p_reasons text[])
-RETURNS SETOF bigint
+RETURNS TABLE (handoff bigint, incident bigint, to_supplier text, offered_at timestamptz, accept_due timestamptz,
+               accept_calendar text)
 LANGUAGE plpgsql
 AS $$
+-- The output columns are named like table columns: a bare name means the column.
+#variable_conflict use_column
 DECLARE
     -- Once a call, not once a row: both look up the session's role.
     v_now timestamptz := siam.clock();
@@ -2919,7 +2925,7 @@ BEGIN
                CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason, true
         FROM targeted AS t
         ORDER BY t.n
-        RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
+        RETURNING id, incident, from_supplier, to_supplier, offered_at, accept_due, accept_calendar, reason
     ), counted AS (
         UPDATE siam.incident AS i
         SET handoff_count = handoff_count + 1, updated_at = v_now
@@ -2933,11 +2939,11 @@ BEGIN
         FROM offered AS o
         JOIN targeted AS t ON t.incident = o.incident
     )
-    SELECT o.id FROM offered AS o;
+    SELECT o.id, o.incident, o.to_supplier::text, o.offered_at, o.accept_due, o.accept_calendar::text FROM offered AS o;
 END
 $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
-    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made. The daemon schedules the incidents itself.';
+    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made, with their accept deadline and its calendar (the daemon schedules each incident from them, without looking at it again).';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE sql
@@ -3197,9 +3203,12 @@ CREATE OR REPLACE FUNCTION siam.escalations_raise(
     p_handoffs bigint[],
     p_suppliers text[],
     p_reasons text[]
-) RETURNS SETOF bigint
+) RETURNS TABLE (escalation bigint, rule text, level integer, from_level integer, incident bigint, handoff bigint,
+                 supplier text)
 LANGUAGE plpgsql
 AS $$
+-- The output columns are named like table columns: a bare name means the column.
+#variable_conflict use_column
 DECLARE
     -- Once a call, not once a row: both look up the session's role.
     v_now timestamptz := siam.clock();
@@ -3261,7 +3270,8 @@ BEGIN
         FROM changed AS c
         ORDER BY c.id
     )
-    SELECT c.id FROM changed AS c;
+    SELECT c.id, c.rule::text, c.level::integer, nullif(c.from_level, 0)::integer, c.incident, c.handoff, c.supplier::text
+    FROM changed AS c;
 END
 $$;
 COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
@@ -3343,7 +3353,7 @@ BEGIN
         RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
-    SELECT r INTO v_id
+    SELECT r.escalation INTO v_id
     FROM siam.escalations_raise(ARRAY[p_rule], ARRAY[p_level], ARRAY[p_incident], ARRAY[p_handoff],
                                 ARRAY[p_supplier], ARRAY[p_reason]) AS r;
     RETURN v_id;
@@ -4697,15 +4707,15 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (1, '0001_baseline', '34bc8b974cd6caf7', 'schema.sql'),
     (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql'),
     (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql'),
-    (4, '0004_escalations_climb_disputes_paused_ola', '25dc508ea7074ccb', 'schema.sql');
+    (4, '0004_escalations_climb_disputes_paused_ola', '4c185669c4e0b172', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
     ('calendars', 'cf5d14f4c15998ca'),
     ('catalog', 'b33d7c08750c1585'),
     ('incidents', '19f31f31d0135669'),
-    ('handoffs', 'e1711b662772bbe2'),
-    ('escalations', 'eb568c876550c60b'),
+    ('handoffs', '2e3c78550b62dbfc'),
+    ('escalations', '49e7f1101b123669'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),

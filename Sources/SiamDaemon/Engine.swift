@@ -23,25 +23,45 @@ public struct PassReport: Sendable {
     public var incidents = 0
     /// Decisions made (in a dry run: that would have been made).
     public var decisions: [Decision] = []
-    /// Decisions that changed something (the others found it done already), by kind.
-    public var applied = ActionCounts()
+    /// Of those, the ones that changed something (the others found it done already, or no
+    /// longer right under the row lock); empty in a dry run.
+    public var appliedDecisions: [Decision] = []
     /// How late each decision carried out was against its due instant (seconds, by kind),
-    /// for the decisions whose due instant the planner knows; empty unless the engine
+    /// for the applied decisions whose due instant the planner knows; empty unless the engine
     /// measures lag.
     public var lags: [(kind: String, seconds: Double)] = []
-
-    /// Decisions that changed something, all kinds together.
-    public var changed: Int { applied.total }
     /// The earliest supplier-level instant to look again (capacity repeats).
     public var supplierNextCheck: Instant?
+
+    /// Decisions that changed something, by kind.
+    public var applied: ActionCounts { ActionCounts(appliedDecisions) }
+    /// Decisions that changed something, all kinds together.
+    public var changed: Int { appliedDecisions.count }
+
+    mutating func add(_ batch: BatchOutcome) {
+        incidents += batch.incidents
+        decisions += batch.decisions
+        appliedDecisions += batch.applied
+        lags += batch.lags
+    }
+}
+
+/// What one batch did.
+struct BatchOutcome {
+    var incidents = 0
+    var decisions: [Decision] = []
+    var applied: [Decision] = []
+    var lags: [(kind: String, seconds: Double)] = []
 }
 
 /// One pass of the coordination engine over the database: claim what is due (in batches,
 /// `FOR UPDATE SKIP LOCKED`, so any number of daemons can run at once), plan with the pure
-/// ``Planner``, carry out the decisions through the schema's functions, each batch in one
-/// short transaction with its events. A batch that fails for a reason other than a lost
-/// connection is retried incident by incident, and an incident that still fails is logged
-/// and looked at again a minute later, so one bad row never stops the others.
+/// ``Planner``, carry out the decisions through the schema's functions, finish the plans
+/// from what those changed and schedule each incident — each batch in one short transaction
+/// with its events. A batch that fails for a reason other than a lost connection is retried
+/// incident by incident, and an incident that still fails is logged and looked at again a
+/// minute later, so one bad row never stops the others. A dry run takes the same path
+/// without locks and rolls everything back.
 public final class Engine {
     public let connection: PostgresConnection
     public var settings: EngineSettings
@@ -67,52 +87,79 @@ public final class Engine {
     /// Runs one pass. `shouldStop` is asked between transactions.
     public func pass(shouldStop: () -> Bool = { false }) throws -> PassReport {
         var report = PassReport()
-        if settings.dryRun {
-            try connection.rolledBackTransaction(actor: settings.actor) {
-                let store = EngineStore(connection: connection)
-                let ids = try store.peekDueIncidents(limit: 100_000)
-                let (plans, _) = try plan(ids, store: store)
-                report.incidents = ids.count
-                report.decisions = plans.flatMap(\.decisions)
-                let (capacity, _) = CapacityPlanner.plan(try store.supplierLoads(lock: false), rules: try store.escalationRules(), now: try store.now())
-                report.decisions += capacity
-            }
-            return report
-        }
         // One world per pass: loading it counts every supplier's load, and the planner keeps
         // the loads current as it plans offers (the database re-checks each offer anyway).
         var world: WorldSnapshot? = nil
+        if settings.dryRun {
+            try connection.rolledBackTransaction(actor: settings.actor) {
+                let store = EngineStore(connection: connection)
+                report.add(try process(try store.peekDueIncidents(limit: 100_000), store: store, world: &world, carryOut: false))
+                report.add(try capacity(store: store, rules: world?.rules, lock: false, carryOut: false).outcome)
+            }
+            return report
+        }
         while !shouldStop() {
-            let batch = try claimPlanApply(world: &world)
-            report.incidents += batch.incidents
-            report.decisions += batch.decisions
-            report.applied += batch.changed
-            report.lags += batch.lags
+            let batch = try claimAndProcess(world: &world)
+            report.add(batch)
             if batch.incidents < settings.batchSize { break }
         }
-        let capacity = try withRetry { try capacityStep() }
-        report.decisions += capacity.decisions
-        report.applied += capacity.changed
-        report.lags += capacity.lags
-        report.supplierNextCheck = capacity.next
+        let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
+        report.add(suppliers.outcome)
+        report.supplierNextCheck = suppliers.next
+        let applied = Set(report.appliedDecisions.map(\.description))
         for decision in report.decisions {
-            logger.info("decision", decision.fields)
+            if applied.contains(decision.description) {
+                logger.info("decision", decision.fields)
+            } else {
+                logger.debug("decision found done already", decision.fields)
+            }
         }
         return report
     }
 
+    /// The one path of a batch: plans the incidents, carries the decisions out (unless
+    /// `carryOut` is false: a dry run), finishes each plan from what the actions changed and
+    /// schedules the incidents after them, in the caller's transaction.
+    func process(_ ids: [Int64], store: EngineStore, world: inout WorldSnapshot?, carryOut: Bool) throws -> BatchOutcome {
+        guard !ids.isEmpty else { return BatchOutcome() }
+        let now = try store.now()
+        var current = try world ?? store.world(calendars: &calendars)
+        let snapshots = try store.snapshots(of: ids)
+        let plans = snapshots.map { Planner.plan($0, world: &current, now: now) }
+        world = current
+        let decisions = plans.flatMap(\.decisions)
+        guard carryOut else { return BatchOutcome(incidents: ids.count, decisions: decisions) }
+        let done = try store.apply(decisions)
+        let finished = zip(plans, snapshots).map { plan, snapshot in
+            Planner.finish(plan, snapshot: snapshot, newOffers: done.offers,
+                           offerRefused: plan.decisions.contains { $0.kind == "offer" && !done.changed($0) },
+                           world: current, now: now)
+        }
+        try store.schedule(finished)
+        let applied = decisions.filter(done.changed)
+        return BatchOutcome(incidents: ids.count, decisions: decisions, applied: applied, lags: try lags(of: applied, store: store))
+    }
+
     /// Supplier capacity: looked at without locks first; only when there is something to
     /// decide are the suppliers locked and looked at again (so an idle pass writes nothing).
-    func capacityStep() throws -> (decisions: [Decision], changed: ActionCounts, lags: [(kind: String, seconds: Double)], next: Instant?) {
+    func capacityStep(rules: [EscalationRule]?) throws -> (outcome: BatchOutcome, next: Instant?) {
         let store = EngineStore(connection: connection)
-        let rules = try store.escalationRules()
-        let glance = CapacityPlanner.plan(try store.supplierLoads(lock: false), rules: rules, now: try store.now())
-        guard !glance.decisions.isEmpty else { return (glance.decisions, ActionCounts(), [], glance.nextCheck) }
+        let rules = try rules ?? store.escalationRules()
+        let glance = try capacity(store: store, rules: rules, lock: false, carryOut: false)
+        guard !glance.outcome.decisions.isEmpty else { return (BatchOutcome(), glance.next) }
         return try connection.transaction(actor: settings.actor) {
-            let (decisions, next) = CapacityPlanner.plan(try store.supplierLoads(lock: true), rules: rules, now: try store.now())
-            let applied = try store.apply(decisions)
-            return (decisions, applied, try lags(of: decisions, store: store), next)
+            try capacity(store: store, rules: rules, lock: true, carryOut: true)
         }
+    }
+
+    /// Plans (and with `carryOut`, carries out) the capacity escalations of the suppliers.
+    func capacity(store: EngineStore, rules: [EscalationRule]?, lock: Bool, carryOut: Bool) throws -> (outcome: BatchOutcome, next: Instant?) {
+        let rules = try rules ?? store.escalationRules()
+        let (decisions, next) = CapacityPlanner.plan(try store.supplierLoads(lock: lock), rules: rules, now: try store.now())
+        guard carryOut, !decisions.isEmpty else { return (BatchOutcome(decisions: decisions), next) }
+        let done = try store.apply(decisions)
+        let applied = decisions.filter(done.changed)
+        return (BatchOutcome(decisions: decisions, applied: applied, lags: try lags(of: applied, store: store)), next)
     }
 
     /// How late each decision is against its due instant, measured now (real time); nothing
@@ -124,19 +171,14 @@ public final class Engine {
         return due.map { ($0.kind, max(0, now - Double($0.due!.seconds))) }
     }
 
-    /// Claims one batch, plans it and carries it out in one transaction.
-    func claimPlanApply(world: inout WorldSnapshot?) throws
-        -> (incidents: Int, decisions: [Decision], changed: ActionCounts, lags: [(kind: String, seconds: Double)]) {
+    /// Claims one batch and processes it in one transaction.
+    func claimAndProcess(world: inout WorldSnapshot?) throws -> BatchOutcome {
         do {
             return try withRetry {
                 try connection.transaction(actor: settings.actor) {
                     let store = EngineStore(connection: connection)
-                    let ids = try store.claimDueIncidents(limit: settings.batchSize)
-                    let (plans, _) = try plan(ids, store: store, world: &world)
-                    try store.schedule(plans)
-                    let decisions = plans.flatMap(\.decisions)
-                    let applied = try store.apply(decisions)
-                    return (ids.count, decisions, applied, try lags(of: decisions, store: store))
+                    return try process(try store.claimDueIncidents(limit: settings.batchSize), store: store, world: &world,
+                                       carryOut: true)
                 }
             }
         } catch let error as DatabaseError where !error.isTransient {
@@ -145,52 +187,30 @@ public final class Engine {
         }
     }
 
-    /// The slow path after a failed batch: each due incident in its own transaction.
-    func oneByOne() throws -> (incidents: Int, decisions: [Decision], changed: ActionCounts, lags: [(kind: String, seconds: Double)]) {
-        var total = (incidents: 0, decisions: [Decision](), changed: ActionCounts(), lags: [(kind: String, seconds: Double)]())
-        let ids = try EngineStore(connection: connection).peekDueIncidents(limit: settings.batchSize)
-        for id in ids {
+    /// The slow path after a failed batch: each due incident in its own transaction (and a
+    /// world of its own, so that a failed one leaves nothing behind).
+    func oneByOne() throws -> BatchOutcome {
+        var total = BatchOutcome()
+        for id in try EngineStore(connection: connection).peekDueIncidents(limit: settings.batchSize) {
             do {
-                let result = try connection.transaction(actor: settings.actor) {
-                    () -> ([Decision], ActionCounts, [(kind: String, seconds: Double)]) in
+                let outcome = try connection.transaction(actor: settings.actor) { () -> BatchOutcome in
                     let store = EngineStore(connection: connection)
-                    guard try connection.query("SELECT siam.incident_claim($1::bigint) AS id", [id])
-                        .first?.optionalInt("id") != nil else { return ([], ActionCounts(), []) }
-                    let (plans, _) = try plan([id], store: store)
-                    try store.schedule(plans)
-                    let decisions = plans.flatMap(\.decisions)
-                    let applied = try store.apply(decisions)
-                    return (decisions, applied, try lags(of: decisions, store: store))
+                    guard try store.claim(incident: id) else { return BatchOutcome() }
+                    var world: WorldSnapshot? = nil
+                    return try process([id], store: store, world: &world, carryOut: true)
                 }
-                total.incidents += 1
-                total.decisions += result.0
-                total.changed += result.1
-                total.lags += result.2
+                total.incidents += outcome.incidents
+                total.decisions += outcome.decisions
+                total.applied += outcome.applied
+                total.lags += outcome.lags
             } catch let error as DatabaseError where error.kind != .connectionLost {
                 logger.error("incident failed; looking again in a minute", [("incident", String(id)), ("error", error.description)])
                 try connection.transaction(actor: settings.actor) {
-                    try connection.query(
-                        "SELECT siam.incident_schedule(ARRAY[$1::bigint], ARRAY[siam.clock() + interval '1 minute'])", [id])
+                    try EngineStore(connection: connection).lookAgain(incident: id, afterSeconds: 60)
                 }
             }
         }
         return total
-    }
-
-    /// Plans the given incidents; the world is loaded on first use and kept for the pass.
-    func plan(_ ids: [Int64], store: EngineStore, world: inout WorldSnapshot?) throws -> ([IncidentPlan], Instant) {
-        let now = try store.now()
-        guard !ids.isEmpty else { return ([], now) }
-        var current = try world ?? store.world(calendars: &calendars)
-        let plans = try store.snapshots(of: ids).map { Planner.plan($0, world: &current, now: now) }
-        world = current
-        return (plans, now)
-    }
-
-    /// Plans the given incidents against a world of their own.
-    func plan(_ ids: [Int64], store: EngineStore) throws -> ([IncidentPlan], Instant) {
-        var world: WorldSnapshot? = nil
-        return try plan(ids, store: store, world: &world)
     }
 
     /// Retries work that failed on a serialization failure or deadlock (another daemon won).

@@ -47,8 +47,8 @@ import Testing
         #expect(samples(text, "siamd_incidents_examined_total") == ["siamd_incidents_examined_total 1"])
         #expect(samples(text, "siamd_database_connected") == ["siamd_database_connected 1"])
         #expect(samples(text, "siamd_pass_duration_seconds_count") == ["siamd_pass_duration_seconds_count 1"])
-        // The new offer's clocks start at the next look, due now: one incident in the backlog.
-        #expect(samples(text, "siamd_due_items") == ["siamd_due_items 1"])
+        // The new offer's clock was scheduled from what the offer returned: no second look due.
+        #expect(samples(text, "siamd_due_items") == ["siamd_due_items 0"])
         #expect(metrics.lastPassUnix != nil)
     }
 

@@ -82,3 +82,29 @@ import Testing
         #expect(sqlState(acme, handBack, [incident, "again"]) != nil)
     }
 }
+
+/// The engine's actions report what they changed, so that only real actions are logged,
+/// counted and measured.
+@Suite struct AppliedActionsTests {
+    @Test func aDecisionFoundDoneAlreadyChangesNothingAndIsNotCounted() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        let incident = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "Router down",
+                                                                customer: nil, userTier: nil, offerTo: nil, hold: false))
+        let offer = Decision(incident: incident, action: .offer(to: "acme"), reason: "new incident")
+        let connection = try database.connect()
+        let first = try connection.transaction(actor: "siamd") { try EngineStore(connection: connection).apply([offer]) }
+        #expect(first.changed(offer))
+        let made = try #require(first.offers.first)
+        #expect(made.incident == incident && made.supplier == "acme")
+        // The same decision again: an offer stands already, so the database makes none.
+        let again = try connection.transaction(actor: "siamd") { try EngineStore(connection: connection).apply([offer]) }
+        #expect(!again.changed(offer) && again.offers.isEmpty)
+        let repeatNothing = Decision(incident: incident, action: .repeatEscalation(escalation: 999), reason: "stale")
+        let none = try connection.transaction(actor: "siamd") { try EngineStore(connection: connection).apply([repeatNothing]) }
+        #expect(!none.changed(repeatNothing))
+        // A pass then finds nothing to do: nothing applied, nothing counted.
+        let report = try EngineHarness(database: database).pass()
+        #expect(report.appliedDecisions.isEmpty && report.applied.total == 0)
+    }
+}

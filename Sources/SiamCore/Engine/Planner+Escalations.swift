@@ -71,7 +71,7 @@ extension IncidentPlanner {
                     reached = index + 1
                     reachedAt = at
                 }
-                guard reached > current else { continue }
+                guard let reached = EscalationTiming.levelToRaise(reached: reached, before: current, rule: rule) else { continue }
                 raise(rule: rule.code, level: reached, handoff: clock.handoff, supplier: clock.supplier,
                       reason: "\(label(clock)) \(format(thresholds[reached - 1])) % elapsed (due \(clock.due.iso8601))"
                           + passedOver(thresholds, from: current, to: reached, unit: " %"),
@@ -118,11 +118,6 @@ extension IncidentPlanner {
         if let every = rules[rule]?.repeatEvery, every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
     }
 
-    /// The highest level whose threshold a count reaches; 0 when none.
-    func level(of count: Int, in thresholds: [Double]) -> Int {
-        (thresholds.lastIndex { Double(count) >= $0 } ?? -1) + 1
-    }
-
     // MARK: 4. Counts and disputes
 
     /// Returns true when routing is (or becomes) stopped.
@@ -132,8 +127,8 @@ extension IncidentPlanner {
             let window = rule.window ?? 86_400
             let recent = snapshot.bounces.filter { $0.at.seconds >= now.seconds - window }
             let current = currentLevel(rule: rule.code, handoff: nil, supplier: nil)
-            let reached = level(of: recent.count, in: rule.thresholds)
-            guard reached > current else { continue }
+            let level = EscalationTiming.level(of: Double(recent.count), in: rule.thresholds)
+            guard let reached = EscalationTiming.levelToRaise(reached: level, before: current, rule: rule) else { continue }
             let within = "\(recent.count) times within \(BusinessDuration(seconds: window))"
             let who = recent.map { "\($0.supplier) \($0.kind.rawValue)" }.joined(separator: ", ")
             raise(rule: rule.code, level: reached,
@@ -172,8 +167,8 @@ extension IncidentPlanner {
             let recent = snapshot.complaints.filter { $0.receivedAt >= since }
             let weight = recent.reduce(0) { $0 + $1.weight }
             let current = currentLevel(rule: rule.code, handoff: nil, supplier: nil)
-            let reached = level(of: weight, in: rule.thresholds)
-            guard reached > current else { continue }
+            let level = EscalationTiming.level(of: Double(weight), in: rule.thresholds)
+            guard let reached = EscalationTiming.levelToRaise(reached: level, before: current, rule: rule) else { continue }
             let customers = recent.filter { $0.source == "customer" }.count
             raise(rule: rule.code, level: reached,
                   reason: "complaints weigh \(weight) (\(customers) from the customer, \(recent.count - customers) from users)"
@@ -187,7 +182,9 @@ extension IncidentPlanner {
         for dispute in snapshot.disputes where dispute.ruling == nil {
             for rule in world.rules where rule.measure == .scopeDispute
                 && rule.applies(to: incident, supplier: dispute.supplier)
-                && currentLevel(rule: rule.code, handoff: dispute.handoff, supplier: dispute.supplier) == 0 {
+                && EscalationTiming.levelToRaise(
+                    reached: 1, before: currentLevel(rule: rule.code, handoff: dispute.handoff, supplier: dispute.supplier),
+                    rule: rule) != nil {
                 let why = snapshot.handoffs.first { $0.id == dispute.handoff }?.reason ?? "no reason given"
                 raise(rule: rule.code, level: 1, handoff: dispute.handoff, supplier: dispute.supplier,
                       reason: "scope dispute \(dispute.id): \(dispute.supplier) refused handoff \(dispute.handoff) as out of scope (\(why)); the integrator rules on it")
@@ -202,20 +199,19 @@ extension IncidentPlanner {
             if case .closeEscalation(let id, _) = decision.action { return id }
             return nil
         })
-        for escalation in snapshot.escalations
-        where escalation.isOpen && escalation.acknowledgedAt == nil && !closing.contains(escalation.id) {
-            // Climbed in this plan: the climb notifies; its repeats count from now.
-            if raisedLevels[key(escalation.rule, escalation.handoff, escalation.supplier)] != nil { continue }
+        for escalation in snapshot.escalations where !closing.contains(escalation.id) {
             // A disabled rule stops notifying; its open escalations still close with their cause.
-            guard let rule = rules[escalation.rule], rule.enabled, let every = rule.repeatEvery, every > 0 else { continue }
-            let next = Instant(seconds: escalation.lastNotifiedAt.seconds + every)
-            if next <= now {
+            let climbed = raisedLevels[key(escalation.rule, escalation.handoff, escalation.supplier)] != nil
+            switch EscalationTiming.nextRepeat(of: escalation, rule: rules[escalation.rule], climbedNow: climbed, now: now) {
+            case .due(let at)?:
                 decide(.repeatEscalation(escalation: escalation.id),
                        "level \(escalation.level) not acknowledged since \(escalation.lastNotifiedAt.iso8601) (notified \(escalation.notifiedCount)×)",
-                       due: next)
-                checkAt(Instant(seconds: now.seconds + every))
-            } else {
-                checkAt(next)
+                       due: at)
+                checkAt(Instant(seconds: now.seconds + (rules[escalation.rule]?.repeatEvery ?? 0)))
+            case .later(let at)?:
+                checkAt(at)
+            case nil:
+                break
             }
         }
     }

@@ -18,10 +18,11 @@
 ///    (``Router``); if none is eligible, an `unroutable` escalation goes to the integrator.
 /// 6. Open, unacknowledged escalations repeat their current level at their rule's interval.
 ///
-/// The next check is the earliest future instant at which any of this could change
-/// (a threshold, a deadline, a repeat) — or now, when the plan makes or ends an offer, so
-/// that the next pass starts the new offer's clocks; changes made by anyone else wake the
-/// incident anyway.
+/// The next check is the earliest future instant at which any of this could change (a
+/// threshold, a deadline, a repeat). An offer the plan makes has no clock yet: its accept
+/// deadline comes from the OLA the database matches, so ``Planner/finish(_:snapshot:newOffers:offerRefused:world:now:)``
+/// completes the plan from the offers the actions made, without a second look at the
+/// incident. Changes made by anyone else wake the incident anyway.
 public enum Planner {
     public static func plan(_ snapshot: IncidentSnapshot, world: inout WorldSnapshot, now: Instant) -> IncidentPlan {
         var planner = IncidentPlanner(snapshot: snapshot, now: now)
@@ -30,13 +31,35 @@ public enum Planner {
     }
 }
 
-extension Decision {
-    /// True for the actions that make or end an offer.
-    var changesOffers: Bool {
-        switch action {
-        case .offer, .expireHandoff, .cancelHandoff: return true
-        default: return false
+extension Planner {
+    /// Finishes a plan from what its actions changed: each offer made starts its accept clock,
+    /// so the next check includes that clock's first threshold and its deadline. An offer
+    /// the database refused (the supplier filled up meanwhile), or one that ends the cause of
+    /// an open `unroutable` escalation (which closes on seeing the offer), asks for another
+    /// look now.
+    public static func finish(_ plan: IncidentPlan, snapshot: IncidentSnapshot, newOffers: [NewOffer], offerRefused: Bool,
+                              world: WorldSnapshot, now: Instant) -> IncidentPlan {
+        var finished = plan
+        let incident = snapshot.incident
+        func checkAt(_ instant: Instant) {
+            let at = max(instant, now)
+            finished.nextCheck = min(finished.nextCheck ?? at, at)
         }
+        let offers = newOffers.filter { $0.incident == plan.incident }
+        let unroutable = snapshot.escalations.contains { $0.isOpen && world.rulesByCode[$0.rule]?.measure == .unroutable }
+        if offerRefused || (unroutable && !offers.isEmpty) { checkAt(now) }
+        for offer in offers {
+            guard let due = offer.acceptDue else { continue }
+            checkAt(due)
+            let clock = RunningClock(measure: .olaAccept, start: offer.offeredAt, due: due,
+                                     calendar: world.calendar(offer.acceptCalendar), handoff: offer.handoff,
+                                     supplier: offer.supplier)
+            for rule in world.rules where rule.measure == .olaAccept && rule.applies(to: incident, supplier: offer.supplier) {
+                // Below 100 % only: at 100 % the offer expires instead.
+                if let first = rule.thresholds.first(where: { $0 < 100 }) { checkAt(clock.instant(atPercent: first)) }
+            }
+        }
+        return finished
     }
 }
 
@@ -86,8 +109,7 @@ struct IncidentPlanner {
         raiseDisputes(world: world)
         if !stopped { route(world: &world) }
         repeatEscalations(world: world)
-        // Offers made or ended: look again at once, to start the new offer's clocks.
-        if decisions.contains(where: \.changesOffers) { nextCheck = now }
+        // An offer's accept clock starts when the database makes it: ``Planner/finish``.
     }
 
     // MARK: 1. Offers
@@ -194,7 +216,8 @@ struct IncidentPlanner {
             world.addLoad(to: best.supplier)
         case .none(let reason):
             for rule in world.rules where rule.measure == .unroutable && rule.applies(to: incident, supplier: nil) {
-                guard currentLevel(rule: rule.code, handoff: nil, supplier: nil) == 0 else { continue }
+                guard EscalationTiming.levelToRaise(reached: 1, before: currentLevel(rule: rule.code, handoff: nil, supplier: nil),
+                                                    rule: rule) != nil else { continue }
                 raise(rule: rule.code, level: 1, reason: "cannot route \(incident.service) incident: \(reason)")
             }
         }

@@ -1,8 +1,8 @@
 import SiamCore
 
 extension EngineStore {
-    /// Records when each incident is next looked at (the planner asks for now when it changed
-    /// offers, so that the next pass sees their new clocks). Runs before the actions.
+    /// Records when each incident is next looked at. Runs after the actions, in their
+    /// transaction, with the plans finished from what the actions changed.
     public func schedule(_ plans: [IncidentPlan]) throws {
         guard !plans.isEmpty else { return }
         try connection.query(
@@ -12,13 +12,10 @@ extension EngineStore {
 
     /// Carries out decisions, one statement per kind, in an order where each step sees the
     /// previous ones: offers end before new ones are made, escalations close before repeats,
-    /// a ping-pong escalation comes before the stop of routing it causes.
-    /// Every function re-checks its decision under the row lock and writes its event.
-    ///
-    /// - Returns: how many decisions changed something (the others found it done already), by
-    ///   kind (``Decision/kind``).
-    @discardableResult
-    public func apply(_ decisions: [Decision]) throws -> ActionCounts {
+    /// a ping-pong escalation comes before the stop of routing it causes. Every function
+    /// re-checks its decision under the row lock, writes its event, and returns what it
+    /// changed; a decision it found done already (or no longer right) changed nothing.
+    public func apply(_ decisions: [Decision]) throws -> AppliedActions {
         var expire: [(Int64, String)] = [], cancel: [(Int64, String)] = [], close: [(Int64, String, String)] = []
         var offer: [(Int64, String, String)] = []
         var raise: [(String, Int, Int64?, Int64?, String?, String)] = []
@@ -35,61 +32,85 @@ extension EngineStore {
             case .stopRouting: stop.append((decision.incident!, decision.reason))
             }
         }
-        var changed = ActionCounts()
-        if !expire.isEmpty {
-            changed["expire"] += try count("SELECT count(*) AS n FROM siam.handoffs_expire($1::bigint[], $2::text[])",
-                                 [expire.map { String($0.0) }, expire.map(\.1)])
-        }
-        changed["cancel"] += try run("siam.handoffs_cancel", ids: cancel)
+        var done = AppliedActions()
+        done.expired = try ids("siam.handoffs_expire", expire)
+        done.cancelled = try ids("siam.handoffs_cancel", cancel)
         if !close.isEmpty {
-            changed["close"] += try count("SELECT count(*) AS n FROM siam.escalations_close($1::bigint[], $2::text[], $3::text[])",
-                                 [close.map { String($0.0) }, close.map(\.1), close.map(\.2)])
+            done.closed = Set(try connection.query(
+                "SELECT c AS id FROM siam.escalations_close($1::bigint[], $2::text[], $3::text[]) AS c",
+                [close.map { String($0.0) }, close.map(\.1), close.map(\.2)]).rows.map { Int64(try $0.int("id")) })
         }
         if !offer.isEmpty {
-            changed["offer"] += try count("SELECT count(*) AS n FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])",
-                                 [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)])
+            done.offers = try connection.query("""
+                SELECT handoff, incident, to_supplier, offered_at, accept_due, accept_calendar
+                FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])
+                """, [offer.map { String($0.0) }, offer.map(\.1), offer.map(\.2)]).rows.map { row in
+                    NewOffer(handoff: Int64(try row.int("handoff")), incident: Int64(try row.int("incident")),
+                             supplier: try row.string("to_supplier"), offeredAt: try row.instant("offered_at"),
+                             acceptDue: try row.optionalInstant("accept_due"),
+                             acceptCalendar: try row.optionalString("accept_calendar"))
+                }
         }
         if !raise.isEmpty {
-            changed["escalate"] += try count("""
-                SELECT count(*) AS n
+            done.raised = Set(try connection.query("""
+                SELECT rule, level, incident, handoff, supplier
                 FROM siam.escalations_raise($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
                 """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
-                      raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)])
+                      raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)]).rows.map { row in
+                    AppliedActions.RaiseKey(rule: try row.string("rule"), level: try row.int("level"),
+                                            incident: try row.optionalInt("incident").map(Int64.init),
+                                            handoff: try row.optionalInt("handoff").map(Int64.init),
+                                            supplier: try row.optionalString("supplier"))
+                })
         }
         // After the escalation, so that the feed tells the ping-pong before its consequence.
-        changed["stop-routing"] += try run("siam.incidents_stop_routing", ids: stop)
-        changed["repeat"] += try run("siam.escalations_repeat", ids: repeats)
-        return changed
+        done.stopped = try ids("siam.incidents_stop_routing", stop)
+        done.repeated = try ids("siam.escalations_repeat", repeats)
+        return done
     }
 
-    /// Calls a set-based action function of (ids, reasons) for a whole batch.
-    private func run(_ function: String, ids: [(Int64, String)]) throws -> Int {
-        guard !ids.isEmpty else { return 0 }
-        return try count("SELECT count(*) AS n FROM \(function)($1::bigint[], $2::text[])",
-                         [ids.map { String($0.0) }, ids.map(\.1)])
-    }
-
-    /// Runs a statement that returns how many decisions changed something.
-    private func count(_ sql: String, _ parameters: [any SQLParameter]) throws -> Int {
-        try connection.query(sql, parameters).first?.int("n") ?? 0
+    /// Calls a set-based action function of (ids, reasons) for a whole batch; the ids it changed.
+    private func ids(_ function: String, _ input: [(Int64, String)]) throws -> Set<Int64> {
+        guard !input.isEmpty else { return [] }
+        return Set(try connection.query("SELECT r AS id FROM \(function)($1::bigint[], $2::text[]) AS r",
+                                        [input.map { String($0.0) }, input.map(\.1)]).rows.map { Int64(try $0.int("id")) })
     }
 }
 
-/// How many decisions of each kind (``Decision/kind``) changed something.
-public struct ActionCounts: Sendable, Equatable {
-    public private(set) var byKind: [String: Int] = [:]
+/// What a batch's actions changed, as the schema's functions returned it.
+public struct AppliedActions: Sendable {
+    /// An escalation raised or climbed, by its subject.
+    public struct RaiseKey: Hashable, Sendable {
+        public var rule: String
+        public var level: Int
+        public var incident: Int64?
+        public var handoff: Int64?
+        public var supplier: String?
+    }
+
+    public var expired: Set<Int64> = []
+    public var cancelled: Set<Int64> = []
+    public var closed: Set<Int64> = []
+    public var offers: [NewOffer] = []
+    public var raised: Set<RaiseKey> = []
+    public var stopped: Set<Int64> = []
+    public var repeated: Set<Int64> = []
 
     public init() {}
 
-    public subscript(kind: String) -> Int {
-        get { byKind[kind, default: 0] }
-        set { byKind[kind] = newValue == 0 ? nil : newValue }
-    }
-
-    /// All kinds together.
-    public var total: Int { byKind.values.reduce(0, +) }
-
-    public static func += (lhs: inout ActionCounts, rhs: ActionCounts) {
-        for (kind, count) in rhs.byKind { lhs[kind] += count }
+    /// Whether this decision changed something (the others found it done already, or no
+    /// longer right under the row lock).
+    public func changed(_ decision: Decision) -> Bool {
+        switch decision.action {
+        case .expireHandoff(let handoff): return expired.contains(handoff)
+        case .cancelHandoff(let handoff): return cancelled.contains(handoff)
+        case .closeEscalation(let escalation, _): return closed.contains(escalation)
+        case .offer(let supplier): return offers.contains { $0.incident == decision.incident && $0.supplier == supplier }
+        case .raiseEscalation(let rule, let level, let handoff, let supplier):
+            return raised.contains(RaiseKey(rule: rule, level: level, incident: decision.incident, handoff: handoff,
+                                            supplier: supplier))
+        case .stopRouting: return decision.incident.map(stopped.contains) ?? false
+        case .repeatEscalation(let escalation): return repeated.contains(escalation)
+        }
     }
 }

@@ -22,6 +22,18 @@ public struct EngineStore {
             .rows.map { Int64(try $0.int("id")) }
     }
 
+    /// Locks one incident if it is due and nobody holds it; false otherwise.
+    public func claim(incident: Int64) throws -> Bool {
+        try connection.query("SELECT siam.incident_claim($1::bigint) AS id", [incident]).first?.optionalInt("id") != nil
+    }
+
+    /// Schedules an incident's next look a while from now (after it failed).
+    public func lookAgain(incident: Int64, afterSeconds seconds: Int) throws {
+        try connection.query("""
+            SELECT siam.incident_schedule(ARRAY[$1::bigint], ARRAY[siam.clock() + make_interval(secs => $2::integer)])
+            """, [incident, seconds])
+    }
+
     /// Due incidents without locking them (for `--dry-run`).
     public func peekDueIncidents(limit: Int) throws -> [Int64] {
         try connection.query("""

@@ -26,8 +26,8 @@ struct PlanCase: CustomTestStringConvertible, Sendable {
 /// The planner over hand-built snapshots. Default world (EngineFixtures.swift): network served
 /// by acme (rank 1, capacity 2), beta (rank 2, unlimited), gamma (rank 3, onboarding), the
 /// schema's default rules, calendar `eu`. Now is Monday 2026-01-05 09:00Z unless a case says.
-/// A plan that makes or ends an offer of an open incident asks to be looked at again at once
-/// (`nextCheck == now`), so that the next pass starts the new offer's clocks.
+/// A plan's next check is always in the future; the accept clock of an offer it makes is
+/// added by `Planner.finish` once the database made the offer (FinishPlanTests).
 @Suite("planner")
 struct PlannerTests {
     static func t(_ text: String) -> Instant { EngineTime.instant(text) }
@@ -38,8 +38,7 @@ struct PlannerTests {
     static let routingCases: [PlanCase] = [
         // A new incident without an offer goes to the best eligible supplier.
         .init(why: "new incident routed", snapshot: .fixture(),
-              decisions: [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)")]),
         // Held by the integrator: not routed, nothing scheduled.
         .init(why: "held incident not routed", snapshot: .fixture(.fixture(onHold: true)), decisions: []),
         // Routing stopped after ping-pong: not routed either.
@@ -51,8 +50,7 @@ struct PlannerTests {
         // An offer of a part does not count as an offer of the incident: it is still routed.
         .init(why: "part offer does not stop routing",
               snapshot: .fixture(handoffs: [.fixture(1, to: "beta", part: "diagnostics")]),
-              decisions: [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)")]),
         // An owned incident with an active owner stays where it is.
         .init(why: "owned by an active supplier",
               snapshot: .fixture(.fixture(state: .inProgress, owner: "acme"),
@@ -63,8 +61,7 @@ struct PlannerTests {
               snapshot: .fixture(),
               world: .fixture(candidates: ["network": [.fixture("acme", rank: 1, capacity: 2, load: 2),
                                                        .fixture("beta", rank: 2)]]),
-              decisions: [.about(.offer(to: "beta"), "new incident: best eligible supplier (rank 2, load 0/unlimited)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "beta"), "new incident: best eligible supplier (rank 2, load 0/unlimited)")]),
         // Nobody serves the service: the integrator is told.
         .init(why: "no supplier serves the service",
               snapshot: .fixture(.fixture(service: "sap-hr")),
@@ -116,8 +113,7 @@ struct PlannerTests {
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
-              ],
-              nextCheck: t("2026-01-05T09:31:00Z")),
+              ]),
         // Exactly at its deadline it expires (due <= now).
         .init(why: "offer expires at its deadline",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", acceptDue: t("2026-01-05T09:30:00Z"))]),
@@ -125,28 +121,23 @@ struct PlannerTests {
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
-              ],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              ]),
         // Expired in an earlier pass: acme stays excluded.
         .init(why: "earlier expiry excludes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired)]),
-              decisions: [.about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)")]),
         // Rejected: acme stays excluded.
         .init(why: "rejection excludes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .rejected)]),
-              decisions: [.about(.offer(to: "beta"), "after a rejected offer: best eligible supplier (rank 2, load 0/unlimited)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "beta"), "after a rejected offer: best eligible supplier (rank 2, load 0/unlimited)")]),
         // Cancelled by a person: acme may be offered it again.
         .init(why: "cancellation does not exclude",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .cancelled)]),
-              decisions: [.about(.offer(to: "acme"), "after a cancelled offer: best eligible supplier (rank 1, load 0/2)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "acme"), "after a cancelled offer: best eligible supplier (rank 1, load 0/2)")]),
         // An expired offer of a part does not exclude its supplier from the whole incident.
         .init(why: "part expiry does not exclude",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired, part: "diagnostics")]),
-              decisions: [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)")],
-              nextCheck: monday),
+              decisions: [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)")]),
     ]
 
     @Test(arguments: offerCases)
@@ -164,8 +155,8 @@ struct PlannerTests {
             "supplier acme is \(status.rawValue)",
             "after an offer that could no longer be taken: best eligible supplier (rank 2, load 0/unlimited)",
         ])
-        // Offers changed: look again at once, to start the new offer's clocks.
-        #expect(plan.nextCheck == Self.monday)
+        // The new offer's clock starts when the database makes it (Planner.finish).
+        #expect(plan.nextCheck == nil)
     }
 
     /// An offer to a supplier the world does not know (deleted) counts as retired.
@@ -174,7 +165,7 @@ struct PlannerTests {
         let plan = Planner.plan(.fixture(.fixture(onHold: true), handoffs: [.fixture(1, to: "ghost")]),
                                 world: &world, now: Self.monday)
         #expect(plan.decisions == [.about(.cancelHandoff(handoff: 1), "supplier ghost is retired")])
-        #expect(plan.nextCheck == Self.monday)
+        #expect(plan.nextCheck == nil)
     }
 
     /// Regression: the offer made after cancelling an offer to a suspended supplier used to
@@ -203,16 +194,14 @@ struct PlannerTests {
                                     owners: [.owner("acme", handoff: 1)]),
                  world: .fixture(status: ["acme": status]),
                  decisions: [.about(.offer(to: "beta"),
-                                    "the owner can no longer hold it: best eligible supplier (rank 2, load 0/unlimited)")],
-                 nextCheck: Self.monday)
+                                    "the owner can no longer hold it: best eligible supplier (rank 2, load 0/unlimited)")])
             .check()
     }
 
     /// An owner the world does not know any more counts as retired.
     @Test func unknownOwnerCountsAsRetired() {
         PlanCase(why: "unknown owner", snapshot: .fixture(.fixture(state: .assigned, owner: "ghost")),
-                 decisions: [.about(.offer(to: "acme"), "the owner can no longer hold it: best eligible supplier (rank 1, load 0/2)")],
-                 nextCheck: Self.monday)
+                 decisions: [.about(.offer(to: "acme"), "the owner can no longer hold it: best eligible supplier (rank 1, load 0/2)")])
             .check()
     }
 
@@ -380,8 +369,7 @@ struct PlannerTests {
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
                   .about(.closeEscalation(escalation: 5, cause: .expired), "handoff 1 expired"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
-              ],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              ]),
         // On a business calendar: offered Friday 16:50 Berlin with 30 min on `eu`, due Monday
         // 08:20 Berlin; on Saturday the next check is 50 %: Monday 08:05 Berlin.
         .init(why: "accept clock over the weekend",
@@ -442,8 +430,7 @@ struct PlannerTests {
                   BounceRecord(supplier: "beta", at: t("2026-01-05T09:15:00Z"), kind: .rejected),
                   BounceRecord(supplier: "gamma", at: t("2026-01-05T09:25:00Z"), kind: .rejected)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")]),
         // Expiries are neglect, not bounces (the OLA accept clock escalates them): three
         // offers let expire are no ping-pong, and the first routing is none either.
         .init(why: "expiries are no bounces",
@@ -451,30 +438,26 @@ struct PlannerTests {
                                             .fixture(2, to: "beta", state: .expired),
                                             .fixture(3, to: "gamma", state: .expired)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after an expired offer: best eligible supplier (rank 4, load 0/unlimited)")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.offer(to: "delta"), "after an expired offer: best eligible supplier (rank 4, load 0/unlimited)")]),
         // One expiry and one rejection: one bounce, no ping-pong (the old count said two).
         .init(why: "expiry plus rejection is one bounce",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired),
                                             .fixture(2, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:10:00Z"))]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")]),
         // Offers of parts are not handoffs of the incident: no ping-pong.
         .init(why: "parts do not count",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .rejected),
                                             .fixture(2, to: "beta", state: .rejected),
                                             .fixture(3, to: "gamma", state: .rejected, part: "diagnostics")]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")]),
         // A hand-back is a bounce of the supplier that held it; the next offer goes elsewhere.
         .init(why: "handed back, then offered on",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .accepted)],
                                  bounces: [BounceRecord(supplier: "acme", at: t("2026-01-05T09:20:00Z"), kind: .handedBack)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "beta"), "handed back by its owner: best eligible supplier (rank 2, load 0/unlimited)")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.offer(to: "beta"), "handed back by its owner: best eligible supplier (rank 2, load 0/unlimited)")]),
         // The stop withdraws the daemon's own standing offer ...
         .init(why: "the daemon's standing offer is withdrawn",
               snapshot: .fixture(handoffs: rejections(firstAt: monday) + [.fixture(4, to: "delta", automatic: true)],
@@ -483,8 +466,7 @@ struct PlannerTests {
               decisions: [bounced(3, "acme rejected, beta rejected, gamma rejected", stop: "")[0],
                           .about(.cancelHandoff(handoff: 4),
                                  "routing stopped (ping-pong): the daemon's offer is withdrawn; a person chooses who gets the work"),
-                          .about(.stopRouting, "bounced 3 times within 1d: automatic routing stopped until a person offers it; the daemon's standing offer 4 to delta is withdrawn")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+                          .about(.stopRouting, "bounced 3 times within 1d: automatic routing stopped until a person offers it; the daemon's standing offer 4 to delta is withdrawn")]),
         // ... and keeps a person's: a person chose that supplier.
         .init(why: "a person's standing offer stands",
               snapshot: .fixture(handoffs: rejections(firstAt: monday) + [.fixture(4, to: "delta")]),
@@ -503,8 +485,7 @@ struct PlannerTests {
                                      + [.fixture(4, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:25:00Z"))],
                                  escalations: [.fixture(4, rule: "bounce", raisedAt: t("2026-01-05T09:20:00Z"))]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")],
-              nextCheck: t("2026-01-05T09:30:00Z")),
+              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")]),
     ]
 
     @Test(arguments: bounceCases)
@@ -582,8 +563,7 @@ struct PlannerTests {
                                  escalations: [.fixture(2, rule: "ola-accept", handoff: 1, supplier: "acme")]),
               world: .fixture(status: ["acme": .suspended]),
               decisions: [.about(.cancelHandoff(handoff: 1), "supplier acme is suspended"),
-                          .about(.closeEscalation(escalation: 2, cause: .withdrawn), "handoff 1 withdrawn")],
-              nextCheck: monday),
+                          .about(.closeEscalation(escalation: 2, cause: .withdrawn), "handoff 1 withdrawn")]),
         // A still-open offer keeps its escalation (until its next repeat).
         .init(why: "handoff still offered",
               snapshot: .fixture(held, handoffs: [.fixture(1, to: "acme")],
@@ -761,14 +741,15 @@ struct PlannerTests {
                      .about(.raise("complaint", 2), "complaints weigh 3 (1 from the customer, 1 from users)"),
                      .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
                  ],
-                 // Offers changed: now, before the 75 % threshold (09:45Z) and the repeat (10:40Z).
-                 nextCheck: Self.t("2026-01-05T09:40:00Z"))
+                 // The 75 % threshold (09:45Z) before the repeat (10:40Z); the new offer's clock
+                 // is added when the database made it (Planner.finish).
+                 nextCheck: Self.t("2026-01-05T09:45:00Z"))
             .check()
     }
 
-    /// `nextCheck` is never in the past, and now only when the plan made or ended an offer
-    /// (so that the next pass starts the new offer's clocks); planning is a pure function: the
-    /// same snapshot, world and instant give the same plan.
+    /// `nextCheck` is always in the future (an offer's accept clock is added by
+    /// `Planner.finish`); planning is a pure function: the same snapshot, world and instant
+    /// give the same plan.
     @Test func planIsPureAndLooksAhead() {
         for c in Self.routingCases + Self.offerCases + Self.slaCases + Self.olaCases + Self.bounceCases
             + Self.complaintCases + Self.closeCases + Self.repeatCases {
@@ -777,14 +758,8 @@ struct PlannerTests {
             let a = Planner.plan(c.snapshot, world: &first, now: c.now)
             let b = Planner.plan(c.snapshot, world: &second, now: c.now)
             #expect(a == b, "\(c.why)")
-            let changesOffers = a.decisions.contains { decision in
-                switch decision.action {
-                case .offer, .expireHandoff, .cancelHandoff: return true
-                default: return false
-                }
-            }
             if let next = a.nextCheck {
-                #expect(changesOffers ? next == c.now : next > c.now, "\(c.why)")
+                #expect(next > c.now, "\(c.why)")
             }
         }
     }

@@ -141,9 +141,12 @@ CREATE OR REPLACE FUNCTION siam.escalations_raise(
     p_handoffs bigint[],
     p_suppliers text[],
     p_reasons text[]
-) RETURNS SETOF bigint
+) RETURNS TABLE (escalation bigint, rule text, level integer, from_level integer, incident bigint, handoff bigint,
+                 supplier text)
 LANGUAGE plpgsql
 AS $$
+-- The output columns are named like table columns: a bare name means the column.
+#variable_conflict use_column
 DECLARE
     -- Once a call, not once a row: both look up the session's role.
     v_now timestamptz := siam.clock();
@@ -205,7 +208,8 @@ BEGIN
         FROM changed AS c
         ORDER BY c.id
     )
-    SELECT c.id FROM changed AS c;
+    SELECT c.id, c.rule::text, c.level::integer, nullif(c.from_level, 0)::integer, c.incident, c.handoff, c.supplier::text
+    FROM changed AS c;
 END
 $$;
 COMMENT ON FUNCTION siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]) IS
@@ -287,7 +291,7 @@ BEGIN
         RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
-    SELECT r INTO v_id
+    SELECT r.escalation INTO v_id
     FROM siam.escalations_raise(ARRAY[p_rule], ARRAY[p_level], ARRAY[p_incident], ARRAY[p_handoff],
                                 ARRAY[p_supplier], ARRAY[p_reason]) AS r;
     RETURN v_id;

@@ -315,9 +315,12 @@ COMMENT ON FUNCTION siam.handoffs_expire(bigint[], text[]) IS
     'Expires the offered handoffs whose accept deadline has passed, one event each; returns those it expired.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_offer_automatic(p_incidents bigint[], p_suppliers text[], p_reasons text[])
-RETURNS SETOF bigint
+RETURNS TABLE (handoff bigint, incident bigint, to_supplier text, offered_at timestamptz, accept_due timestamptz,
+               accept_calendar text)
 LANGUAGE plpgsql
 AS $$
+-- The output columns are named like table columns: a bare name means the column.
+#variable_conflict use_column
 DECLARE
     -- Once a call, not once a row: both look up the session's role.
     v_now timestamptz := siam.clock();
@@ -369,7 +372,7 @@ BEGIN
                CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason, true
         FROM targeted AS t
         ORDER BY t.n
-        RETURNING id, incident, from_supplier, to_supplier, accept_due, reason
+        RETURNING id, incident, from_supplier, to_supplier, offered_at, accept_due, accept_calendar, reason
     ), counted AS (
         UPDATE siam.incident AS i
         SET handoff_count = handoff_count + 1, updated_at = v_now
@@ -383,11 +386,11 @@ BEGIN
         FROM offered AS o
         JOIN targeted AS t ON t.incident = o.incident
     )
-    SELECT o.id FROM offered AS o;
+    SELECT o.id, o.incident, o.to_supplier::text, o.offered_at, o.accept_due, o.accept_calendar::text FROM offered AS o;
 END
 $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
-    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made. The daemon schedules the incidents itself.';
+    'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made, with their accept deadline and its calendar (the daemon schedules each incident from them, without looking at it again).';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE sql

@@ -193,5 +193,8 @@ DROP FUNCTION IF EXISTS siam.target_set(text, text, text, text, text, interval, 
 -- Signatures that change (the definitions files create the new ones) -------------------------
 
 DROP FUNCTION IF EXISTS siam.escalations_close(bigint[], text[]);
+-- These now return what they changed (the daemon schedules from it):
+DROP FUNCTION IF EXISTS siam.escalations_raise(text[], integer[], bigint[], bigint[], text[], text[]);
+DROP FUNCTION IF EXISTS siam.handoffs_offer_automatic(bigint[], text[], text[]);
 DROP FUNCTION IF EXISTS siam.escalation_close(bigint, text);
 DROP FUNCTION IF EXISTS siam.scorecard(timestamptz, timestamptz);
