@@ -3039,10 +3039,13 @@ BEGIN
         RAISE EXCEPTION 'incident % is owned by another supplier: only its owner can hand it back', p_incident
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF v_incident.state = 'pending' THEN
+        RAISE EXCEPTION 'incident % is pending: set it to in_progress first, which ends the customer''s wait, then hand it back', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     IF v_incident.state NOT IN ('assigned', 'in_progress') THEN
         RAISE EXCEPTION 'incident % is %: only an assigned or in-progress incident can be handed back', p_incident, v_incident.state
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = CASE WHEN v_incident.state = 'pending' THEN 'set it to in_progress first (the customer''s wait ends)' END;
+            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE siam.assignment SET ended_at = v_now, handed_back = true
     WHERE incident = p_incident AND role = 'owner' AND ended_at IS NULL;
@@ -3090,6 +3093,10 @@ BEGIN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    IF v_escalation.closed_at IS NOT NULL THEN
+        RAISE EXCEPTION 'escalation % is closed (%): there is nothing to acknowledge', p_escalation, v_escalation.close_cause
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
         RAISE EXCEPTION 'escalation % was acknowledged already at level % by %', p_escalation, v_escalation.level, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -4714,8 +4721,8 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('calendars', 'cf5d14f4c15998ca'),
     ('catalog', 'b33d7c08750c1585'),
     ('incidents', '19f31f31d0135669'),
-    ('handoffs', '2e3c78550b62dbfc'),
-    ('escalations', '49e7f1101b123669'),
+    ('handoffs', '0c6bd763f2c5e0a1'),
+    ('escalations', 'd5e5035223b4c88b'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),

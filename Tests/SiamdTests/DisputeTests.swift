@@ -392,7 +392,7 @@ import Testing
         try database.setClock("2026-01-05T10:30:00Z")
         let text = try CLI.run(["status"], database: database.conninfo)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("\nOpen scope disputes: 1 (oldest: dispute 1, incident 1, acme, raised 1h30m ago; siamd dispute rule 1)\n"))
+        #expect(text.stdout.contains("\nOpen scope disputes: 1 (oldest: dispute 1, incident 1, acme, raised 1h30m ago; siamd dispute rule 1 --in-scope|--out-of-scope --note TEXT)\n"))
         let json = try #require(try CLI.run(["status", "--json"], database: database.conninfo).json() as? [String: Any])
         #expect(json["open_disputes"] as? Int == 1)
         let oldest = try #require(json["oldest_open_dispute"] as? [String: Any])

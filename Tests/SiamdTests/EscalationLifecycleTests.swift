@@ -108,3 +108,36 @@ import Testing
         #expect(report.appliedDecisions.isEmpty && report.applied.total == 0)
     }
 }
+
+/// Refusals of the review: every state a hand-back is refused in, and acknowledging a closed
+/// escalation, each with one clear line.
+@Suite struct EscalationRefusalTests {
+    @Test func handBackRefusalsNameTheState() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        let connection = try database.connect()
+        for state in ["resolved", "cancelled"] {
+            let id = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "Router down",
+                                                              customer: nil, userTier: nil, offerTo: "beta", hold: false))
+            let offer = try #require(try world.store.handoffs(HandoffFilter(incident: id)).first)
+            try world.store.accept(handoff: offer.id, reason: nil)
+            try world.store.setIncidentState(id: id, state: state, reason: nil)
+            do {
+                _ = try connection.query("SELECT siam.incident_hand_back($1::bigint, 'x')", [id])
+                Issue.record("a \(state) incident was handed back")
+            } catch let error as DatabaseError {
+                #expect(error.sqlState == "55000" && error.message == "incident \(id) is \(state): only an assigned or in-progress incident can be handed back")
+            }
+        }
+    }
+
+    @Test func aClosedEscalationIsNotAcknowledged() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        _ = try World.build(in: database)
+        let connection = try database.connect()
+        let id = try connection.query("SELECT siam.escalation_raise('capacity', 1, NULL, NULL, 'acme', 'full') AS id").first!.int64("id")
+        _ = try connection.query("SELECT siam.escalation_close($1::bigint, 'below threshold', 'acme back to 1/2')", [id])
+        #expect(sqlState(connection, "SELECT siam.escalation_ack($1::bigint, 'duty manager')", [id]) == "55000")
+        #expect(try database.store().escalation(id: id)?.acknowledgedAt == nil)
+    }
+}

@@ -129,7 +129,7 @@ extension IncidentPlanner {
             let current = currentLevel(rule: rule.code, handoff: nil, supplier: nil)
             let level = EscalationTiming.level(of: Double(recent.count), in: rule.thresholds)
             guard let reached = EscalationTiming.levelToRaise(reached: level, before: current, rule: rule) else { continue }
-            let within = "\(recent.count) times within \(BusinessDuration(seconds: window))"
+            let within = "\(recent.count == 1 ? "once" : "\(recent.count) times") within \(BusinessDuration(seconds: window))"
             let who = recent.map { "\($0.supplier) \($0.kind.rawValue)" }.joined(separator: ", ")
             raise(rule: rule.code, level: reached,
                   reason: "bounced \(within) (\(who)): ping-pong" + passedOver(rule.thresholds, from: current, to: reached, unit: ""))

@@ -82,7 +82,7 @@ public enum HTMLReport {
         <div><dt>Median to accept</dt><dd>Median real (not business) time from offer to acceptance.</dd></div>
         <div><dt>OLA met</dt><dd>Supplier OLA clocks (accept and resolve) decided in the period that were met.</dd></div>
         <div><dt>SLA breaches</dt><dd>Customer SLA clocks (acknowledge, resolve) that ran out; in the table, while the supplier held the incident.</dd></div>
-        <div><dt>Bounces</dt><dd>Incidents the supplier took part in that were escalated as ping-pong between suppliers.</dd></div>
+        <div><dt>Bounces</dt><dd>Work the supplier refused or handed back after holding it (not expiries, not the first routing), less refusals whose scope dispute the integrator upheld.</dd></div>
         <div><dt>Disputes</dt><dd>Scope disputes the supplier raised in the period: rejections of work as outside its scope, for the integrator to rule on.</dd></div>
         <div><dt>Upheld, overturned</dt><dd>Of those disputes, how many the integrator has ruled so far (whenever it ruled): upheld, out of scope (the refusal was fair), or overturned, in scope (the work was the supplier\u{2019}s).</dd></div>
         <div><dt>Escalations</dt><dd>Raised about the supplier, or about incidents it owned when raised; one escalation may count for two suppliers.</dd></div>

@@ -61,10 +61,12 @@ enum ReportFormat {
         return hours % 24 == 0 ? "\(hours / 24) d" : "\(hours / 24) d \(hours % 24) h"
     }
 
-    /// An instant for people: `2026-11-01 00:00 UTC`.
+    /// An instant for people: `2026-11-01 00:00 UTC`, with its seconds when it has any
+    /// (`03:51:10`: buckets shorter than a minute must not read alike).
     static func dateTime(_ instant: Instant) -> String {
         let parts = CivilParts(instant)
-        return "\(parts.date) \(parts.time) UTC"
+        let seconds = parts.secondOfDay % 60
+        return "\(parts.date) \(parts.time)\(seconds == 0 ? "" : String(format: ":%02d", seconds)) UTC"
     }
 
     /// A bucket length for people: `1 day`, `7 days`, `6 hours`, `90 minutes`.

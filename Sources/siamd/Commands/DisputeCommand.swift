@@ -48,7 +48,9 @@ struct DisputeCommand: ParsableCommand {
                 it (the work was the supplier's). Give exactly one, and a --note saying why. With \
                 --in-scope, --send-back offers the work to the supplier again (as a person's offer, which \
                 resumes automatic routing), withdrawing a standing offer of the incident to another \
-                supplier first; it is refused, and nothing is ruled, when the incident is resolved, closed \
+                supplier first; when another supplier owns the incident by then, this offer moves the work \
+                from it to the disputing supplier once accepted (a reassignment by the integrator, not a \
+                bounce of the owner); it is refused, and nothing is ruled, when the incident is resolved, closed \
                 or cancelled or the supplier cannot take it (not active, does not serve the service, owns \
                 it or has an open offer of it already). Closes the dispute's escalations.
                 """)

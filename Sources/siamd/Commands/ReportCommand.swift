@@ -25,9 +25,10 @@ struct ReportCommand: ParsableCommand {
                 Per supplier: handoffs offered to it in the period and how they ended (accepted, rejected, \
                 expired); acceptance rate (accepted of accepted + rejected + expired); median real time from \
                 offer to acceptance; OLA clocks (accept, resolve) decided in the period and the share met; SLA \
-                breaches while it owned the incident; ping-pong incidents it was part of; out-of-scope \
-                rejections; escalations about it or its incidents; complaints and satisfaction (1-5) about \
-                incidents it owned. Computed by the SQL function siam.scorecard, which reporting tools may call \
+                breaches while it owned the incident; bounces charged to it (work it refused or handed back, \
+                less refusals whose scope dispute the integrator upheld); scope disputes it raised in the period \
+                and how many of those were upheld or overturned; escalations about it or its incidents; \
+                complaints and satisfaction (1-5) about incidents it owned. Computed by the SQL function siam.scorecard, which reporting tools may call \
                 too. Figures that have nothing to count are empty (CSV), null (JSON) or '-' (table).
                 """)
         @OptionGroup var period: PeriodOptions

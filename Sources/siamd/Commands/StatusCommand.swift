@@ -155,7 +155,7 @@ struct StatusText {
         var line = "Open scope disputes: \(status.openDisputeCount)"
         if let oldest = status.oldestOpenDispute {
             line += " (oldest: dispute \(oldest.id), incident \(oldest.incident), \(oldest.supplier), raised \(ago(oldest.raisedAt)); "
-                + "siamd dispute rule \(oldest.id))"
+                + "siamd dispute rule \(oldest.id) --in-scope|--out-of-scope --note TEXT)"
         }
         section(terminalText(line))
     }

@@ -128,10 +128,14 @@ struct DemoRun {
         let report = try store.scorecardReport(since: since, until: until, bucket: BusinessDuration(seconds: 60), charts: false)
         // The HTML report of exactly this run: the same period as the scorecard printed here.
         let period = ["--since", since.iso8601, "--until", until.iso8601]
+        // The embedded connection string holds no secret; a configured one may (a password),
+        // so it is not repeated: the same settings reach the same database.
+        let databaseOption = embedded ? ["--database", database] : []
         if json {
             print(JSONValue.object([("summary", .object(narrator.counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue($0.value)) })),
                                     ("scorecard", report.json),
-                                    ("report_html", .array((["report", "html", "-o", "scorecard.html"] + period).map { .string($0) }))])
+                                    ("report_html", .array((["report", "html", "-o", "scorecard.html"] + period + databaseOption)
+                                        .map { .string($0) }))])
                 .serialized())
             return
         }
@@ -139,16 +143,14 @@ struct DemoRun {
         print("")
         print("In this run: \(count("OPEN")) incidents opened, \(count("OFFER") + count("REASSIGN") + count("DESK")) offers, "
               + "\(count("EXPIRE")) expired, \(count("REJECT")) rejected, \(count("REASSIGN")) reassignments, "
-              + "\(count("ESCALATE")) escalations raised and \(count("CLIMB")) climbs, \(count("ACK")) acknowledgements, "
+              + "\(count("ESCALATE")) threshold escalations raised and \(count("CLIMB")) climbs, \(count("ACK")) acknowledgements, "
               + "\(count("HANDBACK")) hand-backs, \(count("BOUNCE")) ping-pongs, \(count("DISPUTE")) scope disputes "
               + "(\(count("RULING")) ruled), \(count("PENDING")) waits on the customer, \(count("RESOLVE")) resolved.")
         print("")
         ScorecardTable(report: report).print()
         print("")
-        // The embedded connection string holds no secret; a configured one may (a password),
-        // so it is not repeated: the same settings reach the same database.
         let siamd = CommandLine.arguments.first ?? "siamd"
-        let option = embedded ? " --database " + shellQuoted(database) : ""
+        let option = databaseOption.isEmpty ? "" : " --database " + shellQuoted(database)
         print(embedded ? "The demo's database stays until the next demo. Look around:"
                        : "Look around (with the same database settings):")
         print("  \(siamd) status\(option)")

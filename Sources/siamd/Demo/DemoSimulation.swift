@@ -122,7 +122,7 @@ struct DemoSimulation {
             case .acknowledge(let escalation, let level):
                 // Only the level the duty manager saw: a climb since asks for its own.
                 let desk = store("duty-manager")
-                guard try desk.escalation(id: escalation)?.level == level else { return }
+                guard let current = try desk.escalation(id: escalation), current.isOpen, current.level == level else { return }
                 try desk.acknowledge(escalation: escalation, by: "duty manager")
             case .rule(let dispute, let ruling, let note):
                 try store("service-desk").rule(dispute: dispute, ruling: ruling, note: note, sendBack: false)
@@ -198,17 +198,21 @@ struct DemoSimulation {
                 let handoffs = try desk.handoffs(HandoffFilter(incident: incident.id))
                 guard !handoffs.contains(where: { $0.state == .offered }) else { continue }
                 // The desk's choice: whoever neither refused it nor let it expire, best rank
-                // first; a supplier that handed it back may be asked again by a person.
+                // first, and not the one that just handed it back unless nobody else is left
+                // (a person may ask it again: a site visit gets booked).
                 let tried = Set(handoffs.filter { $0.state == .rejected || $0.state == .expired }.map(\.toSupplier))
+                let owners = handoffs.filter { $0.state == .accepted }.map(\.toSupplier)
                 let candidates = DemoCast.suppliers
                     .compactMap { supplier in supplier.serves.first { $0.service == incident.service }.map { (supplier.code, $0.rank) } }
                     .filter { !tried.contains($0.0) }
-                    .sorted { $0.1 < $1.1 }
+                    .sorted { (owners.contains($0.0) ? 1 : 0, $0.1) < (owners.contains($1.0) ? 1 : 0, $1.1) }
                 guard let choice = candidates.first else { continue }
                 deskOffered.insert(incident.id)
                 try ignoringRefusal {
                     try desk.offer(incident: incident.id, to: choice.0, part: nil,
-                                   reason: "service desk decides after the ping-pong")
+                                   reason: owners.contains(choice.0)
+                                       ? "service desk decides after the ping-pong, and books the site visit it asked for"
+                                       : "service desk decides after the ping-pong")
                 }
             }
         }

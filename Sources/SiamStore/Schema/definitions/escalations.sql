@@ -28,6 +28,10 @@ BEGIN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
+    IF v_escalation.closed_at IS NOT NULL THEN
+        RAISE EXCEPTION 'escalation % is closed (%): there is nothing to acknowledge', p_escalation, v_escalation.close_cause
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     IF v_escalation.acknowledged_at IS NOT NULL THEN
         RAISE EXCEPTION 'escalation % was acknowledged already at level % by %', p_escalation, v_escalation.level, v_escalation.acknowledged_by
             USING ERRCODE = 'object_not_in_prerequisite_state';

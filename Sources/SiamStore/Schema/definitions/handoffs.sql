@@ -486,10 +486,13 @@ BEGIN
         RAISE EXCEPTION 'incident % is owned by another supplier: only its owner can hand it back', p_incident
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF v_incident.state = 'pending' THEN
+        RAISE EXCEPTION 'incident % is pending: set it to in_progress first, which ends the customer''s wait, then hand it back', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     IF v_incident.state NOT IN ('assigned', 'in_progress') THEN
         RAISE EXCEPTION 'incident % is %: only an assigned or in-progress incident can be handed back', p_incident, v_incident.state
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = CASE WHEN v_incident.state = 'pending' THEN 'set it to in_progress first (the customer''s wait ends)' END;
+            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE siam.assignment SET ended_at = v_now, handed_back = true
     WHERE incident = p_incident AND role = 'owner' AND ended_at IS NULL;
