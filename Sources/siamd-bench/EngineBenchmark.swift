@@ -12,16 +12,41 @@ import SiamStore
 /// (d) the daemon's resident memory.
 /// Writes its section of BENCHMARKS.md.
 enum EngineBenchmark {
-    static func run(_ arguments: [String]) throws {
-        let output = try BenchmarkSupport.option("output", in: arguments) ?? "BENCHMARKS.md"
-        let total = Int(try BenchmarkSupport.option("incidents", in: arguments) ?? "1000000") ?? 1_000_000
-        let open = Int(try BenchmarkSupport.option("open", in: arguments) ?? "100000") ?? 100_000
-        let burst = Int(try BenchmarkSupport.option("burst", in: arguments) ?? "10000") ?? 10_000
-        let rate = Int(try BenchmarkSupport.option("rate", in: arguments) ?? "200") ?? 200
-        let seconds = Int(try BenchmarkSupport.option("seconds", in: arguments) ?? "30") ?? 30
-        let siamd = try BenchmarkSupport.option("siamd", in: arguments)
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("siamd").path
-        let date = try BenchmarkSupport.option("date", in: arguments) ?? BenchmarkSupport.today()
+    static let command = BenchmarkCommand(
+        name: "engine", summary: "the coordination engine: a burst, reaction latency, idle passes, memory",
+        details: """
+            On a private PostgreSQL 15 it starts (durable, track_commit_timestamp=on):
+            (a) a burst of offers past their deadline, each expired, re-offered and its SLA
+                acknowledge clock escalated, by the engine in this process and by one hand-written
+                set-based statement on a copy of the same data;
+            (b) reaction latency of siamd run under --rate changes/s for --seconds;
+            (c) the time of a pass with nothing due at --open and --incidents incidents;
+            (d) the daemon's resident memory under (b).
+            """,
+        options: [
+            .init(name: "incidents", defaultValue: "1000000", help: "incidents in all"),
+            .init(name: "open", defaultValue: "100000", help: "open incidents among them"),
+            .init(name: "burst", defaultValue: "10000", help: "offers past their deadline in the burst"),
+            .init(name: "rate", defaultValue: "200", help: "changes per second written during (b)"),
+            .init(name: "seconds", defaultValue: "30", help: "length of (b)"),
+            .init(name: "siamd", defaultValue: nil, help: "the siamd binary (default: siamd next to siamd-bench)"),
+            BenchmarkCommand.output, BenchmarkCommand.date,
+        ],
+        run: run)
+
+    static func run(_ arguments: BenchmarkArguments) throws {
+        let output = arguments.output
+        let total = try arguments.int("incidents")
+        let open = try arguments.int("open")
+        let burst = try arguments.int("burst")
+        let rate = try arguments.int("rate")
+        let seconds = try arguments.int("seconds")
+        guard open <= total else { throw BenchmarkUsageError("--open (\(open)) cannot exceed --incidents (\(total))") }
+        let siamd = arguments.string("siamd") ?? BenchmarkSupport.siamdNextToBench()
+        guard FileManager.default.isExecutableFile(atPath: siamd) else {
+            throw BenchmarkError("\(siamd) not found: build it (swift build -c release) or give --siamd PATH")
+        }
+        let date = arguments.date
 
         print("starting a private PostgreSQL (track_commit_timestamp=on) …")
         let cluster = try LocalCluster.startTemporary(
@@ -79,7 +104,7 @@ enum EngineBenchmark {
 
             Machine: \(BenchmarkSupport.machine()); measured \(date).
             Reproduce: `swift build -c release && .build/release/siamd-bench engine` (options: `--incidents`,
-            `--open`, `--burst`, `--rate`, `--seconds`, `--siamd PATH`).
+            `--open`, `--burst`, `--rate`, `--seconds`, `--siamd PATH`; `--help` describes them).
             """
         try BenchmarkSupport.rewriteSection(section, named: "engine", in: output)
         print("wrote the engine section of \(output)")
