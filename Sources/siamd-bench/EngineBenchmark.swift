@@ -6,7 +6,8 @@ import SiamStore
 /// The coordination engine at scale, on a private PostgreSQL it starts itself:
 /// (a) a burst of expired handoffs, reassigned and escalated by the engine, against one
 ///     hand-written set-based statement doing the same work on a copy of the same data
-///     (EngineBenchmark+Burst.swift);
+///     (EngineBenchmark+Burst.swift), and by 1, 2, 4 real `siamd run` processes on fresh
+///     copies (EngineBenchmark+Scaling.swift);
 /// (b) reaction latency of the real `siamd run` binary while writers make changes at a
 ///     steady rate, measured inside the database from commit timestamps;
 /// (c) the database time of a pass when nothing is due, at two table sizes;
@@ -20,7 +21,8 @@ enum EngineBenchmark {
             (a) a burst of offers past their deadline, each expired, re-offered and its SLA
                 acknowledge clock escalated (3 actions each), by the engine in this process and by
                 one hand-written set-based statement on a copy of the same data (both must write
-                the same rows and events);
+                the same rows and events), then by 1, 2, 4 real siamd run processes on fresh
+                copies (actions/s; actions done twice must be 0);
             (b) reaction latency of siamd run under --rate changes/s for --seconds;
             (c) the time of a pass with nothing due at --open and --incidents incidents;
             (d) the daemon's resident memory under (b).
@@ -29,6 +31,7 @@ enum EngineBenchmark {
             .init(name: "incidents", defaultValue: "1000000", help: "incidents in all"),
             .init(name: "open", defaultValue: "100000", help: "open incidents among them"),
             .init(name: "burst", defaultValue: "10000", help: "offers past their deadline in the burst"),
+            .init(name: "daemons", defaultValue: "1,2,4", help: "numbers of siamd run processes for the burst, comma-separated"),
             .init(name: "rate", defaultValue: "200", help: "changes per second written during (b)"),
             .init(name: "seconds", defaultValue: "30", help: "length of (b)"),
             .init(name: "siamd", defaultValue: nil, help: "the siamd binary (default: siamd next to siamd-bench)"),
@@ -43,6 +46,12 @@ enum EngineBenchmark {
         let burst = try arguments.int("burst")
         let rate = try arguments.int("rate")
         let seconds = try arguments.int("seconds")
+        let daemonCounts = try arguments.string("daemons")!.split(separator: ",").map { text in
+            guard let n = Int(text), n >= 1 else {
+                throw BenchmarkUsageError("--daemons takes numbers of at least 1 separated by commas, e.g. 1,2,4")
+            }
+            return n
+        }
         guard open <= total else { throw BenchmarkUsageError("--open (\(open)) cannot exceed --incidents (\(total))") }
         let siamd = arguments.string("siamd") ?? BenchmarkSupport.siamdNextToBench()
         guard FileManager.default.isExecutableFile(atPath: siamd) else {
@@ -75,6 +84,7 @@ enum EngineBenchmark {
             throw BenchmarkError("expected \(expected) actions (\(actionsPerBurstIncident) per burst incident), "
                                  + "the engine did \(engineRun.actions), the statement \(sqlRun.actions)")
         }
+        let scaling = try scaling(cluster: cluster, template: "bench", siamd: siamd, daemonCounts: daemonCounts, burst: burst)
 
         // (b) + (d) The real daemon under steady writes.
         print("reaction latency of \(siamd) with \(rate) changes/s for \(seconds) s …")
@@ -96,6 +106,12 @@ enum EngineBenchmark {
             | (a) burst: \(BenchmarkSupport.grouped(Double(burst))) offers past their deadline, each expired, re-offered and its SLA acknowledge clock escalated (one escalation, raised straight to level 4) — engine (batches of 500, in the benchmark's process) | \(BenchmarkSupport.grouped(Double(engineRun.actions))) actions in \(BenchmarkSupport.twoDecimals(engineRun.seconds)) s = **\(BenchmarkSupport.grouped(Double(engineRun.actions) / engineRun.seconds)) actions/s** | ≥ 20,000 actions/s |
             | (a) the same work as one hand-written set-based statement | \(BenchmarkSupport.grouped(Double(sqlRun.actions))) actions in \(BenchmarkSupport.twoDecimals(sqlRun.seconds)) s = \(BenchmarkSupport.grouped(Double(sqlRun.actions) / sqlRun.seconds)) actions/s | |
             | (a) engine time / set-based time | **\(BenchmarkSupport.twoDecimals(ratio))×** | ≤ 1.5× |
+            \(scaling.map { run in
+                "| (a) the same burst by \(run.daemons) `siamd run` process\(run.daemons == 1 ? "" : "es") on a fresh copy; "
+                    + "actions done twice | \(BenchmarkSupport.grouped(Double(run.actions))) actions in "
+                    + "\(BenchmarkSupport.twoDecimals(run.seconds)) s = **\(BenchmarkSupport.grouped(Double(run.actions) / run.seconds)) actions/s**; "
+                    + "**\(run.duplicates)** twice | 0 twice |"
+            }.joined(separator: "\n"))
             | (b) rejection committed → reassignment committed, p50 / p99 (\(latency.rejection.count) samples, \(rate) changes/s) | \(latency.rejection.p50) ms / **\(latency.rejection.p99) ms** | p99 ≤ 50 ms |
             | (b) accept deadline passed → expiry committed, p50 / p99 (\(latency.deadline.count) samples) | \(latency.deadline.p50) ms / **\(latency.deadline.p99) ms** | p99 ≤ 50 ms |
             | (c) pass with nothing due, \(BenchmarkSupport.grouped(Double(open))) incidents: median / p99 | \(idleSmall.median) µs / \(idleSmall.p99) µs | flat |
@@ -108,14 +124,18 @@ enum EngineBenchmark {
             then looks at every incident once more to start its new offer's clocks; the set-based
             statement writes the same rows and events in one go, without those checks or the second
             look (the benchmark compares the handoffs, escalations and events by kind of both
-            databases and stops when they differ).
+            databases and stops when they differ). The `siamd run` rows start the processes
+            (`--poll-interval 1s`) with the burst not yet due, make it due in one transaction that
+            notifies them, and time from its commit to the commit of the last action; an action done
+            twice is a second `handoff.expired` of one handoff, `handoff.offered` of one incident or
+            `escalation.raised` of one incident and rule, or a second open offer of one incident.
             Reaction latencies come from commit timestamps of the event rows. Idle passes are
             measured from the client over the unix socket (200 passes after 20 warm-up passes), so
             they include the round trips.
 
             Machine: \(BenchmarkSupport.machine()); measured \(date).
             Reproduce: `swift build -c release && .build/release/siamd-bench engine` (options: `--incidents`,
-            `--open`, `--burst`, `--rate`, `--seconds`, `--siamd PATH`; `--help` describes them).
+            `--open`, `--burst`, `--daemons`, `--rate`, `--seconds`, `--siamd PATH`; `--help` describes them).
             """
         try BenchmarkSupport.rewriteSection(section, named: "engine", in: output)
         print("wrote the engine section of \(output)")
