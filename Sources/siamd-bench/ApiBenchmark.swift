@@ -62,17 +62,40 @@ enum ApiBenchmark {
 
         """
 
-    static func run(_ arguments: [String]) throws {
-        let output = try BenchmarkSupport.option("output", in: arguments) ?? "BENCHMARKS.md"
-        let closed = Int(try BenchmarkSupport.option("closed", in: arguments) ?? "50000") ?? 50_000
-        let open = Int(try BenchmarkSupport.option("open", in: arguments) ?? "10000") ?? 10_000
-        let seconds = Int(try BenchmarkSupport.option("seconds", in: arguments) ?? "30") ?? 30
-        let clients = Int(try BenchmarkSupport.option("clients", in: arguments) ?? "8") ?? 8
-        let threads = Int(try BenchmarkSupport.option("threads", in: arguments) ?? "2") ?? 2
-        let mode = try BenchmarkSupport.option("mode", in: arguments) ?? "prepared"
-        let siamd = try BenchmarkSupport.option("siamd", in: arguments)
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("siamd").path
-        let date = try BenchmarkSupport.option("date", in: arguments) ?? BenchmarkSupport.today()
+    static let command = BenchmarkCommand(
+        name: "api", summary: "the integration API under pgbench load, without and with siamd run",
+        details: """
+            On a private PostgreSQL 15 it starts, pgbench clients call the siam.* functions an
+            integration calls (open, accept, reject, change state, complain), once without the
+            daemon and once with the real siamd run binary; API calls/s, the daemon's work and
+            sessions, reaction latency over the run (commit timestamps) and the daemon's memory.
+            Needs pgbench beside the PostgreSQL server programs ($SIAMD_PG_BINDIR or pg_config --bindir).
+            """,
+        options: [
+            .init(name: "seconds", defaultValue: "30", help: "length of each pgbench run"),
+            .init(name: "clients", defaultValue: "8", help: "pgbench clients (-c)"),
+            .init(name: "threads", defaultValue: "2", help: "pgbench threads (-j)"),
+            .init(name: "mode", defaultValue: "prepared", help: "pgbench query mode: prepared, extended or simple"),
+            .init(name: "open", defaultValue: "10000", help: "open incidents"),
+            .init(name: "closed", defaultValue: "50000", help: "closed incidents"),
+            .init(name: "siamd", defaultValue: nil, help: "the siamd binary (default: siamd next to siamd-bench)"),
+            BenchmarkCommand.output, BenchmarkCommand.date,
+        ],
+        run: run)
+
+    static func run(_ arguments: BenchmarkArguments) throws {
+        let output = arguments.output
+        let closed = try arguments.int("closed", minimum: 0)
+        let open = try arguments.int("open")
+        let seconds = try arguments.int("seconds")
+        let clients = try arguments.int("clients")
+        let threads = try arguments.int("threads")
+        let mode = arguments.string("mode")!
+        guard ["prepared", "extended", "simple"].contains(mode) else {
+            throw BenchmarkUsageError("--mode is prepared, extended or simple, not \(mode)")
+        }
+        let siamd = arguments.string("siamd") ?? BenchmarkSupport.siamdNextToBench()
+        let date = arguments.date
         guard FileManager.default.isExecutableFile(atPath: siamd) else {
             throw BenchmarkError("\(siamd) not found: build it (swift build -c release) or give --siamd PATH")
         }

@@ -44,11 +44,9 @@ enum BenchmarkSupport {
         return "nproc \(cpus), \(model), \(ProcessInfo.processInfo.operatingSystemVersionString)"
     }
 
-    /// The value of `--name VALUE` in `arguments`, if given.
-    static func option(_ name: String, in arguments: [String]) throws -> String? {
-        guard let i = arguments.firstIndex(of: "--\(name)") else { return nil }
-        guard i + 1 < arguments.count else { throw BenchmarkError("--\(name) needs a value") }
-        return arguments[i + 1]
+    /// The siamd binary next to this one (`.build/release/siamd` beside `siamd-bench`).
+    static func siamdNextToBench() -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("siamd").path
     }
 
     /// Today's date in UTC as `YYYY-MM-DD` (the bench may read the clock; the core may not).

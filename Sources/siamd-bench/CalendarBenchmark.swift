@@ -9,10 +9,23 @@ enum CalendarBenchmark {
     static let hours = "mon-fri 08:00-12:00,13:00-17:00"
     static let holidays = ["01-01", "05-01", "10-03", "12-25", "12-26", "2026-04-03", "2026-04-06", "2026-05-14", "2026-05-25"]
 
-    static func run(_ arguments: [String]) throws {
-        let date = try BenchmarkSupport.option("date", in: arguments) ?? BenchmarkSupport.today()
-        let output = try BenchmarkSupport.option("output", in: arguments) ?? "BENCHMARKS.md"
-        let count = Int(try BenchmarkSupport.option("count", in: arguments) ?? "1000000") ?? 1_000_000
+    static let command = BenchmarkCommand(
+        name: "calendar", summary: "business-time arithmetic (deadlines, elapsed time) on one core",
+        details: """
+            Business-time deadlines (4h, 30 business days, with a pause) and elapsed business time
+            on the \(zone) calendar \(hours), for --count start instants over 2026-2027,
+            best of 5 rounds; also the time to build the calendar. No database.
+            """,
+        options: [
+            .init(name: "count", defaultValue: "1000000", help: "start instants per round"),
+            BenchmarkCommand.output, BenchmarkCommand.date,
+        ],
+        run: run)
+
+    static func run(_ arguments: BenchmarkArguments) throws {
+        let date = arguments.date
+        let output = arguments.output
+        let count = try arguments.int("count")
 
         let calendar = try BusinessCalendar(zone: zone, hours: hours, holidays: holidays)
         // Start instants spread over 2026-2027 (random seconds, open and closed alike).
