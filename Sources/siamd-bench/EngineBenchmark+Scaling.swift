@@ -78,7 +78,7 @@ extension EngineBenchmark {
         try waitFor("the daemons' \(expected) actions", timeout: .seconds(max(120, burst / 50))) {
             try setup.query(work, [before]).first!.int("n") >= expected
         }
-        // Then until nothing is due (the second look at each incident) and the daemons stopped,
+        // Then until nothing is due (an incident scheduled for now, if any) and the daemons stopped,
         // so that an action done twice, late, would be counted.
         try waitFor("nothing due", timeout: .seconds(max(120, burst / 50))) {
             try setup.query("SELECT count(*) AS n FROM siam.incident WHERE next_check_at <= siam.clock()").first!.int("n") == 0

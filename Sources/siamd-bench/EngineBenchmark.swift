@@ -120,10 +120,10 @@ enum EngineBenchmark {
 
             The engine plans each incident in Swift and carries out each batch through the schema's
             set-based action functions (`siam.handoffs_expire`, `siam.handoffs_offer_automatic`,
-            `siam.escalations_raise`, which re-check every decision and write one event per action),
-            then looks at every incident once more to start its new offer's clocks; the set-based
-            statement writes the same rows and events in one go, without those checks or the second
-            look (the benchmark compares the handoffs, escalations and events by kind of both
+            `siam.escalations_raise`, which re-check every decision, write one event per action and
+            return what they changed), then schedules every incident from what came back (a new
+            offer's accept clock included) in the same transaction, without a second look; the
+            set-based statement writes the same rows and events in one go, without those checks (the benchmark compares the handoffs, escalations and events by kind of both
             databases and stops when they differ). The `siamd run` rows start the processes
             (`--poll-interval 1s`) with the burst not yet due, make it due in one transaction that
             notifies them, and time from its commit to the commit of the last action; an action done
