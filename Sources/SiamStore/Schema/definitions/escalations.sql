@@ -169,14 +169,25 @@ BEGIN
         JOIN siam.escalation_rule AS r ON r.code = t.rule
         WHERE t.level >= 1
     ), current AS (
-        SELECT DISTINCT ON (e.id) e.id, e.level AS from_level, input.level, input.reason
-        FROM input
-        JOIN siam.escalation AS e
-          ON e.rule = input.rule AND e.closed_at IS NULL
-         AND e.incident IS NOT DISTINCT FROM input.incident
-         AND e.handoff IS NOT DISTINCT FROM input.handoff
-         AND e.supplier IS NOT DISTINCT FROM input.supplier
-        ORDER BY e.id, input.level DESC
+        -- Each input's open escalation, found through an index: by incident (escalation_incident)
+        -- for incident escalations, by supplier (escalation_supplier_open) for a supplier's own.
+        SELECT DISTINCT ON (o.id) o.id, o.from_level, o.level, o.reason, o.n
+        FROM (
+            SELECT e.id, e.level AS from_level, i.level, i.reason, i.n
+            FROM input AS i
+            JOIN siam.escalation AS e
+              ON e.incident = i.incident AND e.rule = i.rule AND e.closed_at IS NULL
+             AND e.handoff IS NOT DISTINCT FROM i.handoff AND e.supplier IS NOT DISTINCT FROM i.supplier
+            WHERE i.incident IS NOT NULL
+            UNION ALL
+            SELECT e.id, e.level, i.level, i.reason, i.n
+            FROM input AS i
+            JOIN siam.escalation AS e
+              ON e.incident IS NULL AND e.supplier = i.supplier AND e.rule = i.rule AND e.closed_at IS NULL
+             AND e.handoff IS NOT DISTINCT FROM i.handoff
+            WHERE i.incident IS NULL
+        ) AS o
+        ORDER BY o.id, o.level DESC
     ), climbed AS (
         UPDATE siam.escalation AS x
         SET level = c.level, level_raised_at = v_now, reason = c.reason,
@@ -191,11 +202,8 @@ BEGIN
                                           raised_at, level_raised_at, last_notified_at)
         SELECT i.rule, i.level, i.incident, i.handoff, i.supplier, i.notify, i.reason, v_now, v_now, v_now
         FROM input AS i
-        WHERE NOT EXISTS (SELECT 1 FROM siam.escalation AS e
-                          WHERE e.rule = i.rule AND e.closed_at IS NULL
-                            AND e.incident IS NOT DISTINCT FROM i.incident
-                            AND e.handoff IS NOT DISTINCT FROM i.handoff
-                            AND e.supplier IS NOT DISTINCT FROM i.supplier)
+        -- Those without an open one (a concurrent raise is left to the unique index).
+        WHERE NOT EXISTS (SELECT 1 FROM current AS c WHERE c.n = i.n)
         ORDER BY i.n
         ON CONFLICT (rule, incident, handoff, supplier) WHERE closed_at IS NULL DO NOTHING
         RETURNING x.id, x.rule, 0 AS from_level, x.level, x.incident, x.handoff, x.supplier, x.notify, x.reason
