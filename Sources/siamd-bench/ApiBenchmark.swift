@@ -154,11 +154,20 @@ enum ApiBenchmark {
         let asynchronous = try bench.run(database: "api_probe", seconds: probeSeconds, settings: "-c synchronous_commit=off")
         print(asynchronous.summary)
         print("  pgbench sessions: " + states(asynchronous.waits))
+        // What NOTIFY costs: the same clients with the event trigger's NOTIFY switched off (a
+        // measurement only: daemons and feed readers would then learn of changes by polling).
+        print("probe: \(clients) clients without the event trigger's NOTIFY for \(probeSeconds) s …")
+        let probe = try PostgresConnection.connect(cluster.conninfo(database: "api_probe"), statementTimeout: "0")
+        try probe.query("ALTER TABLE siam.event DISABLE TRIGGER event_notify")
+        let silent = try bench.run(database: "api_probe", seconds: probeSeconds)
+        try probe.query("ALTER TABLE siam.event ENABLE TRIGGER event_notify")
+        print(silent.summary)
+        print("  pgbench sessions: " + states(silent.waits))
 
         let section = report(
             open: open, offered: offered, closed: closed, clients: clients, threads: threads, seconds: seconds, mode: mode,
             baseline: baseline, baselineCalls: baselineCalls, loaded: loaded,
-            single: single, asynchronous: asynchronous, probeSeconds: probeSeconds, date: date)
+            single: single, asynchronous: asynchronous, silent: silent, probeSeconds: probeSeconds, date: date)
         try BenchmarkSupport.rewriteSection(section, named: "api", in: output)
         print("wrote the api section of \(output)")
     }
@@ -521,7 +530,7 @@ enum ApiBenchmark {
     static func report(
         open: Int, offered: Int, closed: Int, clients: Int, threads: Int, seconds: Int, mode: String,
         baseline: PgbenchResult, baselineCalls: ApiCalls, loaded: Loaded,
-        single: PgbenchResult, asynchronous: PgbenchResult, probeSeconds: Int, date: String
+        single: PgbenchResult, asynchronous: PgbenchResult, silent: PgbenchResult, probeSeconds: Int, date: String
     ) -> String {
         let g = BenchmarkSupport.grouped
         func range(_ r: PgbenchResult) -> String {
@@ -580,7 +589,10 @@ enum ApiBenchmark {
             Where the ceiling comes from, on a third copy without the daemon (\(probeSeconds) s each):
             one client alone, \(g(single.tps)) tps at \(ms(single.latencyAverage)) a call (the server's work for a call plus one
             WAL flush, no lock waits); \(clients) clients with `synchronous_commit=off` (commits do not wait for the
-            WAL flush), \(g(asynchronous.tps)) tps, sessions \(states(asynchronous.waits)).
+            WAL flush), \(g(asynchronous.tps)) tps, sessions \(states(asynchronous.waits)); \(clients) clients with the
+            event trigger's `NOTIFY` switched off (flushes and commits otherwise as in production; a measurement
+            only, since daemons and feed readers would then have to poll), \(g(silent.tps)) tps, sessions
+            \(states(silent.waits)).
             Session states: `CPU` is running or waiting for a processor; `Lock:object` is the lock PostgreSQL 15
             takes at commit to serialize the commits of transactions that `NOTIFY` (every API call notifies through
             the event trigger), held through the commit's WAL flush, so commits do not share flushes (WAL flushes ≈

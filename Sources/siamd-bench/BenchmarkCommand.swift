@@ -23,7 +23,8 @@ struct BenchmarkCommand: Sendable {
     static let date = Option(name: "date", defaultValue: nil, help: "YYYY-MM-DD recorded as the date measured (default: today, UTC)")
 
     var help: String {
-        let width = options.map(\.name.count).max() ?? 0
+        // At least as wide as "help", so that "-h, --help" fits the column too.
+        let width = max(4, options.map(\.name.count).max() ?? 0)
         let lines = options.map { option in
             let padded = option.name.padding(toLength: width, withPad: " ", startingAt: 0)
             return "  --\(padded)  \(option.help)" + (option.defaultValue.map { " (default: \($0))" } ?? "")

@@ -10,11 +10,14 @@ extension EngineBenchmark {
     /// (raised once, straight at its highest level).
     static let actionsPerBurstIncident = 3
 
-    static func burstByEngine(_ conninfo: String) throws -> (actions: Int, seconds: Double) {
+    static func burstByEngine(_ conninfo: String) throws
+        -> (actions: Int, seconds: Double, topLevel: [StatementCost], nested: [StatementCost]) {
         let engine = Engine(
             connection: try PostgresConnection.connect(conninfo, statementTimeout: "0"),
             settings: EngineSettings(batchSize: 500, actor: "siamd"),
             logger: Logger(level: .error, sink: { _ in }))
+        let counter = try PostgresConnection.connect(conninfo, statementTimeout: "0")
+        try startCountingStatements(counter)
         let started = ContinuousClock.now
         var actions = 0
         while true {
@@ -23,7 +26,7 @@ extension EngineBenchmark {
             if report.incidents == 0 { break }
         }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        return (actions, seconds)
+        return (actions, seconds, try statementCosts(counter, topLevel: true), try statementCosts(counter, topLevel: false))
     }
 
     /// The engine's work on the burst written by hand in one statement, without its re-checks:

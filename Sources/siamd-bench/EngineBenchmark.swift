@@ -62,7 +62,9 @@ enum EngineBenchmark {
         print("starting a private PostgreSQL (track_commit_timestamp=on) …")
         let cluster = try LocalCluster.startTemporary(
             prefix: "siamd-bench-", durable: true,
-            settings: ["track_commit_timestamp": "on", "shared_buffers": "512MB", "max_wal_size": "4GB"])
+            settings: ["track_commit_timestamp": "on", "shared_buffers": "512MB", "max_wal_size": "4GB",
+                       // Where the engine's time goes (its section's statement tables).
+                       "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all"])
         defer { cluster.stop() }
         let admin = try PostgresConnection.connect(cluster.conninfo(), statementTimeout: "0")
 
@@ -132,6 +134,14 @@ enum EngineBenchmark {
             Reaction latencies come from commit timestamps of the event rows. Idle passes are
             measured from the client over the unix socket (200 passes after 20 warm-up passes), so
             they include the round trips.
+
+            Where the engine's burst (a) spends its database time, from `pg_stat_statements`
+            (`track = all`) over the engine's run of \(BenchmarkSupport.twoDecimals(engineRun.seconds)) s: the statements it sends, then
+            the costliest statements inside the schema's functions (their time is part of the first).
+
+            \(costTable(engineRun.topLevel, seconds: engineRun.seconds))
+
+            \(costTable(engineRun.nested, seconds: engineRun.seconds))
 
             Machine: \(BenchmarkSupport.machine()); measured \(date).
             Reproduce: `swift build -c release && .build/release/siamd-bench engine` (options: `--incidents`,
