@@ -360,15 +360,23 @@ BEGIN
         FROM (SELECT e.*, row_number() OVER (PARTITION BY e.supplier ORDER BY e.n) AS nth FROM eligible AS e) AS e
         JOIN siam.supplier_load AS l ON l.supplier = e.supplier
         WHERE l.capacity IS NULL OR l.committed + e.nth <= l.capacity
+    ), targets AS (
+        -- The OLA and its deadline once per priority x service x supplier, not once per offer:
+        -- every offer of the batch starts now, and a deadline on a business calendar costs
+        -- a walk over its open time.
+        SELECT k.priority, k.service, k.supplier, o.id AS ola_target, o.accept_within,
+               coalesce(o.calendar, k.supplier_calendar) AS calendar,
+               siam.business_deadline(coalesce(o.calendar, k.supplier_calendar), v_now, o.accept_within) AS accept_due
+        FROM (SELECT DISTINCT priority, service, supplier, supplier_calendar FROM within_capacity) AS k
+        LEFT JOIN LATERAL siam.matching_target('ola', k.priority, k.service, k.supplier) AS o ON true
     ), targeted AS (
-        SELECT e.*, o.id AS ola_target, o.accept_within, coalesce(o.calendar, e.supplier_calendar) AS calendar
+        SELECT e.*, t.ola_target, t.accept_within, t.calendar, t.accept_due
         FROM within_capacity AS e
-        LEFT JOIN LATERAL siam.matching_target('ola', e.priority, e.service, e.supplier) AS o ON true
+        JOIN targets AS t ON t.priority = e.priority AND t.service = e.service AND t.supplier = e.supplier
     ), offered AS (
         INSERT INTO siam.handoff (incident, from_supplier, to_supplier, offered_at, offered_by,
                                   accept_due, accept_calendar, reason, automatic)
-        SELECT t.incident, t.owner, t.supplier, v_now, v_actor,
-               siam.business_deadline(t.calendar, v_now, t.accept_within),
+        SELECT t.incident, t.owner, t.supplier, v_now, v_actor, t.accept_due,
                CASE WHEN t.accept_within IS NOT NULL THEN t.calendar END, t.reason, true
         FROM targeted AS t
         ORDER BY t.n
