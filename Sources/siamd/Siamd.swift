@@ -28,6 +28,7 @@ struct Siamd: AsyncParsableCommand {
             HandoffCommand.self,
             EscalationCommand.self,
             DisputeCommand.self,
+            RuleCommand.self,
             EventsCommand.self,
             StatusCommand.self,
             ReportCommand.self,

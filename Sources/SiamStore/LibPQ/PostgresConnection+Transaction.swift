@@ -7,6 +7,13 @@ extension PostgresConnection {
     /// - Parameter actor: recorded as `siam.actor` for the transaction, so every event
     ///   row written in it names who acted.
     public func transaction<T>(actor: String? = nil, _ body: () throws -> T) throws -> T {
+        // Inside a transaction already (a write made of several writes): one transaction, the
+        // outer one's, so that all of it commits or none (a second BEGIN would not nest: the
+        // inner COMMIT would commit the outer's work too).
+        if transactionStatus != PQTRANS_IDLE {
+            if let actor { try query("SELECT set_config('siam.actor', $1, true)", [actor]) }
+            return try body()
+        }
         try query("BEGIN")
         do {
             if let actor {

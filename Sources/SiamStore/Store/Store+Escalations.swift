@@ -67,3 +67,26 @@ extension Store {
                      [rule, repeatEvery, window])
     }
 }
+
+extension Store {
+    /// The escalation rules, by code.
+    public func escalationRules() throws -> [EscalationRule] {
+        try EngineStore(connection: connection).escalationRules()
+    }
+
+    /// Changes a rule's thresholds and timing in one transaction (each change with its event);
+    /// what is not given keeps its value.
+    public func changeRule(_ code: String, thresholds: [Double]?, repeatEvery: BusinessDuration??,
+                           window: BusinessDuration?) throws {
+        try write {
+            if let thresholds { try setRuleThresholds(rule: code, thresholds: thresholds) }
+            guard repeatEvery != nil || window != nil else { return }
+            guard let rule = try escalationRules().first(where: { $0.code == code }) else {
+                throw DatabaseError(kind: .noDataFound, sqlState: "P0002", message: "unknown escalation rule \(code)")
+            }
+            let repeatValue = repeatEvery ?? rule.repeatEvery.map { BusinessDuration(seconds: $0) }
+            try setRuleTiming(rule: code, repeatEvery: repeatValue,
+                              window: window ?? rule.window.map { BusinessDuration(seconds: $0) })
+        }
+    }
+}
