@@ -71,6 +71,10 @@ public final class Engine {
     let measuresLag: Bool
     /// Calendars rarely change; building one reads its zone file, so keep them between passes.
     var calendars: [String: BusinessCalendar] = [:]
+    /// The loads of the last world, and when they were counted: suppliers without a capacity
+    /// are counted again at most once a second (their load only breaks ties of rank).
+    var recentLoads: (loads: [String: Int], countedAt: ContinuousClock.Instant)?
+    static let unlimitedLoadsMaxAge = Duration.seconds(1)
 
     public init(connection: PostgresConnection, settings: EngineSettings, logger: Logger, measuresLag: Bool = false) {
         self.connection = connection
@@ -103,6 +107,11 @@ public final class Engine {
             report.add(batch)
             if batch.incidents < settings.batchSize { break }
         }
+        // Keep the loads for the next passes, the offers planned in this one counted; a full
+        // count restarts their second.
+        if let world {
+            recentLoads = (world.loads, worldCountedAll ? ContinuousClock.now : recentLoads?.countedAt ?? ContinuousClock.now)
+        }
         let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
         report.add(suppliers.outcome)
         report.supplierNextCheck = suppliers.next
@@ -123,7 +132,7 @@ public final class Engine {
     func process(_ ids: [Int64], store: EngineStore, world: inout WorldSnapshot?, carryOut: Bool) throws -> BatchOutcome {
         guard !ids.isEmpty else { return BatchOutcome() }
         let now = try store.now()
-        var current = try world ?? store.world(calendars: &calendars)
+        var current = try world ?? loadWorld(store)
         let snapshots = try store.snapshots(of: ids)
         let plans = snapshots.map { Planner.plan($0, world: &current, now: now) }
         world = current
@@ -138,6 +147,20 @@ public final class Engine {
         try store.schedule(finished)
         let applied = decisions.filter(done.changed)
         return BatchOutcome(incidents: ids.count, decisions: decisions, applied: applied, lags: try lags(of: applied, store: store))
+    }
+
+    /// Whether the world of this pass counted every supplier's load.
+    var worldCountedAll = false
+
+    /// The pass's world: every load counted when the last full count is over a second old,
+    /// else only those of suppliers with a capacity (the others from the last world).
+    func loadWorld(_ store: EngineStore) throws -> WorldSnapshot {
+        if let recent = recentLoads, ContinuousClock.now - recent.countedAt < Self.unlimitedLoadsMaxAge {
+            worldCountedAll = false
+            return try store.world(calendars: &calendars, unlimitedLoads: recent.loads)
+        }
+        worldCountedAll = true
+        return try store.world(calendars: &calendars)
     }
 
     /// Supplier capacity: looked at without locks first; only when there is something to

@@ -143,6 +143,10 @@ enum EngineBenchmark {
 
             \(costTable(engineRun.nested, seconds: engineRun.seconds))
 
+            The daemon's own statements during (b) (\(seconds) s at \(rate) changes/s; the writer's left out):
+
+            \(costTable(latency.daemonStatements, seconds: Double(seconds)))
+
             Machine: \(BenchmarkSupport.machine()); measured \(date).
             Reproduce: `swift build -c release && .build/release/siamd-bench engine` (options: `--incidents`,
             `--open`, `--burst`, `--daemons`, `--rate`, `--seconds`, `--siamd PATH`; `--help` describes them).
@@ -260,7 +264,7 @@ enum EngineBenchmark {
     }
 
     static func reactionLatency(cluster: LocalCluster, database: String, siamd: String, rate: Int, seconds: Int) throws
-        -> (rejection: Percentiles, deadline: Percentiles, peakRSSKiB: Int, rssKiB: Int) {
+        -> (rejection: Percentiles, deadline: Percentiles, peakRSSKiB: Int, rssKiB: Int, daemonStatements: [StatementCost]) {
         let conninfo = cluster.conninfo(database: database)
         let setup = try PostgresConnection.connect(conninfo, statementTimeout: "0")
         // The burst of this copy is not part of this measure: take it out of the daemon's way.
@@ -273,6 +277,7 @@ enum EngineBenchmark {
         try setup.transaction(actor: "bench") {
             try setup.query("SELECT siam.target_set('ola', 'P3', NULL, NULL, NULL, '3 seconds', NULL, '4 hours')")
         }
+        try startCountingStatements(setup)
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
         environment["DATABASE_URL"] = conninfo
         let logLevel = ProcessInfo.processInfo.environment["SIAMD_BENCH_DAEMON_LOG"] ?? "warning"
@@ -351,7 +356,12 @@ enum EngineBenchmark {
             JOIN siam.event AS e ON e.handoff = h.id AND e.kind = 'handoff.expired'
             WHERE h.state = 'expired' AND i.title = 'deadline'
             """).rows.compactMap { try $0.text("ms").flatMap(Double.init) }
-        return (Percentiles(rejection), Percentiles(deadline), max(peakRSS, memory.peak), memory.current)
+        // The daemon's statements only (the writer's are its own: siam.incident_open, handoff_*).
+        let daemonStatements = try statementCosts(setup, topLevel: true, limit: 12).filter { cost in
+            !["siam.incident_open", "siam.handoff_reject", "siam.handoff_accept", "FROM siam.handoff WHERE incident"]
+                .contains { cost.text.contains($0) }
+        }.prefix(8)
+        return (Percentiles(rejection), Percentiles(deadline), max(peakRSS, memory.peak), memory.current, Array(daemonStatements))
     }
 
     /// VmHWM (peak) and VmRSS of a process, in KiB.

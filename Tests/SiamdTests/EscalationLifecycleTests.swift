@@ -1,4 +1,5 @@
 import SiamCore
+import SiamDaemon
 import SiamStore
 import Testing
 
@@ -139,5 +140,31 @@ import Testing
         _ = try connection.query("SELECT siam.escalation_close($1::bigint, 'below threshold', 'acme back to 1/2')", [id])
         #expect(sqlState(connection, "SELECT siam.escalation_ack($1::bigint, 'duty manager')", [id]) == "55000")
         #expect(try database.store().escalation(id: id)?.acknowledgedAt == nil)
+    }
+}
+
+/// The daemon counts the loads of suppliers with a capacity on every pass (whether they can
+/// take work must be exact) and those without one at most once a second (they only break ties).
+@Suite struct WorldLoadTests {
+    @Test func aSupplierWithACapacityIsCountedExactlyOnEveryPass() throws {
+        let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
+        let world = try World.build(in: database)
+        let engine = Engine(connection: try database.connect(), settings: EngineSettings(batchSize: 500, actor: "siamd"),
+                            logger: Logger(level: .error, sink: { _ in }))
+        func open() throws -> Int64 {
+            try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "Router down",
+                                                     customer: nil, userTier: nil, offerTo: nil, hold: false))
+        }
+        _ = try open()
+        #expect(try engine.pass().appliedDecisions.map(\.action) == [.offer(to: "acme")])  // acme 1 of 2
+        // A person fills acme's last place between two passes of the same engine (within a second).
+        let held = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "By hand",
+                                                            customer: nil, userTier: nil, offerTo: "acme", hold: false))
+        _ = held
+        _ = try open()
+        let second = try engine.pass()
+        // acme is full by the exact count: the offer goes to beta at once, none is refused.
+        #expect(second.decisions.map(\.action) == [.offer(to: "beta")])
+        #expect(second.appliedDecisions.map(\.action) == [.offer(to: "beta")])
     }
 }

@@ -76,6 +76,13 @@ public struct WorldSnapshot: Sendable {
         name.flatMap { calendars[$0] } ?? .always
     }
 
+    /// Every supplier's load as this world has it (planned offers included).
+    public var loads: [String: Int] {
+        var loads: [String: Int] = [:]
+        for candidate in candidates.values.joined() { loads[candidate.supplier] = candidate.load }
+        return loads
+    }
+
     /// Counts a planned offer against the supplier's load for the rest of the pass.
     mutating func addLoad(to supplier: String) {
         for (service, list) in candidates {

@@ -139,7 +139,12 @@ public struct EngineStore {
     }
 
     /// Rules, calendars and the suppliers that can take work, with their load.
-    public func world(calendars cache: inout [String: BusinessCalendar]) throws -> WorldSnapshot {
+    ///
+    /// - Parameter unlimitedLoads: the loads of suppliers without a capacity, known from a
+    ///   recent pass; they only break ties of rank, so they may be a moment old, and counting
+    ///   them is most of a pass's database time under load. nil: count every supplier's. A
+    ///   supplier with a capacity is always counted: whether it can take work must be exact.
+    public func world(calendars cache: inout [String: BusinessCalendar], unlimitedLoads: [String: Int]? = nil) throws -> WorldSnapshot {
         let rules = try escalationRules()
         let store = Store(connection: connection, actor: "siamd")
         for name in try connection.query("SELECT name FROM siam.calendar").rows.map({ try $0.string("name") })
@@ -150,18 +155,23 @@ public struct EngineStore {
         var candidates: [String: [Candidate]] = [:]
         // Load as routing counts it: siam.supplier_load.committed (owned plus offered whole).
         for row in try connection.query("""
-            SELECT s.code, s.status, s.capacity, ss.service, ss.rank, l.committed AS load
+            WITH counted AS (
+                SELECT l.supplier, l.committed FROM siam.supplier_load AS l
+                WHERE NOT $1::boolean OR l.capacity IS NOT NULL
+            )
+            SELECT s.code, s.status, s.capacity, ss.service, ss.rank, c.committed AS load
             FROM siam.supplier AS s
-            JOIN siam.supplier_load AS l ON l.supplier = s.code
+            LEFT JOIN counted AS c ON c.supplier = s.code
             LEFT JOIN siam.supplier_service AS ss ON ss.supplier = s.code
-            """).rows {
+            """, [unlimitedLoads != nil]).rows {
             let code = try row.string("code")
             let status: SupplierStatus = try row.enumValue("status")
             statuses[code] = status
             guard let service = try row.optionalString("service") else { continue }
+            let load = try row.optionalInt("load") ?? unlimitedLoads?[code] ?? 0
             candidates[service, default: []].append(Candidate(
                 supplier: code, status: status, rank: try row.int("rank"), capacity: try row.optionalInt("capacity"),
-                load: try row.int("load")))
+                load: load))
         }
         return WorldSnapshot(rules: rules, calendars: cache, candidates: candidates, supplierStatus: statuses)
     }
