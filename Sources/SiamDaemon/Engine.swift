@@ -94,7 +94,6 @@ public final class Engine {
         // One world per pass: loading it counts every supplier's load, and the planner keeps
         // the loads current as it plans offers (the database re-checks each offer anyway).
         var world: WorldSnapshot? = nil
-        passWorldCountedAt = nil
         if settings.dryRun {
             try connection.rolledBackTransaction(actor: settings.actor) {
                 let store = EngineStore(connection: connection)
@@ -108,11 +107,10 @@ public final class Engine {
             report.add(batch)
             if batch.incidents < settings.batchSize { break }
         }
-        // Keep the loads for the next passes, the offers made in this one counted. Their age is
-        // that of the count they started from (a full count of this pass's own world, or the
-        // earlier one it reused), never refreshed by carrying them over.
-        if let world, let counted = passWorldCountedAt {
-            recentLoads = (world.loads, counted)
+        // Keep the loads for the next passes, the offers planned in this one counted; a full
+        // count restarts their second.
+        if let world {
+            recentLoads = (world.loads, worldCountedAll ? ContinuousClock.now : recentLoads?.countedAt ?? ContinuousClock.now)
         }
         let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
         report.add(suppliers.outcome)
@@ -137,18 +135,10 @@ public final class Engine {
         var current = try world ?? loadWorld(store)
         let snapshots = try store.snapshots(of: ids)
         let plans = snapshots.map { Planner.plan($0, world: &current, now: now) }
-        let decisions = plans.flatMap(\.decisions)
-        guard carryOut else {
-            world = current
-            return BatchOutcome(incidents: ids.count, decisions: decisions)
-        }
-        let done = try store.apply(decisions)
-        // The world keeps the offers made, not those planned: a batch retried after a conflict
-        // plans again from the world before it, and a refused offer takes no place.
-        for decision in decisions where !done.changed(decision) {
-            if case .offer(let supplier) = decision.action { current.removeLoad(from: supplier) }
-        }
         world = current
+        let decisions = plans.flatMap(\.decisions)
+        guard carryOut else { return BatchOutcome(incidents: ids.count, decisions: decisions) }
+        let done = try store.apply(decisions)
         let finished = zip(plans, snapshots).map { plan, snapshot in
             Planner.finish(plan, snapshot: snapshot, newOffers: done.offers,
                            offerRefused: plan.decisions.contains { $0.kind == "offer" && !done.changed($0) },
@@ -159,20 +149,18 @@ public final class Engine {
         return BatchOutcome(incidents: ids.count, decisions: decisions, applied: applied, lags: try lags(of: applied, store: store))
     }
 
-    /// When the loads of the pass's world were counted in full (itself, or the reused count).
-    var passWorldCountedAt: ContinuousClock.Instant?
+    /// Whether the world of this pass counted every supplier's load.
+    var worldCountedAll = false
 
     /// The pass's world: every load counted when the last full count is over a second old,
     /// else only those of suppliers with a capacity (the others from the last world).
     func loadWorld(_ store: EngineStore) throws -> WorldSnapshot {
         if let recent = recentLoads, ContinuousClock.now - recent.countedAt < Self.unlimitedLoadsMaxAge {
-            passWorldCountedAt = recent.countedAt
+            worldCountedAll = false
             return try store.world(calendars: &calendars, unlimitedLoads: recent.loads)
         }
-        let countedAt = ContinuousClock.now
-        let world = try store.world(calendars: &calendars)
-        passWorldCountedAt = countedAt
-        return world
+        worldCountedAll = true
+        return try store.world(calendars: &calendars)
     }
 
     /// Supplier capacity: looked at without locks first; only when there is something to
@@ -225,9 +213,6 @@ public final class Engine {
     /// The slow path after a failed batch: each due incident in its own transaction (and a
     /// world of its own, so that a failed one leaves nothing behind).
     func oneByOne() throws -> BatchOutcome {
-        // Its worlds are its own: they do not date the pass's world's loads.
-        let countedAt = passWorldCountedAt
-        defer { passWorldCountedAt = countedAt }
         var total = BatchOutcome()
         for id in try EngineStore(connection: connection).peekDueIncidents(limit: settings.batchSize) {
             do {

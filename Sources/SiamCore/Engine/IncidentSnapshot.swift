@@ -83,15 +83,6 @@ public struct WorldSnapshot: Sendable {
         return loads
     }
 
-    /// Takes back a planned offer the database did not make.
-    public mutating func removeLoad(from supplier: String) {
-        for (service, list) in candidates {
-            if let index = list.firstIndex(where: { $0.supplier == supplier }) {
-                candidates[service]![index].load -= 1
-            }
-        }
-    }
-
     /// Counts a planned offer against the supplier's load for the rest of the pass.
     mutating func addLoad(to supplier: String) {
         for (service, list) in candidates {
