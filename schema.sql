@@ -2905,7 +2905,8 @@ BEGIN
           AND EXISTS (SELECT 1 FROM siam.supplier_service AS ss
                       WHERE ss.supplier = input.supplier AND ss.service = i.service)
           AND NOT EXISTS (SELECT 1 FROM siam.handoff AS h
-                          WHERE h.incident = input.incident AND h.state = 'offered' AND h.part IS NULL)
+                          WHERE h.incident = input.incident AND h.state = 'offered'
+                            AND (h.part IS NULL OR h.to_supplier = input.supplier))
         ORDER BY input.incident, input.n
     ), within_capacity AS (
         -- The offers of one batch to one supplier take its free places in input order.
@@ -4737,7 +4738,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('calendars', 'cf5d14f4c15998ca'),
     ('catalog', 'b33d7c08750c1585'),
     ('incidents', '19f31f31d0135669'),
-    ('handoffs', '006d5db32215c735'),
+    ('handoffs', '6e80026a2cc3dd0c'),
     ('escalations', '5269b1fed53c3d8d'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),

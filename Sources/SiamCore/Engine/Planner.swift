@@ -2,16 +2,16 @@
 ///
 /// For one incident, in this order:
 /// 1. Offers whose supplier can no longer take work are cancelled; offers past their accept
-///    deadline expire.
+///    deadline expire. Ping-pong: bounces (``BounceRecord``) within the window climb a bounce
+///    escalation and stop automatic routing (the daemon's own standing offer is withdrawn
+///    here, with the other ended offers; a person's stands).
 /// 2. Escalations whose cause ended close, with the cause named (``EscalationCloseCause``).
 /// 3. Every running clock (SLA acknowledge and resolve, unless pending; OLA accept of each open
 ///    offer, below 100 %; OLA resolve of the owner) keeps one escalation per applicable rule,
 ///    raised at the first threshold crossed and climbing as later ones are crossed; a
 ///    catch-up goes straight to the highest level crossed, in one step (``IncidentPlanner``
 ///    in Planner+Escalations.swift).
-/// 4. Ping-pong: bounces (``BounceRecord``) within the window climb a bounce escalation and
-///    stop automatic routing (the daemon's own standing offer is withdrawn; a person's stands);
-///    weighted complaints within the window climb complaint escalations; each unruled scope
+/// 4. Weighted complaints within the window climb complaint escalations; each unruled scope
 ///    dispute raises a dispute escalation for the integrator.
 /// 5. Routing: a new incident without an open offer (not held, routing not stopped), or one
 ///    owned by a suspended or exiting supplier, is offered to the best eligible supplier
@@ -101,10 +101,12 @@ struct IncidentPlanner {
     mutating func run(world: inout WorldSnapshot) {
         rules = world.rulesByCode
         settleOffers(world: world)
+        // Before closing: a stop withdraws the daemon's standing offer, which then ends with
+        // the others (its accept escalation closes in this plan, its clock stops).
+        let stopped = incident.state.isOpen && checkBounces(world: world)
         closeEndedEscalations(world: world)
         guard incident.state.isOpen else { return }
         raiseClockThresholds(world: world)
-        let stopped = checkBounces(world: world)
         checkComplaints(world: world)
         raiseDisputes(world: world)
         if !stopped { route(world: &world) }
@@ -184,10 +186,12 @@ struct IncidentPlanner {
         let unowned = incident.state == .new && !incident.onHold
         let moving = ownerMustMove(world: world)
         guard (unowned || moving), !hasOpenOffer else { return }
-        // Suppliers that rejected it, let it expire (now or before), gave it back, or hold it.
+        // Suppliers that rejected it, let it expire (now or before), gave it back, or hold it;
+        // and those with an open offer of a part of it (one open offer per supplier).
         var excluded = Set(snapshot.handoffs.filter {
             $0.part == nil && ($0.state == .rejected || $0.state == .expired || endedOffers.contains($0.id))
         }.map(\.toSupplier))
+        excluded.formUnion(openOffers.filter { $0.part != nil }.map(\.toSupplier))
         excluded.formUnion(snapshot.bounces.filter { $0.kind == .handedBack }.map(\.supplier))
         if let owner = incident.owner { excluded.insert(owner) }
         let candidates = world.candidates[incident.service] ?? []

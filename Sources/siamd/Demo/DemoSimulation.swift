@@ -24,6 +24,8 @@ struct DemoSimulation {
     /// Suppliers that waited on the customer once: the first incident of one that does so at
     /// all waits, so that a paused OLA shows early in every run.
     private var waited: Set<String> = []
+    /// Suppliers that handed work back once (see `waited`).
+    private var handedBack: Set<String> = []
     private var nextArrival: ContinuousClock.Instant
     private var opened = 0
 
@@ -112,7 +114,9 @@ struct DemoSimulation {
                 let behaviour = behaviour(supplier)
                 let service = try store("demo").incident(id: incident)?.service ?? ""
                 // Work the desk chose for it by hand it keeps; routed work it may give back.
-                if automatic, let reason = behaviour.handsBack[service], random.chance(behaviour.handBackShare) {
+                // The first such incident is always handed back, so that every run shows one.
+                if automatic, let reason = behaviour.handsBack[service],
+                   handedBack.insert(supplier).inserted || random.chance(behaviour.handBackShare) {
                     schedule(.handBack(incident: incident, supplier: supplier, reason: reason), after: 2...4, from: now)
                 } else {
                     schedule(.startWork(incident: incident, supplier: supplier), after: behaviour.startWork, from: now)

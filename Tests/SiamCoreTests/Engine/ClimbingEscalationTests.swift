@@ -108,3 +108,40 @@ struct ClimbingEscalationTests {
         }
     }
 }
+
+/// Regressions found in review: what a stop of routing withdraws closes with it, and an open
+/// offer of a part keeps its supplier from being offered the whole.
+struct StopAndPartOfferTests {
+    static func t(_ text: String) -> Instant { try! Instant(parsing: text) }
+
+    @Test func theWithdrawnStandingOfferClosesItsAcceptEscalationInTheSamePlan() {
+        let rejections: [Handoff] = [.fixture(1, to: "acme", state: .rejected),
+                                     .fixture(2, to: "beta", state: .rejected, offeredAt: Self.t("2026-01-05T09:10:00Z")),
+                                     .fixture(3, to: "gamma", state: .rejected, offeredAt: Self.t("2026-01-05T09:20:00Z"))]
+        let standing = Handoff.fixture(4, to: "delta", offeredAt: Self.t("2026-01-05T09:26:00Z"),
+                                       acceptDue: Self.t("2026-01-05T09:56:00Z"), automatic: true)
+        var world = WorldSnapshot.fixture(candidates: ["network": [.fixture("acme", rank: 1), .fixture("beta", rank: 2),
+                                                                   .fixture("gamma", rank: 3), .fixture("delta", rank: 4)]])
+        let snapshot = IncidentSnapshot.fixture(
+            handoffs: rejections + [standing],
+            escalations: [.fixture(9, rule: "ola-accept", level: 1, handoff: 4, supplier: "delta",
+                                   raisedAt: Self.t("2026-01-05T08:00:00Z"))])
+        let plan = Planner.plan(snapshot, world: &world, now: Self.t("2026-01-05T09:50:00Z"))
+        #expect(plan.decisions.contains(.about(.cancelHandoff(handoff: 4),
+                                               "routing stopped (ping-pong): the daemon's offer is withdrawn; a person chooses who gets the work")))
+        #expect(plan.decisions.contains(.about(.closeEscalation(escalation: 9, cause: .withdrawn), "handoff 4 withdrawn")))
+        // Nor climbed nor repeated: its clock stopped with the offer.
+        #expect(!plan.decisions.contains { decision in
+            if case .raiseEscalation("ola-accept", _, _, _) = decision.action { return true }
+            if case .repeatEscalation(9) = decision.action { return true }
+            return false
+        })
+    }
+
+    @Test func aSupplierWithAnOpenPartOfferIsNotOfferedTheWhole() {
+        var world = WorldSnapshot.fixture()
+        let plan = Planner.plan(.fixture(handoffs: [.fixture(1, to: "acme", part: "diagnostics")]), world: &world,
+                                now: EngineTime.monday)
+        #expect(plan.decisions.map(\.action) == [.offer(to: "beta")])
+    }
+}

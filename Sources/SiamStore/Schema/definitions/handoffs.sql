@@ -352,7 +352,8 @@ BEGIN
           AND EXISTS (SELECT 1 FROM siam.supplier_service AS ss
                       WHERE ss.supplier = input.supplier AND ss.service = i.service)
           AND NOT EXISTS (SELECT 1 FROM siam.handoff AS h
-                          WHERE h.incident = input.incident AND h.state = 'offered' AND h.part IS NULL)
+                          WHERE h.incident = input.incident AND h.state = 'offered'
+                            AND (h.part IS NULL OR h.to_supplier = input.supplier))
         ORDER BY input.incident, input.n
     ), within_capacity AS (
         -- The offers of one batch to one supplier take its free places in input order.
