@@ -135,6 +135,10 @@ public final class Engine {
         var current = try world ?? loadWorld(store)
         let snapshots = try store.snapshots(of: ids)
         let plans = snapshots.map { Planner.plan($0, world: &current, now: now) }
+        // The world keeps every offer planned, also those the database refuses (their supplier
+        // filled up meanwhile): a refused offer asks for another look now, and the pass's next
+        // batch must then see that supplier as full, or it would plan the same offer again and
+        // again within the pass. The next pass counts loads afresh.
         world = current
         let decisions = plans.flatMap(\.decisions)
         guard carryOut else { return BatchOutcome(incidents: ids.count, decisions: decisions) }
