@@ -218,7 +218,7 @@ import Testing
 
         let events = try database.count("siam.event")
         try database.waitForFeed()
-        let tail = try CLI.run(["events", "tail", "--json"], database: database.conninfo)
+        let tail = try CLI.run(["events", "tail", "--json", "--from-start"], database: database.conninfo)
         #expect(tail.status == 0, "\(tail.stderr)")
         let lines = tail.stdout.split(separator: "\n")
         #expect(lines.count == events)

@@ -76,11 +76,19 @@ struct IncidentCommand: ParsableCommand {
                 Per span of who held it: business_time on its OLA calendar until it ended or now, and \
                 paused, the part of that business time its OLA resolve clock stood still while the \
                 incident was pending ("never": its OLA target does not pause). --json: business_seconds, \
-                paused_seconds, pauses_when_pending.
+                paused_seconds, pauses_when_pending. Events: the latest 10 (--events N: the latest N), \
+                oldest first, with a line saying how many earlier ones there are; all of them with \
+                `siamd events tail --from-start`, or in --json with --events 10000.
                 """)
         @Argument(help: "The incident's id.")
         var id: Int64
+        @Option(help: "How many of its latest events to show (1 to 10000).")
+        var events = 10
         @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            guard (1...10_000).contains(events) else { throw ValidationError("--events must be from 1 to 10000, not \(events)") }
+        }
 
         func run() throws {
             let store = try options.openStore()
@@ -88,18 +96,20 @@ struct IncidentCommand: ParsableCommand {
             let handoffs = try store.handoffs(HandoffFilter(incident: id))
             let assignments = try store.assignments(incident: id)
             let escalations = try store.escalations(openOnly: false, incident: id)
-            let events = try store.events(incident: id)
+            let (latest, total) = try store.latestEvents(incident: id, limit: events)
             let output = Output(json: options.json)
             output.record(incident.fields, nested: [
                 ("handoffs", .array(handoffs.map(\.json))),
                 ("assignments", .array(assignments.map(\.json))),
                 ("escalations", .array(escalations.map(\.json))),
-                ("events", .array(events.map(\.json))),
+                ("events", .array(latest.map(\.json))),
+                ("events_total", .int(Int64(total))),
             ])
             output.section("handoffs", handoffs)
             output.section("held by", assignments)
             output.section("escalations", escalations)
-            output.section("events", events)
+            let earlier = total - latest.count
+            output.section(earlier > 0 ? "events (latest \(latest.count) of \(total): --events N for more)" : "events", latest)
         }
     }
 

@@ -191,9 +191,11 @@ extension Event: Presentable {
             ("supplier", JSONValue(supplier)),
             ("escalation", JSONValue(escalation)),
             ("reason", .string(reason)),
+            ("change", .string(change)),
+            ("data", JSONValue(parsing: data) ?? .null),
         ]
     }
-    static var tableColumns: [String] { ["id", "at", "actor", "kind", "handoff", "supplier", "reason"] }
+    static var tableColumns: [String] { ["id", "at", "actor", "kind", "handoff", "supplier", "change", "reason"] }
 }
 
 extension ScopeDispute: Presentable {

@@ -27,6 +27,17 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION siam.feed_horizon() RETURNS xid8
+LANGUAGE sql STABLE
+AS $$
+    -- The one rule of the feed: it shows the events of transactions older than every one
+    -- still running, so a transaction that commits late, with smaller event ids, is
+    -- delivered when it commits, after every cursor already given, never skipped.
+    SELECT pg_snapshot_xmin(pg_current_snapshot())
+$$;
+COMMENT ON FUNCTION siam.feed_horizon() IS
+    'The feed shows the events of transactions below this id: those older than every transaction still running.';
+
 CREATE OR REPLACE FUNCTION siam.events_after(p_cursor text DEFAULT NULL, p_limit integer DEFAULT 100)
 RETURNS TABLE (
     cursor text,
@@ -73,13 +84,50 @@ BEGIN
            e.escalation, e.reason, e.data
     FROM siam.event AS e
     WHERE (e.xact_id, e.id) > (v_xact, v_id)
-      AND e.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+      AND e.xact_id < siam.feed_horizon()
     ORDER BY e.xact_id, e.id
     LIMIT p_limit;
 END
 $$;
 COMMENT ON FUNCTION siam.events_after(text, integer) IS
     'The feed: the next events after a cursor (NULL: from the beginning), each with the cursor to continue from. Follow it with LISTEN siam_event and this function; keep the last cursor durably on your side. Events appear once every older transaction has ended (in the whole cluster: a long transaction anywhere delays the feed, never skips it), so none is ever skipped or repeated.';
+
+CREATE OR REPLACE FUNCTION siam.events_latest(p_limit integer DEFAULT 10)
+RETURNS TABLE (
+    cursor text,
+    id bigint,
+    at timestamptz,
+    actor text,
+    kind text,
+    incident bigint,
+    handoff bigint,
+    supplier text,
+    escalation bigint,
+    reason text,
+    data jsonb
+)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'invalid limit %: use 1 to 10000', p_limit USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- The end of the same feed as siam.events_after, in its order: follow on from the last
+    -- cursor with siam.events_after and nothing is skipped or repeated.
+    RETURN QUERY
+    SELECT latest.cursor, latest.id, latest.at, latest.actor, latest.kind, latest.incident, latest.handoff,
+           latest.supplier, latest.escalation, latest.reason, latest.data
+    FROM (SELECT e.xact_id::text || ':' || e.id AS cursor, e.id, e.at, e.actor, e.kind, e.incident, e.handoff,
+                 e.supplier, e.escalation, e.reason, e.data, e.xact_id
+          FROM siam.event AS e
+          WHERE e.xact_id < siam.feed_horizon()
+          ORDER BY e.xact_id DESC, e.id DESC
+          LIMIT p_limit) AS latest (cursor, id, at, actor, kind, incident, handoff, supplier, escalation, reason, data, xact_id)
+    ORDER BY latest.xact_id, latest.id;
+END
+$$;
+COMMENT ON FUNCTION siam.events_latest(integer) IS
+    'The end of the feed: its last events (default 10) in feed order, each with its cursor; continue from the last cursor with siam.events_after. Row-level security applies, as in siam.events_after.';
 
 CREATE OR REPLACE FUNCTION siam.feed_holdback()
 RETURNS TABLE (seconds double precision, pid integer, role text, state text, application text)

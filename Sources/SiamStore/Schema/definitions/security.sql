@@ -293,7 +293,7 @@ BEGIN
         FROM pg_catalog.pg_proc AS p
         WHERE p.pronamespace = 'siam'::regnamespace
           AND p.prokind = 'f'
-          AND p.proname NOT IN ('require_integrator', 'incident_by_ref', 'events_after',
+          AND p.proname NOT IN ('require_integrator', 'incident_by_ref', 'events_after', 'events_latest', 'feed_horizon',
                                 'clock', 'current_actor', 'is_time_zone', 'is_exact_interval', 'is_ascending',
                                 'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
@@ -380,6 +380,8 @@ BEGIN
         siam.is_ascending,
         siam.seconds,
         siam.events_after,
+        siam.events_latest,
+        siam.feed_horizon,
         siam.feed_holdback,
         siam.incident_by_ref,
         siam.owner_at,
@@ -437,6 +439,8 @@ BEGIN
         siam.incident_by_ref,
         siam.escalation_ack,
         siam.events_after,
+        siam.events_latest,
+        siam.feed_horizon,
         siam.clock,
         siam.current_actor,
         siam.shown,
