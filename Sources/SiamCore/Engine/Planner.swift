@@ -186,15 +186,8 @@ struct IncidentPlanner {
         let unowned = incident.state == .new && !incident.onHold
         let moving = ownerMustMove(world: world)
         guard (unowned || moving), !hasOpenOffer else { return }
-        // Suppliers that rejected it, let it expire (now or before), gave it back, or hold it;
-        // and those with an open offer of a part of it (one open offer per supplier).
-        var excluded = Set(snapshot.handoffs.filter {
-            $0.part == nil && ($0.state == .rejected || $0.state == .expired || endedOffers.contains($0.id))
-        }.map(\.toSupplier))
-        excluded.formUnion(openOffers.filter { $0.part != nil }.map(\.toSupplier))
-        excluded.formUnion(snapshot.bounces.filter { $0.kind == .handedBack }.map(\.supplier))
-        if let owner = incident.owner { excluded.insert(owner) }
         let candidates = world.candidates[incident.service] ?? []
+        let excluded = exclusions()
         let handedBack = lastHandBack
         switch Router.choose(from: candidates, excluding: excluded) {
         case .supplier(let best):
@@ -215,7 +208,9 @@ struct IncidentPlanner {
                 why = "new incident"
             }
             let capacity = best.capacity.map(String.init) ?? "unlimited"
-            decide(.offer(to: best.supplier), "\(why): best eligible supplier (rank \(best.rank), load \(best.load)/\(capacity))",
+            let passedOver = Router.passedOver(Router.assess(candidates, excluding: excluded), before: best)
+            decide(.offer(to: best.supplier),
+                   "\(why): best eligible supplier (rank \(best.rank), load \(best.load)/\(capacity))\(passedOver)",
                    due: moving ? nil : routableSince())
             world.addLoad(to: best.supplier)
         case .none(let reason):
@@ -225,6 +220,26 @@ struct IncidentPlanner {
                 raise(rule: rule.code, level: 1, reason: "cannot route \(incident.service) incident: \(reason)")
             }
         }
+    }
+
+    /// The suppliers routing leaves out, each with why: those that rejected it, let an offer
+    /// of it expire (now or before) or could no longer take one, gave it back, own it, or have
+    /// an open offer of a part of it (one open offer per supplier).
+    func exclusions() -> [String: String] {
+        var excluded: [String: String] = [:]
+        for handoff in snapshot.handoffs where handoff.part == nil {
+            if handoff.state == .rejected {
+                excluded[handoff.toSupplier] = "rejected it"
+            } else if handoff.state == .expired || expiredOffers.contains(handoff.id) {
+                excluded[handoff.toSupplier] = "let an offer of it expire"
+            } else if endedOffers.contains(handoff.id) {
+                excluded[handoff.toSupplier] = "could no longer take its offer"
+            }
+        }
+        for offer in openOffers where offer.part != nil { excluded[offer.toSupplier] = "has an open offer of a part of it" }
+        for bounce in snapshot.bounces where bounce.kind == .handedBack { excluded[bounce.supplier] = "handed it back" }
+        if let owner = incident.owner { excluded[owner] = "owns it" }
+        return excluded
     }
 
     /// Since when an unowned incident has been waiting for this offer: the end of its last

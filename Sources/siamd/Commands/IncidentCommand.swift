@@ -6,7 +6,7 @@ struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident",
         abstract: "Shared incidents.",
-        subcommands: [Open.self, List.self, Show.self, SetState.self, SetPriority.self, HandBack.self])
+        subcommands: [Open.self, List.self, Show.self, Explain.self, SetState.self, SetPriority.self, HandBack.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(

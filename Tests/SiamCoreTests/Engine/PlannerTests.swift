@@ -61,7 +61,7 @@ struct PlannerTests {
               snapshot: .fixture(),
               world: .fixture(candidates: ["network": [.fixture("acme", rank: 1, capacity: 2, load: 2),
                                                        .fixture("beta", rank: 2)]]),
-              decisions: [.about(.offer(to: "beta"), "new incident: best eligible supplier (rank 2, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "beta"), "new incident: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 at capacity")]),
         // Nobody serves the service: the integrator is told.
         .init(why: "no supplier serves the service",
               snapshot: .fixture(.fixture(service: "sap-hr")),
@@ -87,7 +87,7 @@ struct PlannerTests {
         #expect(offers == [
             [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 0/2)", incident: 1)],
             [.about(.offer(to: "acme"), "new incident: best eligible supplier (rank 1, load 1/2)", incident: 2)],
-            [.about(.offer(to: "beta"), "new incident: best eligible supplier (rank 2, load 0/unlimited)", incident: 3)],
+            [.about(.offer(to: "beta"), "new incident: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 at capacity", incident: 3)],
         ])
         #expect(world.load(of: "acme") == 2)
         #expect(world.load(of: "beta") == 1)
@@ -112,7 +112,7 @@ struct PlannerTests {
               now: t("2026-01-05T09:31:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
+                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
               ]),
         // Exactly at its deadline it expires (due <= now).
         .init(why: "offer expires at its deadline",
@@ -120,16 +120,16 @@ struct PlannerTests {
               now: t("2026-01-05T09:30:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
+                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
               ]),
         // Expired in an earlier pass: acme stays excluded.
         .init(why: "earlier expiry excludes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired)]),
-              decisions: [.about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire")]),
         // Rejected: acme stays excluded.
         .init(why: "rejection excludes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .rejected)]),
-              decisions: [.about(.offer(to: "beta"), "after a rejected offer: best eligible supplier (rank 2, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "beta"), "after a rejected offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 rejected it")]),
         // Cancelled by a person: acme may be offered it again.
         .init(why: "cancellation does not exclude",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .cancelled)]),
@@ -153,7 +153,7 @@ struct PlannerTests {
         #expect(plan.decisions.map(\.action) == [.cancelHandoff(handoff: 1), .offer(to: "beta")])
         #expect(plan.decisions.map(\.reason) == [
             "supplier acme is \(status.rawValue)",
-            "after an offer that could no longer be taken: best eligible supplier (rank 2, load 0/unlimited)",
+            "after an offer that could no longer be taken: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 could no longer take its offer",
         ])
         // The new offer's clock starts when the database makes it (Planner.finish).
         #expect(plan.nextCheck == nil)
@@ -194,7 +194,7 @@ struct PlannerTests {
                                     owners: [.owner("acme", handoff: 1)]),
                  world: .fixture(status: ["acme": status]),
                  decisions: [.about(.offer(to: "beta"),
-                                    "the owner can no longer hold it: best eligible supplier (rank 2, load 0/unlimited)")])
+                                    "the owner can no longer hold it: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 owns it")])
             .check()
     }
 
@@ -368,7 +368,7 @@ struct PlannerTests {
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
                   .about(.closeEscalation(escalation: 5, cause: .expired), "handoff 1 expired"),
-                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
+                  .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
               ]),
         // On a business calendar: offered Friday 16:50 Berlin with 30 min on `eu`, due Monday
         // 08:20 Berlin; on Saturday the next check is 50 %: Monday 08:05 Berlin.
@@ -430,7 +430,7 @@ struct PlannerTests {
                   BounceRecord(supplier: "beta", at: t("2026-01-05T09:15:00Z"), kind: .rejected),
                   BounceRecord(supplier: "gamma", at: t("2026-01-05T09:25:00Z"), kind: .rejected)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited); ranked above it: 3 rejected it")]),
         // Expiries are neglect, not bounces (the OLA accept clock escalates them): three
         // offers let expire are no ping-pong, and the first routing is none either.
         .init(why: "expiries are no bounces",
@@ -438,26 +438,26 @@ struct PlannerTests {
                                             .fixture(2, to: "beta", state: .expired),
                                             .fixture(3, to: "gamma", state: .expired)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after an expired offer: best eligible supplier (rank 4, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "delta"), "after an expired offer: best eligible supplier (rank 4, load 0/unlimited); ranked above it: 3 let an offer of it expire")]),
         // One expiry and one rejection: one bounce, no ping-pong (the old count said two).
         .init(why: "expiry plus rejection is one bounce",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .expired),
                                             .fixture(2, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:10:00Z"))]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited); ranked above it: 1 let an offer of it expire, 1 rejected it")]),
         // Offers of parts are not handoffs of the incident: no ping-pong.
         .init(why: "parts do not count",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .rejected),
                                             .fixture(2, to: "beta", state: .rejected),
                                             .fixture(3, to: "gamma", state: .rejected, part: "diagnostics")]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "gamma"), "after a rejected offer: best eligible supplier (rank 3, load 0/unlimited); ranked above it: 2 rejected it")]),
         // A hand-back is a bounce of the supplier that held it; the next offer goes elsewhere.
         .init(why: "handed back, then offered on",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", state: .accepted)],
                                  bounces: [BounceRecord(supplier: "acme", at: t("2026-01-05T09:20:00Z"), kind: .handedBack)]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "beta"), "handed back by its owner: best eligible supplier (rank 2, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "beta"), "handed back by its owner: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 handed it back")]),
         // The stop withdraws the daemon's own standing offer ...
         .init(why: "the daemon's standing offer is withdrawn",
               snapshot: .fixture(handoffs: rejections(firstAt: monday) + [.fixture(4, to: "delta", automatic: true)],
@@ -485,7 +485,7 @@ struct PlannerTests {
                                      + [.fixture(4, to: "beta", state: .rejected, offeredAt: t("2026-01-05T09:25:00Z"))],
                                  escalations: [.fixture(4, rule: "bounce", raisedAt: t("2026-01-05T09:20:00Z"))]),
               world: fourSuppliers, now: t("2026-01-05T09:30:00Z"),
-              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited)")]),
+              decisions: [.about(.offer(to: "delta"), "after a rejected offer: best eligible supplier (rank 4, load 0/unlimited); ranked above it: 3 rejected it")]),
     ]
 
     @Test(arguments: bounceCases)
@@ -739,7 +739,7 @@ struct PlannerTests {
                      .about(.raise("sla-acknowledge", 1), "SLA acknowledge 50 % elapsed (due 2026-01-05T10:00:00Z)"),
                      // Escalation 3 climbs from level 1; the climb notifies, so it does not repeat too.
                      .about(.raise("complaint", 2), "complaints weigh 3 (1 from the customer, 1 from users)"),
-                     .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited)"),
+                     .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
                  ],
                  // The 75 % threshold (09:45Z) before the repeat (10:40Z); the new offer's clock
                  // is added when the database made it (Planner.finish).

@@ -141,3 +141,50 @@ struct RouterTests {
         }
     }
 }
+
+/// `Router.assess`: the verdict on every candidate, in the router's order, which the offer's
+/// reason summarises and `siamd incident explain` prints.
+@Suite struct RouterAssessmentTests {
+    @Test func everyCandidateGetsItsVerdictInTheRoutersOrder() {
+        let candidates: [Candidate] = [
+            .fixture("delta", rank: 3), .fixture("acme", rank: 1), .fixture("beta", rank: 1, capacity: 2, load: 2),
+            .fixture("gamma", rank: 2, status: .suspended), .fixture("echo", rank: 2, load: 4), .fixture("foxtrot", rank: 2, load: 1),
+        ]
+        let assessments = Router.assess(candidates, excluding: ["acme": "rejected it"])
+        #expect(assessments.map(\.candidate.supplier) == ["acme", "beta", "gamma", "foxtrot", "echo", "delta"])
+        #expect(assessments.map(\.verdict) == [.excluded(why: "rejected it"), .atCapacity, .notActive(.suspended), .chosen,
+                                               .outranked, .outranked])
+        #expect(assessments.map(\.text) == [
+            "passed over: rejected it",
+            "passed over: at capacity (2/2)",
+            "passed over: suspended, not active",
+            "chosen: best eligible (rank 2, load 1/unlimited)",
+            "eligible, ranked after the chosen one (rank 2, load 4/unlimited)",
+            "eligible, ranked after the chosen one (rank 3, load 0/unlimited)",
+        ])
+        // The offer's reason counts those ranked above the chosen one, naming nobody.
+        let chosen = assessments[3].candidate
+        #expect(Router.passedOver(assessments, before: chosen) == "; ranked above it: 1 rejected it, 1 at capacity")
+        // Same rank is not ranked above.
+        #expect(Router.passedOver(assessments, before: assessments[1].candidate) == "")
+        #expect(Router.passedOver(Router.assess([.fixture("acme", rank: 1)], excluding: [:]), before: .fixture("acme", rank: 1)) == "")
+    }
+
+    @Test func chooseIsTheFirstChosenOfTheAssessment() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let candidates = (0..<Int.random(in: 0...6, using: &rng)).map { index in
+                Candidate.fixture("s\(index)", rank: Int.random(in: 1...3, using: &rng),
+                                  status: [.active, .active, .onboarding, .suspended].randomElement(using: &rng)!,
+                                  capacity: [nil, 1, 2].randomElement(using: &rng)!, load: Int.random(in: 0...2, using: &rng))
+            }
+            let excluded = Set(candidates.map(\.supplier).filter { _ in Bool.random(using: &rng) })
+            let assessments = Router.assess(candidates, excluding: Dictionary(uniqueKeysWithValues: excluded.map { ($0, "rejected it") }))
+            #expect(assessments.filter { $0.verdict == .chosen }.count <= 1)
+            switch Router.choose(from: candidates, excluding: excluded) {
+            case .supplier(let best): #expect(assessments.first { $0.verdict == .chosen }?.candidate == best)
+            case .none: #expect(!assessments.contains { $0.verdict == .chosen })
+            }
+        }
+    }
+}
