@@ -2259,6 +2259,7 @@ DECLARE
     v_now timestamptz := siam.clock();
     v_pause_start timestamptz;
     v_transition siam.incident_transition;
+    v_allowed text;
     v_ack_due timestamptz;
     v_resolve_due timestamptz;
     v_ola_moved jsonb;
@@ -2287,10 +2288,19 @@ BEGIN
     SELECT * INTO v_transition FROM siam.incident_transition
     WHERE from_state = v_incident.state AND to_state = p_state;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'incident % cannot go from % to %', p_incident, v_incident.state, p_state
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = CASE WHEN v_incident.state = 'new' THEN 'offer it to a supplier first (siamd handoff offer)'
-                              ELSE 'see siam.incident_transition for the allowed changes' END;
+        -- The refusal lists the changes that are allowed from here (siam.incident_transition).
+        v_allowed := coalesce((SELECT 'from ' || v_incident.state::text || ' it can go to '
+                                      || string_agg(t.to_state::text, ', ' ORDER BY t.to_state::text)
+                               FROM siam.incident_transition AS t
+                               WHERE t.from_state = v_incident.state AND NOT t.by_handoff),
+                              v_incident.state::text || ' is final');
+        IF v_incident.state = 'new' THEN
+            RAISE EXCEPTION 'incident % cannot go from % to %: %', p_incident, v_incident.state, p_state, v_allowed
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'offer it to a supplier first (siamd handoff offer)';
+        END IF;
+        RAISE EXCEPTION 'incident % cannot go from % to %: %', p_incident, v_incident.state, p_state, v_allowed
+            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF v_transition.by_handoff THEN
         RAISE EXCEPTION 'incident % becomes assigned by a supplier accepting a handoff, not by setting its state', p_incident
@@ -4789,7 +4799,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
     ('calendars', 'cf5d14f4c15998ca'),
     ('catalog', 'b33d7c08750c1585'),
-    ('incidents', '19f31f31d0135669'),
+    ('incidents', '68f21acc313fa980'),
     ('handoffs', '6e80026a2cc3dd0c'),
     ('escalations', '5269b1fed53c3d8d'),
     ('disputes', '0a4a433f87f288f5'),

@@ -9,7 +9,7 @@ import Glibc
 enum SiamdMain {
     static func main() async {
         do {
-            var command = try Siamd.parseAsRoot()
+            var command = try Siamd.parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -19,7 +19,7 @@ extension Instant {
         let parsed: Int64? = copy.withUTF8 { Instant.parse($0) }
         guard let seconds = parsed else {
             throw TimeParseError(
-                "invalid instant '\(text)': expected ISO-8601 with an offset, e.g. 2016-02-01T12:00:00Z")
+                "invalid instant '\(text)': \(Instant.invalidReason(text)); expected ISO-8601 with an offset, e.g. 2016-02-01T12:00:00Z")
         }
         self.init(seconds: seconds)
     }

@@ -57,8 +57,8 @@ struct CalendarCommand: ParsableCommand {
                 a deadline on a closing instant is that instant. Paused ranges do not count.
                 """)
         @OptionGroup var source: CalendarSource
-        @Option(help: "Start instant, ISO-8601 with an offset.", transform: parseInstant)
-        var from: Instant
+        @Option(help: ArgumentHelp("Start: \(When.forms).", valueName: "when"), transform: parseWhen)
+        var from: When
         @Option(help: "Business time to consume: 90s, 15m, 4h, 3d, 3h30m.", transform: parseDuration)
         var duration: BusinessDuration
         @Option(help: "A paused range START/END (repeatable).", transform: parsePause)
@@ -69,6 +69,7 @@ struct CalendarCommand: ParsableCommand {
 
         func run() throws {
             let (name, calendar) = try source.resolve(options)
+            let from = try source.instant(from, options)
             let deadline = try calendar.deadline(from: from, duration: duration, pauses: pause)
             if options.json {
                 print(JSONValue.object([("deadline", .string(deadline.iso8601))]).serialized())
@@ -85,10 +86,10 @@ struct CalendarCommand: ParsableCommand {
             abstract: "Business time in [--from, --to), not counting paused ranges (0 when --to <= --from).",
             discussion: "On a stored calendar (--calendar) or an inline one (--tz, --hours, --holiday; no database needed).")
         @OptionGroup var source: CalendarSource
-        @Option(help: "Start instant, ISO-8601 with an offset.", transform: parseInstant)
-        var from: Instant
-        @Option(help: "End instant, ISO-8601 with an offset.", transform: parseInstant)
-        var to: Instant
+        @Option(help: ArgumentHelp("Start: \(When.forms).", valueName: "when"), transform: parseWhen)
+        var from: When
+        @Option(help: ArgumentHelp("End, the same forms.", valueName: "when"), transform: parseWhen)
+        var to: When
         @Option(help: "A paused range START/END (repeatable).", transform: parsePause)
         var pause: [Range<Instant>] = []
         @OptionGroup var options: GlobalOptions
@@ -97,6 +98,7 @@ struct CalendarCommand: ParsableCommand {
 
         func run() throws {
             let (name, calendar) = try source.resolve(options)
+            let from = try source.instant(from, options), to = try source.instant(to, options)
             let elapsed = calendar.elapsed(from: from, to: to, pauses: pause)
             if options.json {
                 print(JSONValue.object([("seconds", .int(elapsed.seconds))]).serialized())
@@ -139,6 +141,14 @@ struct CalendarSource: ParsableArguments {
             return (calendar, stored.calendar)
         }
         return ("inline", try BusinessCalendar(zone: tz!, hours: hours!, holidays: holiday))
+    }
+
+    /// The instant an option names: `now` and `now±D` on the database clock with a stored
+    /// calendar, on this machine's clock with an inline one (which needs no database).
+    func instant(_ when: When, _ options: GlobalOptions) throws -> Instant {
+        guard when.isRelative else { return when.resolved(now: .epoch) }
+        let now = calendar != nil ? try options.openStore().now() : Instant(seconds: Int64(Date().timeIntervalSince1970))
+        return when.resolved(now: now)
     }
 }
 

@@ -37,7 +37,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-        guard (0.1...10).contains(pace) else { throw ValidationError("--pace must be from 0.1 to 10") }
+        guard (0.1...10).contains(pace) else { throw ValidationError("--pace must be from 0.1 to 10, not \(pace)") }
         if let duration, duration.seconds < 1 { throw ValidationError("--duration must be at least 1s") }
         guard incidentsEvery.seconds >= 1 else { throw ValidationError("--incidents-every must be at least 1s") }
     }

@@ -19,15 +19,18 @@ struct EscalationCommand: ParsableCommand {
     }
 
     struct Ack: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Acknowledge an escalation: its repeats stop.")
+        static let configuration = CommandConfiguration(
+            abstract: "Acknowledge an escalation at its current level: its repeats stop until it climbs.",
+            discussion: "Refused for a closed escalation and for a level already acknowledged.")
         @Argument(help: "The escalation's id.")
         var id: Int64
-        @Option(help: "Who acknowledges it.")
-        var by: String
+        @Option(help: "Who acknowledges it (default: the --actor, else the OS user).")
+        var by: String?
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
             let store = try options.openStore()
+            let by = by ?? options.resolvedActor
             try store.acknowledge(escalation: id, by: by)
             let escalation = try store.escalation(id: id)
             Output(json: options.json).done("escalation \(id) acknowledged by \(by)", record: escalation?.json ?? .null)

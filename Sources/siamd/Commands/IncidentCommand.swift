@@ -59,7 +59,7 @@ struct IncidentCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func validate() throws {
-            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1, not \(limit)") }
         }
 
         func run() throws {

@@ -12,10 +12,10 @@ struct ReportCommand: ParsableCommand {
 
     /// The period options both reports take.
     struct PeriodOptions: ParsableArguments {
-        @Option(help: ArgumentHelp("Start of the period: \(reportBoundHelp).", valueName: "when"))
-        var since: ReportBound = .ago(BusinessDuration(seconds: 30 * 86_400))
-        @Option(help: ArgumentHelp("End of the period (default: now), same forms.", valueName: "when"))
-        var until: ReportBound?
+        @Option(help: ArgumentHelp("Start of the period: \(reportBoundHelp).", valueName: "when"), transform: parseReportBound)
+        var since: When = .relative(-30 * 86_400)
+        @Option(help: ArgumentHelp("End of the period (default: now), same forms.", valueName: "when"), transform: parseReportBound)
+        var until: When?
     }
 
     struct Scorecard: ParsableCommand {

@@ -48,8 +48,8 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard pollInterval.seconds >= 1 else { throw ValidationError("--poll-interval must be at least 1s") }
-        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
-        guard LogFormat(parsing: logFormat) != nil else { throw ValidationError("--log-format must be logfmt or json") }
+        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000, not \(batchSize)") }
+        guard LogFormat(parsing: logFormat) != nil else { throw ValidationError("--log-format must be logfmt or json, not \(logFormat)") }
         if let level = logLevel ?? ProcessInfo.processInfo.environment["SIAMD_LOG_LEVEL"], LogLevel(parsing: level) == nil {
             throw ValidationError("invalid log level '\(level)': use debug, info, warning or error")
         }
