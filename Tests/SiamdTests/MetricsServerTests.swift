@@ -257,6 +257,15 @@ import Glibc
         }
     }
 
+    /// `siamd run --http` on a taken port is a runtime failure (exit 1), not a usage error.
+    @Test func runOnATakenPortExitsOneWithTheReason() throws {
+        let first = try startServer()
+        defer { first.stop() }
+        let result = try CLI.run(["run", "--once", "--http", "127.0.0.1:\(first.port)"], database: "host=/nonexistent")
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("siamd: error: cannot listen on 127.0.0.1:\(first.port): Address already in use\n"), "\(result.stderr)")
+    }
+
     @Test func ipv6LoopbackAndLocalhostWork() throws {
         for text in ["[::1]:0", "localhost:0"] {
             let server: MetricsServer

@@ -40,6 +40,9 @@ struct CLIFailure {
             (message, status) = (error.description, 2)
         case let error as RefusedError:
             (message, status) = (error.description, 1)
+        case let error as MetricsServerError:
+            // A port in use or an address not on this host: the command line was fine.
+            (message, status) = (error.description, 1)
         case let error as RowDecodingError:
             (message, status) = ("internal error: \(error.description)", 70)
         default:
