@@ -43,7 +43,7 @@ extension Target: Presentable {
             ("accept_within", JSONValue(acceptWithin)),
             ("acknowledge_within", JSONValue(acknowledgeWithin)),
             ("resolve_within", JSONValue(resolveWithin)),
-            ("pauses_when_pending", .bool(pausesWhenPending)),
+            ("pauses_when_pending", JSONValue(pausesWhenPending)),
             ("updated_at", JSONValue(updatedAt)),
         ]
     }
