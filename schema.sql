@@ -1850,6 +1850,178 @@ $$;
 COMMENT ON FUNCTION siam.calendar_add(text, text, smallint[], time[], time[], text[]) IS
     'Adds a calendar: name, IANA zone, weekly intervals as three parallel arrays (ISO weekday, opens, closes; 24:00 allowed as an end), holidays as YYYY-MM-DD or MM-DD.';
 
+-- Changing calendars --------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.lock_calendar(p_name text) RETURNS siam.calendar
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_calendar siam.calendar;
+BEGIN
+    PERFORM siam.require_integrator();
+    IF p_name IS NULL THEN
+        RAISE EXCEPTION 'calendar is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO v_calendar FROM siam.calendar WHERE name = p_name FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_calendar;
+END
+$$;
+COMMENT ON FUNCTION siam.lock_calendar(text) IS 'Locks and returns a calendar for a change; refuses an unknown one (P0002). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.calendar_set(
+    p_name text,
+    p_time_zone text DEFAULT NULL,
+    p_weekdays smallint[] DEFAULT NULL,
+    p_opens time[] DEFAULT NULL,
+    p_closes time[] DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_calendar siam.calendar;
+    v_count integer := coalesce(cardinality(p_weekdays), 0);
+    v_before jsonb;
+    v_after jsonb;
+BEGIN
+    v_calendar := siam.lock_calendar(p_name);
+    IF p_time_zone IS NULL AND p_weekdays IS NULL AND p_opens IS NULL AND p_closes IS NULL THEN
+        RAISE EXCEPTION 'nothing to change: give a time zone or the weekly hours'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_time_zone IS NOT NULL AND NOT siam.is_time_zone(p_time_zone) THEN
+        RAISE EXCEPTION 'unknown time zone %: use an IANA name such as Europe/Berlin', siam.shown(p_time_zone)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_before := (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                  ORDER BY iso_weekday, opens)
+                 FROM siam.calendar_interval WHERE calendar = p_name);
+    IF p_weekdays IS NOT NULL OR p_opens IS NOT NULL OR p_closes IS NOT NULL THEN
+        IF v_count <> coalesce(cardinality(p_opens), 0) OR v_count <> coalesce(cardinality(p_closes), 0) THEN
+            RAISE EXCEPTION 'weekdays, opens and closes must have the same number of elements'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF v_count = 0 THEN
+            RAISE EXCEPTION 'calendar % would have no open time: a deadline on it could never be reached', siam.shown(p_name)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        DELETE FROM siam.calendar_interval WHERE calendar = p_name;
+        FOR i IN 1 .. v_count LOOP
+            IF p_weekdays[i] IS NULL OR p_weekdays[i] NOT BETWEEN 1 AND 7 THEN
+                RAISE EXCEPTION 'invalid ISO weekday %: use 1 (Monday) to 7 (Sunday)', p_weekdays[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF p_opens[i] IS NULL OR p_closes[i] IS NULL OR p_closes[i] <= p_opens[i] THEN
+                RAISE EXCEPTION 'interval %-% ends before it starts', p_opens[i], p_closes[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF EXISTS (SELECT 1 FROM siam.calendar_interval
+                       WHERE calendar = p_name AND iso_weekday = p_weekdays[i]
+                         AND opens < p_closes[i] AND p_opens[i] < closes) THEN
+                RAISE EXCEPTION 'intervals overlap on ISO weekday % at %-%', p_weekdays[i], p_opens[i], p_closes[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            INSERT INTO siam.calendar_interval (calendar, iso_weekday, opens, closes)
+            VALUES (p_name, p_weekdays[i], p_opens[i], p_closes[i]);
+        END LOOP;
+    END IF;
+    UPDATE siam.calendar SET time_zone = coalesce(p_time_zone, time_zone) WHERE name = p_name;
+    v_after := (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                 ORDER BY iso_weekday, opens)
+                FROM siam.calendar_interval WHERE calendar = p_name);
+    IF v_before = v_after AND coalesce(p_time_zone, v_calendar.time_zone) = v_calendar.time_zone THEN
+        RAISE EXCEPTION 'calendar % has these hours and time zone already: nothing to change', siam.shown(p_name)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM siam.record_event('calendar.changed',
+        concat_ws(', ',
+            CASE WHEN coalesce(p_time_zone, v_calendar.time_zone) <> v_calendar.time_zone
+                 THEN format('time zone %s -> %s', v_calendar.time_zone, p_time_zone) END,
+            CASE WHEN v_before <> v_after THEN 'weekly hours changed' END),
+        p_data => jsonb_build_object('calendar', p_name,
+            'before', jsonb_build_object('time_zone', v_calendar.time_zone, 'intervals', v_before),
+            'after', jsonb_build_object('time_zone', coalesce(p_time_zone, v_calendar.time_zone), 'intervals', v_after)));
+    RETURN p_name;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_set(text, text, smallint[], time[], time[]) IS
+    'Changes a calendar''s time zone and/or replaces its weekly intervals (three parallel arrays, as siam.calendar_add). Clocks running on it keep their due instants; clocks that start afterwards count on the new hours. Refuses a change that changes nothing (55000). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.holiday_parts(p_holiday text, OUT o_date date, OUT o_month smallint, OUT o_day smallint)
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_holiday ~ '^\d{4}-\d{2}-\d{2}$' THEN
+        BEGIN
+            o_date := p_holiday::date;
+        EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+            RAISE EXCEPTION 'invalid holiday %: no such date', siam.shown(p_holiday)
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+    ELSIF p_holiday ~ '^\d{2}-\d{2}$' THEN
+        o_month := split_part(p_holiday, '-', 1)::smallint;
+        o_day := split_part(p_holiday, '-', 2)::smallint;
+        IF o_month NOT BETWEEN 1 AND 12
+           OR o_day NOT BETWEEN 1 AND (CASE WHEN o_month = 2 THEN 29 WHEN o_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END) THEN
+            RAISE EXCEPTION 'invalid holiday %: no such day of the year', siam.shown(p_holiday)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    ELSE
+        RAISE EXCEPTION 'invalid holiday %: use YYYY-MM-DD (dated) or MM-DD (yearly)', siam.shown(p_holiday)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION siam.holiday_parts(text) IS 'A holiday YYYY-MM-DD (dated) or MM-DD (yearly) as siam.calendar_holiday''s columns; refuses other forms (22023).';
+
+CREATE OR REPLACE FUNCTION siam.calendar_holiday_add(p_calendar text, p_holiday text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_day record;
+BEGIN
+    PERFORM siam.lock_calendar(p_calendar);
+    v_day := siam.holiday_parts(p_holiday);
+    IF EXISTS (SELECT 1 FROM siam.calendar_holiday
+               WHERE calendar = p_calendar AND on_date IS NOT DISTINCT FROM v_day.o_date
+                 AND month IS NOT DISTINCT FROM v_day.o_month AND day IS NOT DISTINCT FROM v_day.o_day) THEN
+        RAISE EXCEPTION 'calendar % has holiday % already', siam.shown(p_calendar), p_holiday
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.calendar_holiday (calendar, on_date, month, day) VALUES (p_calendar, v_day.o_date, v_day.o_month, v_day.o_day);
+    PERFORM siam.record_event('calendar.holiday_added', format('holiday %s added', p_holiday),
+        p_data => jsonb_build_object('calendar', p_calendar, 'holiday', p_holiday));
+    RETURN p_holiday;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_holiday_add(text, text) IS
+    'Adds a holiday (YYYY-MM-DD dated, MM-DD yearly) to a calendar, for clocks that start afterwards. Refuses one it has (23505). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.calendar_holiday_remove(p_calendar text, p_holiday text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_day record;
+BEGIN
+    PERFORM siam.lock_calendar(p_calendar);
+    v_day := siam.holiday_parts(p_holiday);
+    DELETE FROM siam.calendar_holiday
+    WHERE calendar = p_calendar AND on_date IS NOT DISTINCT FROM v_day.o_date
+      AND month IS NOT DISTINCT FROM v_day.o_month AND day IS NOT DISTINCT FROM v_day.o_day;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'calendar % has no holiday %', siam.shown(p_calendar), p_holiday
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    PERFORM siam.record_event('calendar.holiday_removed', format('holiday %s removed', p_holiday),
+        p_data => jsonb_build_object('calendar', p_calendar, 'holiday', p_holiday));
+    RETURN p_holiday;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_holiday_remove(text, text) IS
+    'Removes a holiday (as it was added: YYYY-MM-DD or MM-DD) from a calendar, for clocks that start afterwards. Refuses one it does not have (P0002). Integrator only.';
+
 -- ======================================================================================
 -- Definitions: catalog
 
@@ -2498,6 +2670,105 @@ END
 $$;
 COMMENT ON FUNCTION siam.target_check(text, text, text) IS
     'Warnings about the targets as they apply (siam.matching_target), per priority and service a supplier serves (optionally only these): an OLA longer than the SLA it serves on one calendar (accept against acknowledge; accept + resolve against resolve), and an OLA on another calendar (its own, else the supplier''s) whose deadline can fall after the SLA''s, tried for an offer now and at each closing of the OLA''s calendar and opening of the SLA''s in the coming week. Changes nothing; an unknown service or supplier is refused (P0002).';
+
+-- Changing suppliers ---------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.supplier_set(
+    p_code text,
+    p_name text DEFAULT NULL,
+    p_capacity integer DEFAULT NULL,
+    p_calendar text DEFAULT NULL,
+    p_unlimited boolean DEFAULT false,
+    p_no_calendar boolean DEFAULT false
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_before siam.supplier;
+    v_after siam.supplier;
+BEGIN
+    PERFORM siam.require_integrator();
+    v_before := siam.lock_supplier(p_code);
+    IF p_name IS NULL AND p_capacity IS NULL AND p_calendar IS NULL AND NOT coalesce(p_unlimited, false)
+       AND NOT coalesce(p_no_calendar, false) THEN
+        RAISE EXCEPTION 'nothing to change: give a name, a capacity (or unlimited) or a calendar (or none)'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_name IS NOT NULL THEN
+        PERFORM siam.check_text(p_name, 'supplier name', 'name');
+    END IF;
+    IF p_capacity IS NOT NULL AND p_unlimited THEN
+        RAISE EXCEPTION 'give a capacity or unlimited, not both' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_capacity IS NOT NULL AND p_capacity < 1 THEN
+        RAISE EXCEPTION 'invalid capacity %: use a whole number of at least 1, or unlimited', p_capacity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_calendar IS NOT NULL AND p_no_calendar THEN
+        RAISE EXCEPTION 'give a calendar or none, not both' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
+    UPDATE siam.supplier SET
+        name = coalesce(p_name, name),
+        capacity = CASE WHEN p_unlimited THEN NULL ELSE coalesce(p_capacity, capacity) END,
+        calendar = CASE WHEN p_no_calendar THEN NULL ELSE coalesce(p_calendar, calendar) END,
+        updated_at = siam.clock()
+    WHERE code = p_code
+    RETURNING * INTO v_after;
+    IF (v_before.name, v_before.capacity, v_before.calendar) IS NOT DISTINCT FROM (v_after.name, v_after.capacity, v_after.calendar) THEN
+        RAISE EXCEPTION 'supplier % has these settings already: nothing to change', siam.shown(p_code)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- More room may let waiting work go to it.
+    IF v_after.capacity IS NULL OR v_after.capacity > coalesce(v_before.capacity, 0) THEN
+        UPDATE siam.incident SET next_check_at = siam.clock()
+        WHERE state = 'new' AND NOT on_hold
+          AND service IN (SELECT service FROM siam.supplier_service WHERE supplier = p_code);
+    END IF;
+    PERFORM siam.record_event('supplier.changed',
+        concat_ws(', ',
+            CASE WHEN v_before.name IS DISTINCT FROM v_after.name THEN format('name %s -> %s', v_before.name, v_after.name) END,
+            CASE WHEN v_before.capacity IS DISTINCT FROM v_after.capacity
+                 THEN format('capacity %s -> %s', coalesce(v_before.capacity::text, 'unlimited'), coalesce(v_after.capacity::text, 'unlimited')) END,
+            CASE WHEN v_before.calendar IS DISTINCT FROM v_after.calendar
+                 THEN format('calendar %s -> %s', coalesce(v_before.calendar, '24x7'), coalesce(v_after.calendar, '24x7')) END),
+        p_supplier => p_code,
+        p_data => jsonb_build_object(
+            'before', jsonb_build_object('name', v_before.name, 'capacity', v_before.capacity, 'calendar', v_before.calendar),
+            'after', jsonb_build_object('name', v_after.name, 'capacity', v_after.capacity, 'calendar', v_after.calendar)));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_set(text, text, integer, text, boolean, boolean) IS
+    'Changes a supplier''s name, capacity (p_unlimited: none) or calendar (p_no_calendar: 24x7); NULL keeps the value. A new calendar applies to OLA clocks that start afterwards. Refuses a change that changes nothing (55000). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.supplier_unserve(p_supplier text, p_service text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rank smallint;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.lock_supplier(p_supplier);
+    IF p_service IS NULL THEN
+        RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    DELETE FROM siam.supplier_service WHERE supplier = p_supplier AND service = p_service
+    RETURNING rank INTO v_rank;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'supplier % does not serve %', siam.shown(p_supplier), siam.shown(p_service)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM siam.record_event('supplier.unserved',
+        format('no longer serves %s (was rank %s)', p_service, v_rank),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('service', p_service, 'previous_rank', v_rank));
+    RETURN p_service;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_unserve(text, text) IS
+    'Records that a supplier no longer serves a service: no new offers of it go to the supplier; its open offers and the work it holds stay. Integrator only.';
 
 -- ======================================================================================
 -- Definitions: incidents
@@ -3803,6 +4074,118 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
     'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
+
+-- Escalation rules: adding, enabling, disabling ----------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_add(
+    p_code text,
+    p_measure text,
+    p_thresholds numeric[],
+    p_notify text DEFAULT 'integrator',
+    p_repeat_every interval DEFAULT NULL,
+    p_time_window interval DEFAULT NULL,
+    p_priority text DEFAULT NULL,
+    p_service text DEFAULT NULL,
+    p_supplier text DEFAULT NULL,
+    p_user_tier text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.check_code(p_code, 'rule code');
+    IF p_measure IS NULL OR p_measure NOT IN ('sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve', 'bounces',
+                                              'complaints', 'capacity', 'unroutable', 'scope_dispute') THEN
+        RAISE EXCEPTION 'invalid measure %: use sla_acknowledge, sla_resolve, ola_accept, ola_resolve, bounces, complaints, capacity, unroutable or scope_dispute', siam.shown(p_measure)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
+       OR array_position(p_thresholds, NULL) IS NOT NULL
+       OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
+        RAISE EXCEPTION 'invalid thresholds %: give 1 to 10 positive numbers in ascending order', coalesce(p_thresholds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_measure IN ('unroutable', 'scope_dispute') AND p_thresholds <> '{1}' THEN
+        RAISE EXCEPTION 'a rule on % has one level (threshold 1): its measure is yes or no', p_measure
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_notify IS NULL OR p_notify NOT IN ('integrator', 'supplier', 'customer') THEN
+        RAISE EXCEPTION 'invalid party to notify %: use integrator, supplier or customer', siam.shown(p_notify)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_duration(p_repeat_every, 'repeat interval'), siam.check_duration(p_time_window, 'window');
+    IF p_repeat_every <= interval '0' THEN
+        RAISE EXCEPTION 'invalid repeat interval %: use a positive length, or NULL for once', siam.duration_text(p_repeat_every)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window <= interval '0' THEN
+        RAISE EXCEPTION 'invalid window %: use a positive length', siam.duration_text(p_time_window)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window IS NULL AND p_measure IN ('bounces', 'complaints') THEN
+        RAISE EXCEPTION 'a rule on % counts within a window: give one', p_measure
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_priority IS NOT NULL THEN
+        PERFORM siam.check_priority(p_priority);
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
+    IF p_user_tier IS NOT NULL AND p_user_tier !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
+        RAISE EXCEPTION 'invalid user tier %: use up to 32 lower-case letters, digits, _ or -', siam.shown(p_user_tier)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_code) THEN
+        RAISE EXCEPTION 'escalation rule % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_every, time_window,
+                                      priority, service, supplier, user_tier)
+    VALUES (p_code, p_measure, p_thresholds, p_notify, p_repeat_every, p_time_window,
+            p_priority, p_service, p_supplier, p_user_tier)
+    RETURNING * INTO v_rule;
+    -- Every open incident is looked at again: the new rule may apply to it already.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event('escalation_rule.added',
+        format('rule %s added: %s at %s to the %s', p_code, p_measure, array_to_string(p_thresholds, ','), p_notify),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('rule', p_code, 'after', to_jsonb(v_rule)));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_add(text, text, numeric[], text, interval, interval, text, text, text, text) IS
+    'Adds an escalation rule (enabled): its measure, ascending thresholds (levels), the party notified, repeat interval (NULL: once), count window (bounces, complaints: required) and scope (priority, service, supplier, user tier; NULL = any). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_enabled(p_rule text, p_enabled boolean) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    v_rule := siam.lock_escalation_rule(p_rule);
+    IF p_enabled IS NULL THEN
+        RAISE EXCEPTION 'enabled or not is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF v_rule.enabled = p_enabled THEN
+        RAISE EXCEPTION 'rule % is % already', siam.shown(p_rule), CASE WHEN p_enabled THEN 'enabled' ELSE 'disabled' END
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.escalation_rule SET enabled = p_enabled WHERE code = p_rule;
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event(CASE WHEN p_enabled THEN 'escalation_rule.enabled' ELSE 'escalation_rule.disabled' END,
+        format('rule %s %s', p_rule, CASE WHEN p_enabled THEN 'enabled' ELSE 'disabled: it raises, climbs and repeats no escalation' END),
+        p_data => jsonb_build_object('rule', p_rule, 'enabled', p_enabled));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_enabled(text, boolean) IS
+    'Enables or disables an escalation rule. A disabled rule raises, climbs and repeats nothing; its open escalations still close when their cause ends. Integrator only.';
 
 -- ======================================================================================
 -- Definitions: disputes
@@ -5141,11 +5524,11 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
-    ('calendars', 'cf5d14f4c15998ca'),
-    ('catalog', '75456a3b6bbc0a21'),
+    ('calendars', 'fa99512e8dbf2187'),
+    ('catalog', 'd72e99d79f4e0f00'),
     ('incidents', '19f31f31d0135669'),
     ('handoffs', '006d5db32215c735'),
-    ('escalations', '5269b1fed53c3d8d'),
+    ('escalations', 'f47ef9db35d558c8'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', '51ee21ad9b06bb1e'),

@@ -99,9 +99,9 @@ import Testing
             == "handoff 2 rejected (out of scope)\n")
 
         #expect(try ok(["supplier", "list"], database) == """
-            CODE  NAME       STATUS  CAPACITY  OPEN_LOAD  CALENDAR
-            acme  Acme Ltd   active  5         1          eu
-            beta  Beta GmbH  active  -         0          -
+            CODE  NAME       STATUS  CAPACITY  OPEN_LOAD  CALENDAR  SERVES
+            acme  Acme Ltd   active  5         1          eu        network:1
+            beta  Beta GmbH  active  -         0          -         network:2
 
             """)
         #expect(try ok(["target", "list"], database) == """
@@ -111,9 +111,9 @@ import Testing
 
             """)
         #expect(try ok(["handoff", "list"], database) == """
-            ID  INCIDENT  FROM          TO_SUPPLIER  STATE     ACCEPT_DUE            REASON
-            1   1         (integrator)  acme         accepted  2026-01-05T09:30:00Z  offered when opened
-            2   1         acme          beta         rejected  2026-01-05T09:30:00Z  not our network
+            ID  INCIDENT  FROM          TO_SUPPLIER  PART     STATE     OUT_OF_SCOPE  ACCEPT_DUE            REASON
+            1   1         (integrator)  acme         (whole)  accepted  no            2026-01-05T09:30:00Z  offered when opened
+            2   1         acme          beta         (whole)  rejected  yes           2026-01-05T09:30:00Z  not our network
 
             """)
         #expect(try ok(["incident", "list"], database) == """

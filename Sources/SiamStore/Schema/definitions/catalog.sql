@@ -643,3 +643,102 @@ END
 $$;
 COMMENT ON FUNCTION siam.target_check(text, text, text) IS
     'Warnings about the targets as they apply (siam.matching_target), per priority and service a supplier serves (optionally only these): an OLA longer than the SLA it serves on one calendar (accept against acknowledge; accept + resolve against resolve), and an OLA on another calendar (its own, else the supplier''s) whose deadline can fall after the SLA''s, tried for an offer now and at each closing of the OLA''s calendar and opening of the SLA''s in the coming week. Changes nothing; an unknown service or supplier is refused (P0002).';
+
+-- Changing suppliers ---------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.supplier_set(
+    p_code text,
+    p_name text DEFAULT NULL,
+    p_capacity integer DEFAULT NULL,
+    p_calendar text DEFAULT NULL,
+    p_unlimited boolean DEFAULT false,
+    p_no_calendar boolean DEFAULT false
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_before siam.supplier;
+    v_after siam.supplier;
+BEGIN
+    PERFORM siam.require_integrator();
+    v_before := siam.lock_supplier(p_code);
+    IF p_name IS NULL AND p_capacity IS NULL AND p_calendar IS NULL AND NOT coalesce(p_unlimited, false)
+       AND NOT coalesce(p_no_calendar, false) THEN
+        RAISE EXCEPTION 'nothing to change: give a name, a capacity (or unlimited) or a calendar (or none)'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_name IS NOT NULL THEN
+        PERFORM siam.check_text(p_name, 'supplier name', 'name');
+    END IF;
+    IF p_capacity IS NOT NULL AND p_unlimited THEN
+        RAISE EXCEPTION 'give a capacity or unlimited, not both' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_capacity IS NOT NULL AND p_capacity < 1 THEN
+        RAISE EXCEPTION 'invalid capacity %: use a whole number of at least 1, or unlimited', p_capacity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_calendar IS NOT NULL AND p_no_calendar THEN
+        RAISE EXCEPTION 'give a calendar or none, not both' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
+    UPDATE siam.supplier SET
+        name = coalesce(p_name, name),
+        capacity = CASE WHEN p_unlimited THEN NULL ELSE coalesce(p_capacity, capacity) END,
+        calendar = CASE WHEN p_no_calendar THEN NULL ELSE coalesce(p_calendar, calendar) END,
+        updated_at = siam.clock()
+    WHERE code = p_code
+    RETURNING * INTO v_after;
+    IF (v_before.name, v_before.capacity, v_before.calendar) IS NOT DISTINCT FROM (v_after.name, v_after.capacity, v_after.calendar) THEN
+        RAISE EXCEPTION 'supplier % has these settings already: nothing to change', siam.shown(p_code)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- More room may let waiting work go to it.
+    IF v_after.capacity IS NULL OR v_after.capacity > coalesce(v_before.capacity, 0) THEN
+        UPDATE siam.incident SET next_check_at = siam.clock()
+        WHERE state = 'new' AND NOT on_hold
+          AND service IN (SELECT service FROM siam.supplier_service WHERE supplier = p_code);
+    END IF;
+    PERFORM siam.record_event('supplier.changed',
+        concat_ws(', ',
+            CASE WHEN v_before.name IS DISTINCT FROM v_after.name THEN format('name %s -> %s', v_before.name, v_after.name) END,
+            CASE WHEN v_before.capacity IS DISTINCT FROM v_after.capacity
+                 THEN format('capacity %s -> %s', coalesce(v_before.capacity::text, 'unlimited'), coalesce(v_after.capacity::text, 'unlimited')) END,
+            CASE WHEN v_before.calendar IS DISTINCT FROM v_after.calendar
+                 THEN format('calendar %s -> %s', coalesce(v_before.calendar, '24x7'), coalesce(v_after.calendar, '24x7')) END),
+        p_supplier => p_code,
+        p_data => jsonb_build_object(
+            'before', jsonb_build_object('name', v_before.name, 'capacity', v_before.capacity, 'calendar', v_before.calendar),
+            'after', jsonb_build_object('name', v_after.name, 'capacity', v_after.capacity, 'calendar', v_after.calendar)));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_set(text, text, integer, text, boolean, boolean) IS
+    'Changes a supplier''s name, capacity (p_unlimited: none) or calendar (p_no_calendar: 24x7); NULL keeps the value. A new calendar applies to OLA clocks that start afterwards. Refuses a change that changes nothing (55000). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.supplier_unserve(p_supplier text, p_service text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rank smallint;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.lock_supplier(p_supplier);
+    IF p_service IS NULL THEN
+        RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    DELETE FROM siam.supplier_service WHERE supplier = p_supplier AND service = p_service
+    RETURNING rank INTO v_rank;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'supplier % does not serve %', siam.shown(p_supplier), siam.shown(p_service)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM siam.record_event('supplier.unserved',
+        format('no longer serves %s (was rank %s)', p_service, v_rank),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('service', p_service, 'previous_rank', v_rank));
+    RETURN p_service;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_unserve(text, text) IS
+    'Records that a supplier no longer serves a service: no new offers of it go to the supplier; its open offers and the work it holds stay. Integrator only.';
