@@ -163,6 +163,9 @@ import Testing
         (["calendar", "holiday", "add", "eu", "13-45"], Int32(2), "invalid holiday '13-45'"),
         (["calendar", "holiday", "add", "nocal", "12-24"], Int32(1), "unknown calendar 'nocal'"),
         (["calendar", "holiday", "remove", "eu", "01-01"], Int32(1), "calendar 'eu' has no holiday 01-01"),
+        // Filters naming what does not exist are mistakes, not empty answers.
+        (["incident", "list", "--owner", "nosuch"], Int32(1), "unknown supplier 'nosuch'"),
+        (["handoff", "list", "--incident", "99"], Int32(1), "unknown incident 99"),
     ])
     func badSettingsAreRefusedAndChangeNothing(_ arguments: [String], _ status: Int32, _ message: String) throws {
         let database = try world()
