@@ -54,7 +54,7 @@ struct RuleCommand: ParsableCommand {
                 """)
         @Argument(help: "The rule's code.")
         var code: String
-        @Option(help: "What it measures (see below).")
+        @Option(help: "What it measures: sla_acknowledge, sla_resolve, ola_accept, ola_resolve, bounces, complaints, capacity, unroutable or scope_dispute.")
         var measure: String
         @Option(help: "Ascending thresholds, comma-separated (e.g. 50,75,90,100).", transform: parseThresholds)
         var thresholds: [Double]
