@@ -10,6 +10,7 @@ let schemaFiles: [Resource] = [
     "migrations/0002_version2_made_one.sql",
     "migrations/0003_supplier_identity_fails_closed.sql",
     "migrations/0004_escalations_climb_disputes_paused_ola.sql",
+    "migrations/0005_targets_inherit_per_field.sql",
     "definitions/basics.sql",
     "definitions/calendars.sql",
     "definitions/catalog.sql",

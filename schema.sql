@@ -1,5 +1,5 @@
 --
--- siamd schema, 0004_escalations_climb_disputes_paused_ola: the whole current schema, for an empty database
+-- siamd schema, 0005_targets_inherit_per_field: the whole current schema, for an empty database
 --
 --     psql -v ON_ERROR_STOP=1 -f schema.sql
 --
@@ -1141,6 +1141,84 @@ DROP FUNCTION IF EXISTS siam.escalation_close(bigint, text);
 DROP FUNCTION IF EXISTS siam.scorecard(timestamptz, timestamptz);
 
 -- ======================================================================================
+-- Migration 0005_targets_inherit_per_field
+
+--
+-- Migration 0005: targets that cannot be set wrong by accident, inherited per field
+--
+-- REWRITES DATA (covered by MigrationTests' upgrade of a 0004 database with such targets):
+--   * A target duration of zero (accepted before: every incident breached at once) becomes
+--     NULL: it is inherited from a less specific target from now on, or there is no such
+--     clock. One event 'target.set' per target changed, reason 'migration 0005: ...'.
+--   * A target left with no duration by that is deleted, with one event 'target.deleted'.
+--   No other row changes.
+-- Changes what the existing targets mean (siam.matching_target, definitions/catalog.sql):
+-- a more specific target now overrides only the fields it sets (calendar, accept,
+-- acknowledge, resolve, pauses_when_pending); the others come from the next less specific
+-- target that sets them. Before, the most specific target applied as a whole, so a supplier's
+-- target of only an accept time left that supplier's incidents without an OLA resolve clock;
+-- now they get the resolve time of the less specific OLA. Clocks already running keep their
+-- due instants; new offers, spans and incidents (and priority changes) take the new rule.
+-- pauses_when_pending may now be NULL (inherited; the least specific default is to pause);
+-- the values stored so far are kept as they are, so that no pause setting changes.
+--
+
+-- Zero durations become NULL (inherited), each change with its event.
+WITH zeroed AS (
+    SELECT t.*,
+           CASE WHEN t.accept_within = interval '0' THEN NULL ELSE t.accept_within END AS new_accept,
+           CASE WHEN t.acknowledge_within = interval '0' THEN NULL ELSE t.acknowledge_within END AS new_acknowledge,
+           CASE WHEN t.resolve_within = interval '0' THEN NULL ELSE t.resolve_within END AS new_resolve
+    FROM siam.target AS t
+    WHERE t.accept_within = interval '0' OR t.acknowledge_within = interval '0' OR t.resolve_within = interval '0'
+)
+INSERT INTO siam.event (kind, reason, supplier, data)
+SELECT CASE WHEN z.new_accept IS NULL AND z.new_acknowledge IS NULL AND z.new_resolve IS NULL
+            THEN 'target.deleted' ELSE 'target.set' END,
+       CASE WHEN z.new_accept IS NULL AND z.new_acknowledge IS NULL AND z.new_resolve IS NULL
+            THEN format('migration 0005: %s %s target %s deleted: its only durations were zero', upper(z.kind), z.priority, z.id)
+            ELSE format('migration 0005: %s %s target %s: zero durations removed (now inherited)', upper(z.kind), z.priority, z.id) END,
+       z.supplier,
+       jsonb_build_object('target', z.id, 'migration', '0005_targets_inherit_per_field',
+                          'before', to_jsonb(z) - ARRAY['new_accept', 'new_acknowledge', 'new_resolve'],
+                          'after', CASE WHEN z.new_accept IS NULL AND z.new_acknowledge IS NULL AND z.new_resolve IS NULL
+                                        THEN NULL
+                                        ELSE (to_jsonb(z) - ARRAY['new_accept', 'new_acknowledge', 'new_resolve'])
+                                             || jsonb_build_object('accept_within', z.new_accept,
+                                                                   'acknowledge_within', z.new_acknowledge,
+                                                                   'resolve_within', z.new_resolve) END)
+FROM zeroed AS z
+ORDER BY z.id;
+
+DELETE FROM siam.target
+WHERE coalesce(accept_within, interval '0') = interval '0'
+  AND coalesce(acknowledge_within, interval '0') = interval '0'
+  AND coalesce(resolve_within, interval '0') = interval '0';
+
+UPDATE siam.target SET
+    accept_within = nullif(accept_within, interval '0'),
+    acknowledge_within = nullif(acknowledge_within, interval '0'),
+    resolve_within = nullif(resolve_within, interval '0')
+WHERE accept_within = interval '0' OR acknowledge_within = interval '0' OR resolve_within = interval '0';
+
+ALTER TABLE siam.target ADD CONSTRAINT target_durations_positive CHECK (
+    accept_within > interval '0' AND acknowledge_within > interval '0' AND resolve_within > interval '0');
+
+-- Inherited per field: NULL = from the next less specific target.
+ALTER TABLE siam.target ALTER COLUMN pauses_when_pending DROP NOT NULL;
+ALTER TABLE siam.target ALTER COLUMN pauses_when_pending DROP DEFAULT;
+
+COMMENT ON TABLE siam.target IS
+    'SLA (integrator <-> customer) and OLA (integrator <-> supplier) targets per priority, optionally per service and per supplier. Inherited per field: for an incident each of calendar, accept, acknowledge, resolve and pauses_when_pending comes from the most specific matching target that sets it (supplier and service, then supplier, then service, then neither); siam.matching_target is the rule.';
+COMMENT ON COLUMN siam.target.calendar IS
+    'Calendar the durations count on; NULL = inherited from a less specific target, else the supplier''s calendar for an OLA, else 24x7.';
+COMMENT ON COLUMN siam.target.accept_within IS 'Business time a supplier has to accept a handoff (OLA only); more than zero; NULL = inherited.';
+COMMENT ON COLUMN siam.target.acknowledge_within IS 'Business time until work starts (the incident first goes in_progress, or resolved directly); more than zero; NULL = inherited.';
+COMMENT ON COLUMN siam.target.resolve_within IS 'Business time until the incident is resolved; more than zero; NULL = inherited.';
+COMMENT ON COLUMN siam.target.pauses_when_pending IS
+    'OLA only: whether the owner''s resolve clock pauses while the incident is pending (waiting on the customer), like the SLA; NULL = inherited, and pause when no matching target says. SLA clocks always pause.';
+
+-- ======================================================================================
 -- Definitions
 
 SET LOCAL check_function_bodies = off;
@@ -1772,6 +1850,178 @@ $$;
 COMMENT ON FUNCTION siam.calendar_add(text, text, smallint[], time[], time[], text[]) IS
     'Adds a calendar: name, IANA zone, weekly intervals as three parallel arrays (ISO weekday, opens, closes; 24:00 allowed as an end), holidays as YYYY-MM-DD or MM-DD.';
 
+-- Changing calendars --------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.lock_calendar(p_name text) RETURNS siam.calendar
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_calendar siam.calendar;
+BEGIN
+    PERFORM siam.require_integrator();
+    IF p_name IS NULL THEN
+        RAISE EXCEPTION 'calendar is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO v_calendar FROM siam.calendar WHERE name = p_name FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_calendar;
+END
+$$;
+COMMENT ON FUNCTION siam.lock_calendar(text) IS 'Locks and returns a calendar for a change; refuses an unknown one (P0002). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.calendar_set(
+    p_name text,
+    p_time_zone text DEFAULT NULL,
+    p_weekdays smallint[] DEFAULT NULL,
+    p_opens time[] DEFAULT NULL,
+    p_closes time[] DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_calendar siam.calendar;
+    v_count integer := coalesce(cardinality(p_weekdays), 0);
+    v_before jsonb;
+    v_after jsonb;
+BEGIN
+    v_calendar := siam.lock_calendar(p_name);
+    IF p_time_zone IS NULL AND p_weekdays IS NULL AND p_opens IS NULL AND p_closes IS NULL THEN
+        RAISE EXCEPTION 'nothing to change: give a time zone or the weekly hours'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_time_zone IS NOT NULL AND NOT siam.is_time_zone(p_time_zone) THEN
+        RAISE EXCEPTION 'unknown time zone %: use an IANA name such as Europe/Berlin', siam.shown(p_time_zone)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_before := (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                  ORDER BY iso_weekday, opens)
+                 FROM siam.calendar_interval WHERE calendar = p_name);
+    IF p_weekdays IS NOT NULL OR p_opens IS NOT NULL OR p_closes IS NOT NULL THEN
+        IF v_count <> coalesce(cardinality(p_opens), 0) OR v_count <> coalesce(cardinality(p_closes), 0) THEN
+            RAISE EXCEPTION 'weekdays, opens and closes must have the same number of elements'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF v_count = 0 THEN
+            RAISE EXCEPTION 'calendar % would have no open time: a deadline on it could never be reached', siam.shown(p_name)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        DELETE FROM siam.calendar_interval WHERE calendar = p_name;
+        FOR i IN 1 .. v_count LOOP
+            IF p_weekdays[i] IS NULL OR p_weekdays[i] NOT BETWEEN 1 AND 7 THEN
+                RAISE EXCEPTION 'invalid ISO weekday %: use 1 (Monday) to 7 (Sunday)', p_weekdays[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF p_opens[i] IS NULL OR p_closes[i] IS NULL OR p_closes[i] <= p_opens[i] THEN
+                RAISE EXCEPTION 'interval %-% ends before it starts', p_opens[i], p_closes[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF EXISTS (SELECT 1 FROM siam.calendar_interval
+                       WHERE calendar = p_name AND iso_weekday = p_weekdays[i]
+                         AND opens < p_closes[i] AND p_opens[i] < closes) THEN
+                RAISE EXCEPTION 'intervals overlap on ISO weekday % at %-%', p_weekdays[i], p_opens[i], p_closes[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            INSERT INTO siam.calendar_interval (calendar, iso_weekday, opens, closes)
+            VALUES (p_name, p_weekdays[i], p_opens[i], p_closes[i]);
+        END LOOP;
+    END IF;
+    UPDATE siam.calendar SET time_zone = coalesce(p_time_zone, time_zone) WHERE name = p_name;
+    v_after := (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                 ORDER BY iso_weekday, opens)
+                FROM siam.calendar_interval WHERE calendar = p_name);
+    IF v_before = v_after AND coalesce(p_time_zone, v_calendar.time_zone) = v_calendar.time_zone THEN
+        RAISE EXCEPTION 'calendar % has these hours and time zone already: nothing to change', siam.shown(p_name)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM siam.record_event('calendar.changed',
+        concat_ws(', ',
+            CASE WHEN coalesce(p_time_zone, v_calendar.time_zone) <> v_calendar.time_zone
+                 THEN format('time zone %s -> %s', v_calendar.time_zone, p_time_zone) END,
+            CASE WHEN v_before <> v_after THEN 'weekly hours changed' END),
+        p_data => jsonb_build_object('calendar', p_name,
+            'before', jsonb_build_object('time_zone', v_calendar.time_zone, 'intervals', v_before),
+            'after', jsonb_build_object('time_zone', coalesce(p_time_zone, v_calendar.time_zone), 'intervals', v_after)));
+    RETURN p_name;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_set(text, text, smallint[], time[], time[]) IS
+    'Changes a calendar''s time zone and/or replaces its weekly intervals (three parallel arrays, as siam.calendar_add). Clocks running on it keep their due instants; clocks that start afterwards count on the new hours. Refuses a change that changes nothing (55000). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.holiday_parts(p_holiday text, OUT o_date date, OUT o_month smallint, OUT o_day smallint)
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_holiday ~ '^\d{4}-\d{2}-\d{2}$' THEN
+        BEGIN
+            o_date := p_holiday::date;
+        EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+            RAISE EXCEPTION 'invalid holiday %: no such date', siam.shown(p_holiday)
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+    ELSIF p_holiday ~ '^\d{2}-\d{2}$' THEN
+        o_month := split_part(p_holiday, '-', 1)::smallint;
+        o_day := split_part(p_holiday, '-', 2)::smallint;
+        IF o_month NOT BETWEEN 1 AND 12
+           OR o_day NOT BETWEEN 1 AND (CASE WHEN o_month = 2 THEN 29 WHEN o_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END) THEN
+            RAISE EXCEPTION 'invalid holiday %: no such day of the year', siam.shown(p_holiday)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    ELSE
+        RAISE EXCEPTION 'invalid holiday %: use YYYY-MM-DD (dated) or MM-DD (yearly)', siam.shown(p_holiday)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION siam.holiday_parts(text) IS 'A holiday YYYY-MM-DD (dated) or MM-DD (yearly) as siam.calendar_holiday''s columns; refuses other forms (22023).';
+
+CREATE OR REPLACE FUNCTION siam.calendar_holiday_add(p_calendar text, p_holiday text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_day record;
+BEGIN
+    PERFORM siam.lock_calendar(p_calendar);
+    v_day := siam.holiday_parts(p_holiday);
+    IF EXISTS (SELECT 1 FROM siam.calendar_holiday
+               WHERE calendar = p_calendar AND on_date IS NOT DISTINCT FROM v_day.o_date
+                 AND month IS NOT DISTINCT FROM v_day.o_month AND day IS NOT DISTINCT FROM v_day.o_day) THEN
+        RAISE EXCEPTION 'calendar % has holiday % already', siam.shown(p_calendar), p_holiday
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.calendar_holiday (calendar, on_date, month, day) VALUES (p_calendar, v_day.o_date, v_day.o_month, v_day.o_day);
+    PERFORM siam.record_event('calendar.holiday_added', format('holiday %s added', p_holiday),
+        p_data => jsonb_build_object('calendar', p_calendar, 'holiday', p_holiday));
+    RETURN p_holiday;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_holiday_add(text, text) IS
+    'Adds a holiday (YYYY-MM-DD dated, MM-DD yearly) to a calendar, for clocks that start afterwards. Refuses one it has (23505). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.calendar_holiday_remove(p_calendar text, p_holiday text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_day record;
+BEGIN
+    PERFORM siam.lock_calendar(p_calendar);
+    v_day := siam.holiday_parts(p_holiday);
+    DELETE FROM siam.calendar_holiday
+    WHERE calendar = p_calendar AND on_date IS NOT DISTINCT FROM v_day.o_date
+      AND month IS NOT DISTINCT FROM v_day.o_month AND day IS NOT DISTINCT FROM v_day.o_day;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'calendar % has no holiday %', siam.shown(p_calendar), p_holiday
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    PERFORM siam.record_event('calendar.holiday_removed', format('holiday %s removed', p_holiday),
+        p_data => jsonb_build_object('calendar', p_calendar, 'holiday', p_holiday));
+    RETURN p_holiday;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_holiday_remove(text, text) IS
+    'Removes a holiday (as it was added: YYYY-MM-DD or MM-DD) from a calendar, for clocks that start afterwards. Refuses one it does not have (P0002). Integrator only.';
+
 -- ======================================================================================
 -- Definitions: catalog
 
@@ -1978,6 +2228,115 @@ COMMENT ON COLUMN siam.supplier_load.committed IS
 
 -- Targets ------------------------------------------------------------------------------
 
+CREATE OR REPLACE FUNCTION siam.duration_text(p_value interval) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    -- As the CLI writes durations: 3d4h30m, 90s -> 1m30s; 0s for zero.
+    SELECT CASE WHEN s = 0 THEN '0s' ELSE
+               concat(CASE WHEN s >= 86400 THEN (s / 86400) || 'd' END,
+                      CASE WHEN s % 86400 >= 3600 THEN (s % 86400 / 3600) || 'h' END,
+                      CASE WHEN s % 3600 >= 60 THEN (s % 3600 / 60) || 'm' END,
+                      CASE WHEN s % 60 > 0 THEN (s % 60) || 's' END) END
+    FROM (SELECT extract(epoch FROM p_value)::bigint AS s) AS v
+$$;
+COMMENT ON FUNCTION siam.duration_text(interval) IS 'A duration as the CLI writes it (4h30m, 3d, 90s -> 1m30s).';
+
+CREATE OR REPLACE FUNCTION siam.check_target_duration(p_value interval, p_what text) RETURNS interval
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    PERFORM siam.check_duration(p_value, p_what);
+    IF p_value <= interval '0' THEN
+        RAISE EXCEPTION 'invalid % %: a target''s time must be more than zero (to remove it, use siamd target clear)', p_what, siam.duration_text(p_value)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_value;
+END
+$$;
+COMMENT ON FUNCTION siam.check_target_duration(interval, text) IS
+    'Refuses a target duration that is not more than zero, not of fixed length, or over 10 years (22023).';
+
+CREATE OR REPLACE FUNCTION siam.target_scope_text(p_kind text, p_priority text, p_service text, p_supplier text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT concat(upper(p_kind), ' ', p_priority,
+                  CASE WHEN p_service IS NOT NULL THEN ' of service ' || p_service END,
+                  CASE WHEN p_supplier IS NOT NULL THEN concat(CASE WHEN p_service IS NOT NULL THEN ',' END, ' for supplier ', p_supplier) END)
+$$;
+COMMENT ON FUNCTION siam.target_scope_text(text, text, text, text) IS 'A target''s scope in words: OLA P1 of service network, for supplier acme.';
+
+CREATE OR REPLACE FUNCTION siam.matching_target(
+    p_kind text,
+    p_priority text,
+    p_service text,
+    p_supplier text DEFAULT NULL
+) RETURNS siam.target
+LANGUAGE sql STABLE
+AS $$
+    -- THE rule of which target applies (docs/schema.md), per field: each of calendar, accept,
+    -- acknowledge, resolve and pauses_when_pending comes from the most specific matching
+    -- target that sets it (supplier and service, then supplier, then service, then neither);
+    -- pauses_when_pending that none sets is true. id, service and supplier are those of the
+    -- most specific matching target; updated_at the latest of those that match. No row when
+    -- none matches.
+    SELECT (array_agg(m.id ORDER BY m.specificity DESC))[1],
+           p_kind,
+           p_priority,
+           (array_agg(m.service ORDER BY m.specificity DESC))[1],
+           (array_agg(m.supplier ORDER BY m.specificity DESC))[1],
+           (array_agg(m.calendar ORDER BY m.specificity DESC) FILTER (WHERE m.calendar IS NOT NULL))[1],
+           (array_agg(m.accept_within ORDER BY m.specificity DESC) FILTER (WHERE m.accept_within IS NOT NULL))[1],
+           (array_agg(m.acknowledge_within ORDER BY m.specificity DESC) FILTER (WHERE m.acknowledge_within IS NOT NULL))[1],
+           (array_agg(m.resolve_within ORDER BY m.specificity DESC) FILTER (WHERE m.resolve_within IS NOT NULL))[1],
+           max(m.updated_at),
+           coalesce((array_agg(m.pauses_when_pending ORDER BY m.specificity DESC)
+                         FILTER (WHERE m.pauses_when_pending IS NOT NULL))[1], true)
+    FROM (
+        SELECT t.*, 2 * (t.supplier IS NOT NULL)::integer + (t.service IS NOT NULL)::integer AS specificity
+        FROM siam.target AS t
+        WHERE t.kind = p_kind
+          AND t.priority = p_priority
+          AND (t.service IS NULL OR t.service = p_service)
+          AND (t.supplier IS NULL OR t.supplier = p_supplier)
+    ) AS m
+    HAVING count(*) > 0
+$$;
+COMMENT ON FUNCTION siam.matching_target(text, text, text, text) IS
+    'The target that applies to kind, priority, service and supplier, inherited per field: each of calendar, accept, acknowledge, resolve and pauses_when_pending from the most specific matching target that sets it (supplier and service, supplier, service, neither); id is the most specific one''s. NULL when none matches.';
+
+CREATE OR REPLACE FUNCTION siam.require_acknowledge_within_resolve(
+    p_kind text, p_priority text, p_service text, p_supplier text
+) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v record;
+BEGIN
+    -- Every scope the targets of this kind and priority can combine to, under the one that
+    -- changed (service NULL: any other service): the applied acknowledge time is at most the
+    -- applied resolve time (both count on one calendar).
+    SELECT sv.service, su.supplier, e.acknowledge_within, e.resolve_within INTO v
+    FROM (SELECT DISTINCT service FROM siam.target WHERE kind = p_kind AND priority = p_priority AND service IS NOT NULL
+          UNION ALL SELECT NULL) AS sv
+    CROSS JOIN (SELECT DISTINCT supplier FROM siam.target WHERE kind = p_kind AND priority = p_priority AND supplier IS NOT NULL
+                UNION ALL SELECT NULL) AS su
+    CROSS JOIN LATERAL siam.matching_target(p_kind, p_priority, sv.service, su.supplier) AS e
+    WHERE (p_service IS NULL OR sv.service = p_service)
+      AND (p_supplier IS NULL OR su.supplier = p_supplier)
+      AND e.acknowledge_within > e.resolve_within
+    ORDER BY sv.service NULLS FIRST, su.supplier NULLS FIRST
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'acknowledge time % would be longer than resolve time % (%): acknowledge must be at most resolve',
+            siam.duration_text(v.acknowledge_within), siam.duration_text(v.resolve_within),
+            siam.target_scope_text(p_kind, p_priority, v.service, v.supplier)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION siam.require_acknowledge_within_resolve(text, text, text, text) IS
+    'Refuses (22023) when, under the given scope, an applied acknowledge time would be longer than the applied resolve time.';
+
 CREATE OR REPLACE FUNCTION siam.target_set(
     p_kind text,
     p_priority text,
@@ -1996,6 +2355,7 @@ DECLARE
     v_before siam.target;
     v_after siam.target;
 BEGIN
+    PERFORM siam.require_integrator();
     IF p_kind IS NULL OR p_kind NOT IN ('sla', 'ola') THEN
         RAISE EXCEPTION 'invalid target kind %: use sla or ola', siam.shown(p_kind)
             USING ERRCODE = 'invalid_parameter_value';
@@ -2004,9 +2364,9 @@ BEGIN
     PERFORM siam.require_exists('siam.service', p_service, 'service');
     PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
     PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
-    PERFORM siam.check_duration(p_accept, 'accept time');
-    PERFORM siam.check_duration(p_acknowledge, 'acknowledge time');
-    PERFORM siam.check_duration(p_resolve, 'resolve time');
+    PERFORM siam.check_target_duration(p_accept, 'accept time');
+    PERFORM siam.check_target_duration(p_acknowledge, 'acknowledge time');
+    PERFORM siam.check_target_duration(p_resolve, 'resolve time');
     IF p_kind = 'sla' AND p_supplier IS NOT NULL THEN
         RAISE EXCEPTION 'an SLA is between the integrator and the customer: it has no supplier (use --kind ola)'
             USING ERRCODE = 'invalid_parameter_value';
@@ -2019,11 +2379,17 @@ BEGIN
         RAISE EXCEPTION 'SLA clocks always pause while the incident is pending: only an OLA can opt out'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_calendar IS NULL AND p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL
+       AND p_pauses_when_pending IS NULL THEN
+        RAISE EXCEPTION 'nothing to set: give an accept, acknowledge or resolve time, a calendar or the pause setting'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     SELECT * INTO v_before FROM siam.target
     WHERE kind = p_kind AND priority = p_priority
       AND service IS NOT DISTINCT FROM p_service AND supplier IS NOT DISTINCT FROM p_supplier
     FOR UPDATE;
-    -- Setting a target changes only what is given; what is left out keeps its value.
+    -- Setting a target changes only what is given; what is left out keeps its value (a new
+    -- target leaves it to the less specific ones: siam.matching_target).
     IF v_before.id IS NULL THEN
         IF p_accept IS NULL AND p_acknowledge IS NULL AND p_resolve IS NULL THEN
             RAISE EXCEPTION 'a new target needs at least one of accept, acknowledge or resolve time'
@@ -2034,7 +2400,7 @@ BEGIN
         INSERT INTO siam.target AS t (kind, priority, service, supplier, calendar,
                                       accept_within, acknowledge_within, resolve_within, pauses_when_pending)
         VALUES (p_kind, p_priority, p_service, p_supplier, p_calendar,
-                p_accept, p_acknowledge, p_resolve, coalesce(p_pauses_when_pending, true))
+                p_accept, p_acknowledge, p_resolve, p_pauses_when_pending)
         ON CONFLICT ON CONSTRAINT target_unique DO UPDATE SET
             calendar = coalesce(p_calendar, t.calendar),
             accept_within = coalesce(p_accept, t.accept_within),
@@ -2056,6 +2422,7 @@ BEGIN
         WHERE t.id = v_before.id
         RETURNING id INTO v_id;
     END IF;
+    PERFORM siam.require_acknowledge_within_resolve(p_kind, p_priority, p_service, p_supplier);
     SELECT * INTO v_after FROM siam.target WHERE id = v_id;
     IF v_before.id IS NOT NULL
        AND (v_before.calendar, v_before.accept_within, v_before.acknowledge_within, v_before.resolve_within,
@@ -2065,7 +2432,8 @@ BEGIN
         RETURN v_id;  -- nothing changed, nothing to record
     END IF;
     PERFORM siam.record_event('target.set',
-        format('%s %s target %s', upper(p_kind), p_priority, CASE WHEN v_before.id IS NULL THEN 'added' ELSE 'changed' END),
+        format('%s target %s', siam.target_scope_text(p_kind, p_priority, p_service, p_supplier),
+               CASE WHEN v_before.id IS NULL THEN 'added' ELSE 'changed' END),
         p_supplier => p_supplier,
         p_data => jsonb_build_object('target', v_id, 'pauses_when_pending', v_after.pauses_when_pending,
                                      'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
@@ -2073,28 +2441,334 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION siam.target_set(text, text, text, text, text, interval, interval, interval, boolean) IS
-    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations left NULL keep their value. p_pauses_when_pending (OLA only; NULL keeps the value, a new target pauses): whether the owner''s OLA resolve clock pauses while the incident is pending; false on an SLA is refused (22023). A change applies to spans that begin after it.';
+    'Adds or changes the SLA/OLA target for kind x priority x service x supplier (NULL = any). Durations must be more than zero; left NULL they keep their value (a new target inherits them from less specific ones: siam.matching_target). Refuses (22023) an applied acknowledge time longer than the applied resolve time under this scope. p_pauses_when_pending (OLA only; NULL keeps the value, a new target inherits it): whether the owner''s OLA resolve clock pauses while the incident is pending; false on an SLA is refused (22023). A change applies to clocks that start after it.';
 
-CREATE OR REPLACE FUNCTION siam.matching_target(
+CREATE OR REPLACE FUNCTION siam.lock_target(p_kind text, p_priority text, p_service text, p_supplier text) RETURNS siam.target
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_target siam.target;
+BEGIN
+    PERFORM siam.require_integrator();
+    IF p_kind IS NULL OR p_kind NOT IN ('sla', 'ola') THEN
+        RAISE EXCEPTION 'invalid target kind %: use sla or ola', siam.shown(p_kind)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_priority(p_priority);
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
+    SELECT * INTO v_target FROM siam.target
+    WHERE kind = p_kind AND priority = p_priority
+      AND service IS NOT DISTINCT FROM p_service AND supplier IS NOT DISTINCT FROM p_supplier
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no % target', siam.target_scope_text(p_kind, p_priority, p_service, p_supplier)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_target;
+END
+$$;
+COMMENT ON FUNCTION siam.lock_target(text, text, text, text) IS
+    'Locks and returns the target of exactly this scope; refuses an unknown one (P0002).';
+
+CREATE OR REPLACE FUNCTION siam.target_clear(
     p_kind text,
     p_priority text,
     p_service text,
-    p_supplier text DEFAULT NULL
-) RETURNS siam.target
-LANGUAGE sql STABLE
+    p_supplier text,
+    p_fields text[]
+) RETURNS integer
+LANGUAGE plpgsql
 AS $$
-    -- The most specific target wins as a whole: supplier and service, supplier, service, neither.
-    SELECT t.*
-    FROM siam.target AS t
-    WHERE t.kind = p_kind
-      AND t.priority = p_priority
-      AND (t.service IS NULL OR t.service = p_service)
-      AND (t.supplier IS NULL OR t.supplier = p_supplier)
-    ORDER BY (t.supplier IS NOT NULL) DESC, (t.service IS NOT NULL) DESC
-    LIMIT 1
+DECLARE
+    v_before siam.target;
+    v_after siam.target;
+    v_field text;
+BEGIN
+    v_before := siam.lock_target(p_kind, p_priority, p_service, p_supplier);
+    IF p_fields IS NULL OR cardinality(p_fields) = 0 THEN
+        RAISE EXCEPTION 'nothing to clear: name accept, acknowledge, resolve, calendar or pauses_when_pending'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    FOREACH v_field IN ARRAY p_fields LOOP
+        IF v_field IS NULL OR v_field NOT IN ('accept', 'acknowledge', 'resolve', 'calendar', 'pauses_when_pending') THEN
+            RAISE EXCEPTION 'invalid target field %: use accept, acknowledge, resolve, calendar or pauses_when_pending', siam.shown(v_field)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF (v_field = 'accept' AND v_before.accept_within IS NULL)
+           OR (v_field = 'acknowledge' AND v_before.acknowledge_within IS NULL)
+           OR (v_field = 'resolve' AND v_before.resolve_within IS NULL)
+           OR (v_field = 'calendar' AND v_before.calendar IS NULL)
+           OR (v_field = 'pauses_when_pending' AND v_before.pauses_when_pending IS NULL) THEN
+            RAISE EXCEPTION '% target % sets no % (it inherits it already)',
+                siam.target_scope_text(p_kind, p_priority, p_service, p_supplier), v_before.id, v_field
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    END LOOP;
+    IF (v_before.accept_within IS NULL OR 'accept' = ANY (p_fields))
+       AND (v_before.acknowledge_within IS NULL OR 'acknowledge' = ANY (p_fields))
+       AND (v_before.resolve_within IS NULL OR 'resolve' = ANY (p_fields)) THEN
+        RAISE EXCEPTION '% target % would have no time left: delete it instead (siamd target delete)',
+            siam.target_scope_text(p_kind, p_priority, p_service, p_supplier), v_before.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.target SET
+        accept_within = CASE WHEN 'accept' = ANY (p_fields) THEN NULL ELSE accept_within END,
+        acknowledge_within = CASE WHEN 'acknowledge' = ANY (p_fields) THEN NULL ELSE acknowledge_within END,
+        resolve_within = CASE WHEN 'resolve' = ANY (p_fields) THEN NULL ELSE resolve_within END,
+        calendar = CASE WHEN 'calendar' = ANY (p_fields) THEN NULL ELSE calendar END,
+        pauses_when_pending = CASE WHEN 'pauses_when_pending' = ANY (p_fields) THEN NULL ELSE pauses_when_pending END,
+        updated_at = siam.clock()
+    WHERE id = v_before.id
+    RETURNING * INTO v_after;
+    PERFORM siam.require_acknowledge_within_resolve(p_kind, p_priority, p_service, p_supplier);
+    PERFORM siam.record_event('target.cleared',
+        format('%s target: %s cleared (now inherited)', siam.target_scope_text(p_kind, p_priority, p_service, p_supplier),
+               array_to_string(ARRAY(SELECT DISTINCT f FROM unnest(p_fields) AS f ORDER BY f), ', ')),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('target', v_before.id, 'cleared', to_jsonb(p_fields),
+                                     'before', to_jsonb(v_before), 'after', to_jsonb(v_after)));
+    RETURN v_before.id;
+END
 $$;
-COMMENT ON FUNCTION siam.matching_target(text, text, text, text) IS
-    'The target that applies: the most specific one matching kind, priority, service and supplier, taken as a whole.';
+COMMENT ON FUNCTION siam.target_clear(text, text, text, text, text[]) IS
+    'Removes some fields of a target (accept, acknowledge, resolve, calendar, pauses_when_pending), which it then inherits from less specific targets. Refuses an unknown target (P0002), a field it does not set or clearing its last time (55000: delete it instead), and an applied acknowledge longer than resolve (22023). Clocks already running keep their due instants.';
+
+CREATE OR REPLACE FUNCTION siam.target_delete(
+    p_kind text,
+    p_priority text,
+    p_service text DEFAULT NULL,
+    p_supplier text DEFAULT NULL
+) RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_before siam.target;
+BEGIN
+    v_before := siam.lock_target(p_kind, p_priority, p_service, p_supplier);
+    DELETE FROM siam.target WHERE id = v_before.id;
+    PERFORM siam.require_acknowledge_within_resolve(p_kind, p_priority, p_service, p_supplier);
+    PERFORM siam.record_event('target.deleted',
+        format('%s target deleted', siam.target_scope_text(p_kind, p_priority, p_service, p_supplier)),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('target', v_before.id, 'before', to_jsonb(v_before)));
+    RETURN v_before.id;
+END
+$$;
+COMMENT ON FUNCTION siam.target_delete(text, text, text, text) IS
+    'Deletes the target of exactly this scope: its incidents fall back to less specific targets (for clocks that start afterwards). Refuses an unknown target (P0002) and a deletion after which an applied acknowledge time would be longer than the resolve time (22023).';
+
+CREATE OR REPLACE FUNCTION siam.target_check(
+    p_priority text DEFAULT NULL,
+    p_service text DEFAULT NULL,
+    p_supplier text DEFAULT NULL
+) RETURNS TABLE (priority text, service text, supplier text, problem text, message text)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v record;
+    v_from timestamptz := date_trunc('minute', siam.clock());
+    v_start timestamptz;
+    v_accept_due timestamptz;
+    v_ola_resolve_due timestamptz;
+    v_sla_ack_due timestamptz;
+    v_sla_resolve_due timestamptz;
+    v_calendar_note text;
+    v_starts timestamptz[];
+BEGIN
+    IF p_priority IS NOT NULL THEN
+        PERFORM siam.check_priority(p_priority);
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
+    -- For each priority and each service a supplier serves: the OLA that applies to the
+    -- supplier against the SLA that applies to the service (siam.matching_target), the
+    -- OLA's calendar being its own, else the supplier's. The supplier's worst case is to
+    -- accept at the accept deadline and resolve at the resolve deadline from then.
+    FOR v IN
+        SELECT p.priority, ss.service, ss.supplier, o.accept_within, o.resolve_within,
+               coalesce(o.calendar, s.calendar) AS ola_calendar, o.calendar IS NULL AS ola_on_supplier_calendar,
+               sla.acknowledge_within AS sla_acknowledge, sla.resolve_within AS sla_resolve, sla.calendar AS sla_calendar
+        FROM unnest(ARRAY['P1', 'P2', 'P3', 'P4']) AS p (priority)
+        CROSS JOIN siam.supplier_service AS ss
+        JOIN siam.supplier AS s ON s.code = ss.supplier
+        CROSS JOIN LATERAL siam.matching_target('ola', p.priority, ss.service, ss.supplier) AS o
+        CROSS JOIN LATERAL siam.matching_target('sla', p.priority, ss.service) AS sla
+        WHERE (p_priority IS NULL OR p.priority = p_priority)
+          AND (p_service IS NULL OR ss.service = p_service)
+          AND (p_supplier IS NULL OR ss.supplier = p_supplier)
+          AND s.status IN ('onboarding', 'active', 'suspended')
+        ORDER BY p.priority, ss.service, ss.supplier
+    LOOP
+        priority := v.priority;
+        service := v.service;
+        supplier := v.supplier;
+        IF v.ola_calendar IS NOT DISTINCT FROM v.sla_calendar THEN
+            -- One calendar: the durations compare as they are.
+            IF v.accept_within > v.sla_acknowledge THEN
+                problem := 'ola_longer_than_sla';
+                message := format('OLA accept %s is longer than the SLA acknowledge %s', siam.duration_text(v.accept_within),
+                                  siam.duration_text(v.sla_acknowledge));
+                RETURN NEXT;
+            END IF;
+            IF coalesce(v.accept_within, interval '0') + v.resolve_within > v.sla_resolve THEN
+                problem := 'ola_longer_than_sla';
+                message := format('OLA %s is longer than the SLA resolve %s',
+                                  CASE WHEN v.accept_within IS NULL THEN 'resolve ' || siam.duration_text(v.resolve_within)
+                                       ELSE format('accept %s + resolve %s', siam.duration_text(v.accept_within), siam.duration_text(v.resolve_within)) END,
+                                  siam.duration_text(v.sla_resolve));
+                RETURN NEXT;
+            END IF;
+            CONTINUE;
+        END IF;
+        -- Two calendars: try an offer now and at each instant of the coming week where the gap
+        -- between the deadlines can widen (the OLA's calendar closes, the SLA's opens); the
+        -- first one whose OLA deadline falls after the SLA's is reported.
+        SELECT array_agg(DISTINCT x ORDER BY x) INTO v_starts
+        FROM (SELECT v_from AS x
+              UNION ALL SELECT upper(g) FROM siam.open_segments(v.ola_calendar, v_from, v_from + interval '7 days', '{}') AS g
+              WHERE v.ola_calendar IS NOT NULL AND upper(g) < v_from + interval '7 days'
+              UNION ALL SELECT lower(g) FROM siam.open_segments(v.sla_calendar, v_from, v_from + interval '7 days', '{}') AS g
+              WHERE v.sla_calendar IS NOT NULL) AS c;
+        v_calendar_note := format('on %s%s', coalesce('calendar ' || v.ola_calendar, '24x7'),
+                                  CASE WHEN v.ola_on_supplier_calendar THEN ' (the supplier''s: the OLA names no calendar)' ELSE '' END);
+        IF v.accept_within IS NOT NULL AND v.sla_acknowledge IS NOT NULL THEN
+            FOREACH v_start IN ARRAY v_starts LOOP
+                v_accept_due := siam.business_deadline(v.ola_calendar, v_start, v.accept_within);
+                v_sla_ack_due := siam.business_deadline(v.sla_calendar, v_start, v.sla_acknowledge);
+                IF v_accept_due > v_sla_ack_due THEN
+                    problem := 'ola_calendar_leaves_sla_uncovered';
+                    message := format('OLA accept %s %s: offered at %s it is due %s, after the SLA acknowledge due %s',
+                                      siam.duration_text(v.accept_within), v_calendar_note,
+                                      to_char(v_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                                      to_char(v_accept_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                                      to_char(v_sla_ack_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'));
+                    RETURN NEXT;
+                    EXIT;
+                END IF;
+            END LOOP;
+        END IF;
+        IF v.resolve_within IS NOT NULL AND v.sla_resolve IS NOT NULL THEN
+            FOREACH v_start IN ARRAY v_starts LOOP
+                v_accept_due := siam.business_deadline(v.ola_calendar, v_start, coalesce(v.accept_within, interval '0'));
+                v_ola_resolve_due := siam.business_deadline(v.ola_calendar, v_accept_due, v.resolve_within);
+                v_sla_resolve_due := siam.business_deadline(v.sla_calendar, v_start, v.sla_resolve);
+                IF v_ola_resolve_due > v_sla_resolve_due THEN
+                    problem := 'ola_calendar_leaves_sla_uncovered';
+                    message := format('OLA resolve %s %s: offered at %s it can be due %s, after the SLA resolve due %s',
+                                      siam.duration_text(v.resolve_within), v_calendar_note,
+                                      to_char(v_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                                      to_char(v_ola_resolve_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                                      to_char(v_sla_resolve_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'));
+                    RETURN NEXT;
+                    EXIT;
+                END IF;
+            END LOOP;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION siam.target_check(text, text, text) IS
+    'Warnings about the targets as they apply (siam.matching_target), per priority and service a supplier serves (optionally only these): an OLA longer than the SLA it serves on one calendar (accept against acknowledge; accept + resolve against resolve), and an OLA on another calendar (its own, else the supplier''s) whose deadline can fall after the SLA''s, tried for an offer now and at each closing of the OLA''s calendar and opening of the SLA''s in the coming week. Changes nothing; an unknown service or supplier is refused (P0002).';
+
+-- Changing suppliers ---------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.supplier_set(
+    p_code text,
+    p_name text DEFAULT NULL,
+    p_capacity integer DEFAULT NULL,
+    p_calendar text DEFAULT NULL,
+    p_unlimited boolean DEFAULT false,
+    p_no_calendar boolean DEFAULT false
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_before siam.supplier;
+    v_after siam.supplier;
+BEGIN
+    PERFORM siam.require_integrator();
+    v_before := siam.lock_supplier(p_code);
+    IF p_name IS NULL AND p_capacity IS NULL AND p_calendar IS NULL AND NOT coalesce(p_unlimited, false)
+       AND NOT coalesce(p_no_calendar, false) THEN
+        RAISE EXCEPTION 'nothing to change: give a name, a capacity (or unlimited) or a calendar (or none)'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_name IS NOT NULL THEN
+        PERFORM siam.check_text(p_name, 'supplier name', 'name');
+    END IF;
+    IF p_capacity IS NOT NULL AND p_unlimited THEN
+        RAISE EXCEPTION 'give a capacity or unlimited, not both' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_capacity IS NOT NULL AND p_capacity < 1 THEN
+        RAISE EXCEPTION 'invalid capacity %: use a whole number of at least 1, or unlimited', p_capacity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_calendar IS NOT NULL AND p_no_calendar THEN
+        RAISE EXCEPTION 'give a calendar or none, not both' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.require_exists('siam.calendar', p_calendar, 'calendar');
+    UPDATE siam.supplier SET
+        name = coalesce(p_name, name),
+        capacity = CASE WHEN p_unlimited THEN NULL ELSE coalesce(p_capacity, capacity) END,
+        calendar = CASE WHEN p_no_calendar THEN NULL ELSE coalesce(p_calendar, calendar) END,
+        updated_at = siam.clock()
+    WHERE code = p_code
+    RETURNING * INTO v_after;
+    IF (v_before.name, v_before.capacity, v_before.calendar) IS NOT DISTINCT FROM (v_after.name, v_after.capacity, v_after.calendar) THEN
+        RAISE EXCEPTION 'supplier % has these settings already: nothing to change', siam.shown(p_code)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- More room may let waiting work go to it.
+    IF v_after.capacity IS NULL OR v_after.capacity > coalesce(v_before.capacity, 0) THEN
+        UPDATE siam.incident SET next_check_at = siam.clock()
+        WHERE state = 'new' AND NOT on_hold
+          AND service IN (SELECT service FROM siam.supplier_service WHERE supplier = p_code);
+    END IF;
+    PERFORM siam.record_event('supplier.changed',
+        concat_ws(', ',
+            CASE WHEN v_before.name IS DISTINCT FROM v_after.name THEN format('name %s -> %s', v_before.name, v_after.name) END,
+            CASE WHEN v_before.capacity IS DISTINCT FROM v_after.capacity
+                 THEN format('capacity %s -> %s', coalesce(v_before.capacity::text, 'unlimited'), coalesce(v_after.capacity::text, 'unlimited')) END,
+            CASE WHEN v_before.calendar IS DISTINCT FROM v_after.calendar
+                 THEN format('calendar %s -> %s', coalesce(v_before.calendar, '24x7'), coalesce(v_after.calendar, '24x7')) END),
+        p_supplier => p_code,
+        p_data => jsonb_build_object(
+            'before', jsonb_build_object('name', v_before.name, 'capacity', v_before.capacity, 'calendar', v_before.calendar),
+            'after', jsonb_build_object('name', v_after.name, 'capacity', v_after.capacity, 'calendar', v_after.calendar)));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_set(text, text, integer, text, boolean, boolean) IS
+    'Changes a supplier''s name, capacity (p_unlimited: none) or calendar (p_no_calendar: 24x7); NULL keeps the value. A new calendar applies to OLA clocks that start afterwards. Refuses a change that changes nothing (55000). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.supplier_unserve(p_supplier text, p_service text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rank smallint;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.lock_supplier(p_supplier);
+    IF p_service IS NULL THEN
+        RAISE EXCEPTION 'service is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    DELETE FROM siam.supplier_service WHERE supplier = p_supplier AND service = p_service
+    RETURNING rank INTO v_rank;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'supplier % does not serve %', siam.shown(p_supplier), siam.shown(p_service)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM siam.record_event('supplier.unserved',
+        format('no longer serves %s (was rank %s)', p_service, v_rank),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('service', p_service, 'previous_rank', v_rank));
+    RETURN p_service;
+END
+$$;
+COMMENT ON FUNCTION siam.supplier_unserve(text, text) IS
+    'Records that a supplier no longer serves a service: no new offers of it go to the supplier; its open offers and the work it holds stay. Integrator only.';
 
 -- ======================================================================================
 -- Definitions: incidents
@@ -3412,6 +4086,118 @@ $$;
 COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
     'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
 
+-- Escalation rules: adding, enabling, disabling ----------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_add(
+    p_code text,
+    p_measure text,
+    p_thresholds numeric[],
+    p_notify text DEFAULT 'integrator',
+    p_repeat_every interval DEFAULT NULL,
+    p_time_window interval DEFAULT NULL,
+    p_priority text DEFAULT NULL,
+    p_service text DEFAULT NULL,
+    p_supplier text DEFAULT NULL,
+    p_user_tier text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.check_code(p_code, 'rule code');
+    IF p_measure IS NULL OR p_measure NOT IN ('sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve', 'bounces',
+                                              'complaints', 'capacity', 'unroutable', 'scope_dispute') THEN
+        RAISE EXCEPTION 'invalid measure %: use sla_acknowledge, sla_resolve, ola_accept, ola_resolve, bounces, complaints, capacity, unroutable or scope_dispute', siam.shown(p_measure)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
+       OR array_position(p_thresholds, NULL) IS NOT NULL
+       OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
+        RAISE EXCEPTION 'invalid thresholds %: give 1 to 10 positive numbers in ascending order', coalesce(p_thresholds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_measure IN ('unroutable', 'scope_dispute') AND p_thresholds <> '{1}' THEN
+        RAISE EXCEPTION 'a rule on % has one level (threshold 1): its measure is yes or no', p_measure
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_notify IS NULL OR p_notify NOT IN ('integrator', 'supplier', 'customer') THEN
+        RAISE EXCEPTION 'invalid party to notify %: use integrator, supplier or customer', siam.shown(p_notify)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_duration(p_repeat_every, 'repeat interval'), siam.check_duration(p_time_window, 'window');
+    IF p_repeat_every <= interval '0' THEN
+        RAISE EXCEPTION 'invalid repeat interval %: use a positive length, or NULL for once', siam.duration_text(p_repeat_every)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window <= interval '0' THEN
+        RAISE EXCEPTION 'invalid window %: use a positive length', siam.duration_text(p_time_window)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window IS NULL AND p_measure IN ('bounces', 'complaints') THEN
+        RAISE EXCEPTION 'a rule on % counts within a window: give one', p_measure
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_priority IS NOT NULL THEN
+        PERFORM siam.check_priority(p_priority);
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
+    IF p_user_tier IS NOT NULL AND p_user_tier !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
+        RAISE EXCEPTION 'invalid user tier %: use up to 32 lower-case letters, digits, _ or -', siam.shown(p_user_tier)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_code) THEN
+        RAISE EXCEPTION 'escalation rule % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_every, time_window,
+                                      priority, service, supplier, user_tier)
+    VALUES (p_code, p_measure, p_thresholds, p_notify, p_repeat_every, p_time_window,
+            p_priority, p_service, p_supplier, p_user_tier)
+    RETURNING * INTO v_rule;
+    -- Every open incident is looked at again: the new rule may apply to it already.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event('escalation_rule.added',
+        format('rule %s added: %s at %s to the %s', p_code, p_measure, array_to_string(p_thresholds, ','), p_notify),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('rule', p_code, 'after', to_jsonb(v_rule)));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_add(text, text, numeric[], text, interval, interval, text, text, text, text) IS
+    'Adds an escalation rule (enabled): its measure, ascending thresholds (levels), the party notified, repeat interval (NULL: once), count window (bounces, complaints: required) and scope (priority, service, supplier, user tier; NULL = any). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_enabled(p_rule text, p_enabled boolean) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    v_rule := siam.lock_escalation_rule(p_rule);
+    IF p_enabled IS NULL THEN
+        RAISE EXCEPTION 'enabled or not is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF v_rule.enabled = p_enabled THEN
+        RAISE EXCEPTION 'rule % is % already', siam.shown(p_rule), CASE WHEN p_enabled THEN 'enabled' ELSE 'disabled' END
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.escalation_rule SET enabled = p_enabled WHERE code = p_rule;
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event(CASE WHEN p_enabled THEN 'escalation_rule.enabled' ELSE 'escalation_rule.disabled' END,
+        format('rule %s %s', p_rule, CASE WHEN p_enabled THEN 'enabled' ELSE 'disabled: it raises, climbs and repeats no escalation' END),
+        p_data => jsonb_build_object('rule', p_rule, 'enabled', p_enabled));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_enabled(text, boolean) IS
+    'Enables or disables an escalation rule. A disabled rule raises, climbs and repeats nothing; its open escalations still close when their cause ends. Integrator only.';
+
 -- ======================================================================================
 -- Definitions: disputes
 
@@ -4658,8 +5444,9 @@ BEGIN
     GRANT SELECT ON ALL TABLES IN SCHEMA siam TO siam_admin, siam_daemon;
     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA siam TO siam_admin, siam_daemon;
 
-    -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: nothing in siamd deletes rows; the
-    -- lifecycle of suppliers, incidents, handoffs and escalations is kept by states.
+    -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: the lifecycle of suppliers, incidents,
+    -- handoffs and escalations is kept by states; the only rows deleted are settings, by their
+    -- functions with an event each (siam.target_delete and the like).
 
     -- Reporting ------------------------------------------------------------------------------
 
@@ -4677,6 +5464,8 @@ BEGIN
         siam.business_deadline,
         siam.business_elapsed,
         siam.matching_target,
+        siam.target_check,
+        siam.duration_text,
         siam.incident_pauses,
         siam.is_holiday,
         siam.open_segments,
@@ -4793,19 +5582,20 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (1, '0001_baseline', '34bc8b974cd6caf7', 'schema.sql'),
     (2, '0002_version2_made_one', 'fcfbf26dfc3b727d', 'schema.sql'),
     (3, '0003_supplier_identity_fails_closed', 'bfa9683dce047a97', 'schema.sql'),
-    (4, '0004_escalations_climb_disputes_paused_ola', '4c185669c4e0b172', 'schema.sql');
+    (4, '0004_escalations_climb_disputes_paused_ola', '4c185669c4e0b172', 'schema.sql'),
+    (5, '0005_targets_inherit_per_field', '64f853bac00b46a9', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('basics', 'ca777b8c89215d88'),
-    ('calendars', 'cf5d14f4c15998ca'),
-    ('catalog', 'b33d7c08750c1585'),
+    ('calendars', 'fa99512e8dbf2187'),
+    ('catalog', 'd72e99d79f4e0f00'),
     ('incidents', '68f21acc313fa980'),
     ('handoffs', '6e80026a2cc3dd0c'),
-    ('escalations', '5269b1fed53c3d8d'),
+    ('escalations', 'f47ef9db35d558c8'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', 'f3a6468b84d70f61'),
     ('reports', 'd059dba66dff4b88'),
-    ('security', '5d53c7f9c83e2d6a');
+    ('security', '7464a8616c9ffcf8');
 
 COMMIT;

@@ -27,6 +27,8 @@ struct Siamd: AsyncParsableCommand {
             IncidentCommand.self,
             HandoffCommand.self,
             EscalationCommand.self,
+            ComplaintCommand.self,
+            FeedbackCommand.self,
             DisputeCommand.self,
             RuleCommand.self,
             EventsCommand.self,

@@ -30,10 +30,11 @@ import Testing
         #expect(incident.resolveDue == nil)
     }
 
-    @Test func mostSpecificTargetWinsAsAWhole() throws {
+    @Test func targetsAreInheritedPerField() throws {
         let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
         let world = try World.build(in: database)
-        // A service-specific SLA, 24x7, with only a resolve time.
+        // A service-specific SLA with only a resolve time: the acknowledge time and the
+        // calendar (eu) come from the general P2 SLA (siam.matching_target).
         try world.store.setTarget(TargetChange(
             kind: .sla, priority: .p2, service: "network", supplier: nil, calendar: nil,
             accept: nil, acknowledge: nil, resolve: BusinessDuration(seconds: 2 * 3600)))
@@ -41,8 +42,8 @@ import Testing
             service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: nil, hold: true))
         let incident = try #require(try world.store.incident(id: id))
         #expect(incident.resolveDue?.iso8601 == "2026-01-05T11:00:00Z")
-        #expect(incident.acknowledgeDue == nil)
-        #expect(incident.slaCalendar == nil)
+        #expect(incident.acknowledgeDue?.iso8601 == "2026-01-05T10:00:00Z")
+        #expect(incident.slaCalendar == "eu")
     }
 
     @Test func eachHandoffGetsTheReceivingSuppliersAcceptDeadline() throws {
@@ -270,7 +271,7 @@ import Testing
         let database = try TestDatabase(now: "2026-01-05T09:00:00Z")
         let world = try World.build(in: database)
         let ola = try #require(try world.store.targets().first { $0.kind == .ola && $0.priority == .p2 })
-        #expect(ola.pausesWhenPending)
+        #expect(ola.pausesWhenPending == nil)  // not set: inherited, and no target says otherwise: pause
         // Only the flag: an UPDATE of the existing row (a proposed row without durations would
         // fail target_has_a_duration), with its event.
         let events = try world.store.events().count
@@ -279,7 +280,7 @@ import Testing
             resolve: nil, pausesWhenPending: false))
         #expect(id == ola.id)
         let changed = try #require(try world.store.target(id: id))
-        #expect(!changed.pausesWhenPending)
+        #expect(changed.pausesWhenPending == false)
         #expect(changed.resolveWithin == ola.resolveWithin && changed.acceptWithin == ola.acceptWithin)
         let all = try world.store.events()
         #expect(all.count == events + 1)
@@ -305,10 +306,13 @@ import Testing
         #expect(error.message == "SLA clocks always pause while the incident is pending: only an OLA can opt out")
         #expect(try world.store.target(id: sla.id) == sla)
         #expect(try world.store.events().count == events + 2)
-        // A new OLA target pauses unless told.
+        // A new OLA target pauses unless told: it stores no setting (inherited), and none of the
+        // targets that match says otherwise.
         let fresh = try world.store.setTarget(TargetChange(
             kind: .ola, priority: .p3, service: nil, supplier: nil, calendar: nil, accept: nil, acknowledge: nil,
             resolve: BusinessDuration(seconds: 3600)))
-        #expect(try world.store.target(id: fresh)?.pausesWhenPending == true)
+        #expect(try world.store.target(id: fresh)?.pausesWhenPending == nil)
+        #expect(try database.connect().query("SELECT (siam.matching_target('ola', 'P3', 'network', 'acme')).pauses_when_pending AS p")
+                    .first!.bool("p"))
     }
 }

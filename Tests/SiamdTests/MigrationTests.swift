@@ -113,6 +113,46 @@ import Testing
         #expect(try store.escalation(id: level1)?.acknowledgedAt == nil)
     }
 
+    /// Migration 0005 rewrites targets (its header says how): a zero duration becomes NULL
+    /// (inherited), with an event; a target left with no duration is deleted, with an event;
+    /// every other target keeps its row.
+    @Test func zeroTargetDurationsAreRemovedByMigration0005() throws {
+        let database = TestDatabase(conninfo: try TestCluster.makeEmptyDatabase())
+        let connection = try database.connect()
+        try connection.migrate(siamdVersion: "test", migrations: Array(Schema.migrations.prefix(4)))
+        for statement in [
+            "INSERT INTO siam.calendar (name, time_zone) VALUES ('eu', 'Europe/Berlin')",
+            "INSERT INTO siam.supplier (code, name) VALUES ('acme', 'Acme')",
+            """
+            INSERT INTO siam.target (kind, priority, supplier, calendar, accept_within, acknowledge_within, resolve_within, pauses_when_pending) VALUES
+                ('sla', 'P2', NULL, 'eu', NULL, '1 hour', '8 hours', true),
+                ('ola', 'P2', NULL, NULL, '0', NULL, '4 hours', false),
+                ('ola', 'P2', 'acme', NULL, '0', NULL, NULL, true)
+            """,
+        ] {
+            _ = try connection.query(statement)
+        }
+        let lastEvent = try connection.query("SELECT coalesce(max(id), 0) AS id FROM siam.event").first!.int64("id")
+        let migrated = try CLI.run(["db", "migrate"], database: database.conninfo)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let rows = try connection.query("""
+            SELECT id, kind, supplier, accept_within::text AS a, resolve_within::text AS r, pauses_when_pending::text AS p
+            FROM siam.target ORDER BY id
+            """).rows.map { "\(try $0.int("id")) \(try $0.string("kind")) \(try $0.optionalString("supplier") ?? "-") \(try $0.optionalString("a") ?? "-") \(try $0.optionalString("r") ?? "-") \(try $0.optionalString("p") ?? "-")" }
+        #expect(rows == ["1 sla - - 08:00:00 true", "2 ola - - 04:00:00 false"])
+        let written = try connection.query("""
+            SELECT kind, reason, data->>'target' AS target FROM siam.event WHERE id > $1 ORDER BY id
+            """, [lastEvent]).rows.map { "\(try $0.string("kind")) \(try $0.string("target")): \(try $0.string("reason"))" }
+        #expect(written == [
+            "target.set 2: migration 0005: OLA P2 target 2: zero durations removed (now inherited)",
+            "target.deleted 3: migration 0005: OLA P2 target 3 deleted: its only durations were zero",
+        ])
+        // A zero duration cannot come back.
+        #expect(throws: (any Error).self) {
+            try connection.query("UPDATE siam.target SET resolve_within = '0' WHERE id = 1")
+        }
+    }
+
     @Test(arguments: oldSchemas)
     func anOldDatabaseFullOfDataIsMigratedWithNothingLost(_ schema: OldSchema) throws {
         let database = try legacyDatabase(schema)

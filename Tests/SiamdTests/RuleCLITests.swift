@@ -10,16 +10,16 @@ import Testing
         let result = try CLI.run(["rule", "list"], database: database.conninfo)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
-            CODE             MEASURE          THRESHOLDS    NOTIFY      REPEAT_EVERY  TIME_WINDOW  ENABLED
-            bounce           bounces          3             integrator  once          1d           yes
-            capacity         capacity         100           integrator  4h            -            yes
-            complaint        complaints       1,3           integrator  once          7d           yes
-            no-supplier      unroutable       1             integrator  1h            -            yes
-            ola-accept       ola_accept       50,75,90,100  supplier    1h            -            yes
-            ola-resolve      ola_resolve      50,75,90,100  supplier    1h            -            yes
-            scope-dispute    scope_dispute    1             integrator  4h            -            yes
-            sla-acknowledge  sla_acknowledge  50,75,90,100  integrator  1h            -            yes
-            sla-resolve      sla_resolve      50,75,90,100  integrator  1h            -            yes
+            CODE             MEASURE          THRESHOLDS    NOTIFY      REPEAT_EVERY  TIME_WINDOW  SCOPE  ENABLED
+            bounce           bounces          3             integrator  once          1d           any    yes
+            capacity         capacity         100           integrator  4h            -            any    yes
+            complaint        complaints       1,3           integrator  once          7d           any    yes
+            no-supplier      unroutable       1             integrator  1h            -            any    yes
+            ola-accept       ola_accept       50,75,90,100  supplier    1h            -            any    yes
+            ola-resolve      ola_resolve      50,75,90,100  supplier    1h            -            any    yes
+            scope-dispute    scope_dispute    1             integrator  4h            -            any    yes
+            sla-acknowledge  sla_acknowledge  50,75,90,100  integrator  1h            -            any    yes
+            sla-resolve      sla_resolve      50,75,90,100  integrator  1h            -            any    yes
 
             """)
     }

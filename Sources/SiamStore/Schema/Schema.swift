@@ -21,6 +21,7 @@ public enum Schema {
         Migration(id: 2, name: "0002_version2_made_one", text: PackageResources._002_version2_made_one_sql),
         Migration(id: 3, name: "0003_supplier_identity_fails_closed", text: PackageResources._003_supplier_identity_fails_closed_sql),
         Migration(id: 4, name: "0004_escalations_climb_disputes_paused_ola", text: PackageResources._004_escalations_climb_disputes_paused_ola_sql),
+        Migration(id: 5, name: "0005_targets_inherit_per_field", text: PackageResources._005_targets_inherit_per_field_sql),
     ]
 
     /// The definitions files, in the order they are applied: basics first (everything uses

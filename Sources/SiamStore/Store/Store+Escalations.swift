@@ -56,8 +56,7 @@ extension Store {
     /// Sets a rule's ascending thresholds (level N at `thresholds[N - 1]`).
     public func setRuleThresholds(rule: String, thresholds: [Double]) throws {
         _ = try call("SELECT siam.escalation_rule_set_thresholds($1, $2::numeric[]) AS rule",
-                     [rule, "{" + thresholds.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : String($0) }
-                        .joined(separator: ",") + "}"])
+                     [rule, Self.numericArray(thresholds)])
     }
 
     /// Sets how often a rule repeats its unacknowledged escalations (nil: once) and the

@@ -3,7 +3,9 @@ import SiamCore
 extension Store {
     static let supplierColumns = """
         s.code, s.name, s.status, s.capacity, s.calendar, s.created_at, s.updated_at,
-        (SELECT l.held FROM siam.supplier_load AS l WHERE l.supplier = s.code) AS open_load
+        (SELECT l.held FROM siam.supplier_load AS l WHERE l.supplier = s.code) AS open_load,
+        (SELECT coalesce(array_agg(ss.service || ':' || ss.rank ORDER BY ss.rank, ss.service), '{}')
+         FROM siam.supplier_service AS ss WHERE ss.supplier = s.code)::text AS serves
         """
 
     /// Adds a supplier in status onboarding.
@@ -50,6 +52,15 @@ extension Store {
         ).rows.map { SupplierService(supplier: try $0.string("supplier"), service: try $0.string("service"), rank: try $0.int("rank")) }
     }
 
+    /// `{network:1,sap-hr:2}` (codes hold no `,`, `:`, braces or quotes) as services by rank.
+    static func serves(code: String, _ text: String) throws -> [SupplierService] {
+        text.dropFirst().dropLast().split(separator: ",").compactMap { entry in
+            let parts = entry.split(separator: ":")
+            guard parts.count == 2, let rank = Int(parts[1]) else { return nil }
+            return SupplierService(supplier: code, service: String(parts[0]), rank: rank)
+        }
+    }
+
     static func supplier(_ row: Row) throws -> Supplier {
         Supplier(
             code: try row.string("code"),
@@ -59,6 +70,7 @@ extension Store {
             calendar: try row.optionalString("calendar"),
             createdAt: try row.instant("created_at"),
             updatedAt: try row.instant("updated_at"),
-            openLoad: try row.int("open_load"))
+            openLoad: try row.int("open_load"),
+            serves: try Self.serves(code: try row.string("code"), try row.string("serves")))
     }
 }

@@ -29,6 +29,17 @@ public struct TargetChange: Sendable {
     }
 }
 
+/// One warning of `siamd target check`: the OLA that applies to a supplier of a service, at a
+/// priority, does not cover the SLA of that service.
+public struct TargetWarning: Sendable, Equatable {
+    public var priority: Priority
+    public var service: String
+    public var supplier: String
+    /// `ola_longer_than_sla` or `ola_calendar_leaves_sla_uncovered`.
+    public var problem: String
+    public var message: String
+}
+
 extension Store {
     /// Adds or changes a target; returns its id.
     @discardableResult
@@ -48,6 +59,32 @@ extension Store {
             "SELECT siam.target_set($1, $2, $3, $4, $5, $6::interval, $7::interval, $8::interval, $9::boolean) AS id",
             arguments + [pauses]
         ).int("id")
+    }
+
+    /// Removes some fields of the target of exactly this scope (`siam.target_clear`): it
+    /// inherits them then. Returns its id.
+    @discardableResult
+    public func clearTarget(kind: TargetKind, priority: Priority, service: String?, supplier: String?,
+                            fields: [String]) throws -> Int {
+        try call("SELECT siam.target_clear($1, $2, $3, $4, $5::text[]) AS id",
+                 [kind.rawValue, priority.rawValue, service, supplier, fields]).int("id")
+    }
+
+    /// Deletes the target of exactly this scope (`siam.target_delete`); returns its id.
+    @discardableResult
+    public func deleteTarget(kind: TargetKind, priority: Priority, service: String?, supplier: String?) throws -> Int {
+        try call("SELECT siam.target_delete($1, $2, $3, $4) AS id",
+                 [kind.rawValue, priority.rawValue, service, supplier]).int("id")
+    }
+
+    /// The warnings of `siam.target_check`, optionally only of a priority, service or supplier.
+    public func checkTargets(priority: Priority? = nil, service: String? = nil, supplier: String? = nil) throws -> [TargetWarning] {
+        try connection.query("SELECT * FROM siam.target_check($1, $2, $3)",
+                             [priority?.rawValue, service, supplier]).rows.map { row in
+            TargetWarning(priority: try row.enumValue("priority"), service: try row.string("service"),
+                          supplier: try row.string("supplier"), problem: try row.string("problem"),
+                          message: try row.string("message"))
+        }
     }
 
     public func target(id: Int) throws -> Target? {
@@ -74,7 +111,7 @@ extension Store {
                     acceptWithin: try row.optionalDuration("accept_within"),
                     acknowledgeWithin: try row.optionalDuration("acknowledge_within"),
                     resolveWithin: try row.optionalDuration("resolve_within"),
-                    pausesWhenPending: try row.bool("pauses_when_pending"),
+                    pausesWhenPending: try row.optionalBool("pauses_when_pending"),
                     updatedAt: try row.instant("updated_at"))
             }
     }

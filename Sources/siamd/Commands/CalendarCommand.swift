@@ -7,7 +7,7 @@ struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
         abstract: "Business calendars, and deadlines and elapsed business time on them.",
-        subcommands: [Add.self, List.self, Deadline.self, Elapsed.self])
+        subcommands: [Add.self, Set.self, HolidayCommand.self, List.self, Deadline.self, Elapsed.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,6 +36,45 @@ struct CalendarCommand: ParsableCommand {
                 "added calendar \(name) (\(calendar.zoneIdentifier): \(calendar.hours))",
                 record: CalendarRow(name: name, calendar: calendar).json)
         }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a calendar's time zone or weekly hours (what is left out keeps its value).",
+            discussion: """
+                --hours replaces all the weekly hours (same form as calendar add). Clocks running on it keep \
+                their due instants; clocks that start afterwards count on the new hours. Writes the event \
+                calendar.changed; a change that changes nothing is refused.
+                """)
+        @Argument(help: "The calendar's name.")
+        var name: String
+        @Option(help: "IANA time zone, e.g. Europe/Berlin.")
+        var tz: String?
+        @Option(help: "Weekly open hours, e.g. 'mon-fri 08:00-17:00'.")
+        var hours: String?
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            if tz == nil && hours == nil { throw ValidationError("nothing to change: give --tz or --hours") }
+        }
+
+        func run() throws {
+            // Validated by the core first, so bad input is named precisely before any connection.
+            let checked = try BusinessCalendar(zone: tz ?? "UTC", hours: hours ?? "mon 00:00-24:00", holidays: [])
+            let store = try options.openStore()
+            try store.changeCalendar(name: name, zone: tz, hours: hours == nil ? nil : checked.hours)
+            guard let stored = try store.calendar(named: name) else { throw RefusedError("unknown calendar \(terminalText(name))") }
+            Output(json: options.json).done(
+                "calendar \(name) changed (\(stored.calendar.zoneIdentifier): \(stored.calendar.hours))",
+                record: CalendarRow(name: name, calendar: stored.calendar).json)
+        }
+    }
+
+    struct HolidayCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "holiday",
+            abstract: "Add or remove a calendar's holidays.",
+            subcommands: [HolidayChange<AddHoliday>.self, HolidayChange<RemoveHoliday>.self])
     }
 
     struct List: ParsableCommand {
@@ -189,4 +228,33 @@ private func holidayText(_ calendar: BusinessCalendar) -> String {
 
 private func pauseText(_ pauses: [Range<Instant>]) -> String {
     pauses.isEmpty ? "" : ", paused " + pauses.map { "\($0.lowerBound.iso8601)/\($0.upperBound.iso8601)" }.joined(separator: " ")
+}
+
+protocol HolidayVerb { static var add: Bool { get } }
+enum AddHoliday: HolidayVerb { static let add = true }
+enum RemoveHoliday: HolidayVerb { static let add = false }
+
+/// `siamd calendar holiday add | remove CALENDAR DAY`.
+struct HolidayChange<Verb: HolidayVerb>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: Verb.add ? "add" : "remove",
+            abstract: Verb.add ? "Add a holiday to a calendar." : "Remove a holiday from a calendar.",
+            discussion: "DAY is YYYY-MM-DD (dated) or MM-DD (yearly)\(Verb.add ? "" : ", as it was added"). For clocks that "
+                + "start afterwards. Writes the event calendar.holiday_\(Verb.add ? "added" : "removed").")
+    }
+    @Argument(help: "The calendar's name.")
+    var calendar: String
+    @Argument(help: "YYYY-MM-DD or MM-DD.")
+    var day: String
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        _ = try Holiday(parsing: day)  // a malformed day is a usage error, named before any connection
+        let store = try options.openStore()
+        try store.changeHoliday(calendar: calendar, holiday: day, add: Verb.add)
+        Output(json: options.json).done(
+            Verb.add ? "holiday \(day) added to calendar \(calendar)" : "holiday \(day) removed from calendar \(calendar)",
+            record: .object([("calendar", .string(calendar)), ("holiday", .string(day))]))
+    }
 }

@@ -87,7 +87,10 @@ struct HandoffCommand: ParsableCommand {
         }
 
         func run() throws {
-            let handoffs = try options.openStore().handoffs(HandoffFilter(incident: incident, state: state, limit: limit))
+            let store = try options.openStore()
+            // An unknown incident is a mistake, not an empty answer.
+            if let incident, try store.incident(id: incident) == nil { throw RefusedError("unknown incident \(incident)") }
+            let handoffs = try store.handoffs(HandoffFilter(incident: incident, state: state, limit: limit))
             Output(json: options.json).list(handoffs, empty: "no handoffs")
         }
     }

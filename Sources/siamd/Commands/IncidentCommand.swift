@@ -64,7 +64,10 @@ struct IncidentCommand: ParsableCommand {
 
         func run() throws {
             let states = open ? IncidentState.allCases.filter(\.isOpen) + state : state
-            let incidents = try options.openStore().incidents(IncidentFilter(states: states, owner: owner, limit: limit))
+            let store = try options.openStore()
+            // An unknown owner is a mistake, not an empty answer.
+            if let owner, try store.supplier(code: owner) == nil { throw RefusedError("unknown supplier '\(terminalText(owner))'") }
+            let incidents = try store.incidents(IncidentFilter(states: states, owner: owner, limit: limit))
             Output(json: options.json).list(incidents, empty: "no incidents")
         }
     }

@@ -6,7 +6,7 @@ struct SupplierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supplier",
         abstract: "Register suppliers, change their lifecycle status, and say what they serve.",
-        subcommands: [Add.self, List.self, Show.self, SetStatus.self, Serve.self, Grant.self, Revoke.self])
+        subcommands: [Add.self, List.self, Show.self, Set.self, SetStatus.self, Serve.self, Unserve.self, Grant.self, Revoke.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a supplier (status onboarding).")
@@ -108,6 +108,68 @@ struct SupplierCommand: ParsableCommand {
             Output(json: options.json).done(
                 "supplier \(code) serves \(service) at rank \(rank)",
                 record: SupplierService(supplier: code, service: service, rank: rank).json)
+        }
+    }
+
+    struct Unserve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Say that a supplier no longer serves a service.",
+            discussion: """
+                No new offers of the service go to it; its open offers and the work it holds stay (withdraw \
+                or move them by hand). Writes the event supplier.unserved.
+                """)
+        @Argument(help: "The supplier's code.")
+        var code: String
+        @Argument(help: "The service's code.")
+        var service: String
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            try options.openStore().unserve(supplier: code, service: service)
+            Output(json: options.json).done("supplier \(code) no longer serves \(service)",
+                                            record: .object([("supplier", .string(code)), ("service", .string(service))]))
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a supplier's name, capacity or calendar (what is left out keeps its value).",
+            discussion: """
+                --unlimited removes the capacity, --no-calendar the calendar (its OLA clocks count 24x7). A new \
+                calendar applies to OLA clocks that start afterwards; more capacity lets waiting work go to it \
+                at once. Writes the event supplier.changed; a change that changes nothing is refused.
+                """)
+        @Argument(help: "The supplier's code.")
+        var code: String
+        @Option(help: "The supplier's name.")
+        var name: String?
+        @Option(help: "Most open incidents it owns at once.")
+        var capacity: Int?
+        @Flag(help: "No capacity: unlimited.")
+        var unlimited = false
+        @Option(help: "Business calendar of its OLA clocks.")
+        var calendar: String?
+        @Flag(name: .customLong("no-calendar"), help: "No calendar: 24x7.")
+        var noCalendar = false
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            if name == nil && capacity == nil && !unlimited && calendar == nil && !noCalendar {
+                throw ValidationError("nothing to change: give --name, --capacity, --unlimited, --calendar or --no-calendar")
+            }
+            if capacity != nil && unlimited { throw ValidationError("give --capacity N or --unlimited, not both") }
+            if calendar != nil && noCalendar { throw ValidationError("give --calendar NAME or --no-calendar, not both") }
+            if let capacity, !(1...1_000_000).contains(capacity) {
+                throw ValidationError("--capacity must be from 1 to 1000000 (or --unlimited)")
+            }
+        }
+
+        func run() throws {
+            let store = try options.openStore()
+            try store.changeSupplier(code: code, name: name, capacity: capacity, unlimited: unlimited,
+                                     calendar: calendar, noCalendar: noCalendar)
+            let supplier = try store.supplier(code: code)
+            Output(json: options.json).done("supplier \(code) changed", record: supplier?.json ?? .null)
         }
     }
 

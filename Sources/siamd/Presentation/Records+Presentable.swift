@@ -10,11 +10,18 @@ extension Supplier: Presentable {
             ("capacity", JSONValue(capacity)),
             ("calendar", JSONValue(calendar)),
             ("open_load", JSONValue(openLoad)),
+            ("serves", .array(serves.map { .object([("service", .string($0.service)), ("rank", JSONValue($0.rank))]) })),
             ("created_at", JSONValue(createdAt)),
             ("updated_at", JSONValue(updatedAt)),
         ]
     }
-    static var tableColumns: [String] { ["code", "name", "status", "capacity", "open_load", "calendar"] }
+    static var tableColumns: [String] { ["code", "name", "status", "capacity", "open_load", "calendar", "serves"] }
+
+    func field(_ name: String) -> JSONValue {
+        // Who serves what, by rank: network:1 sap-hr:2.
+        name == "serves" ? .string(serves.isEmpty ? "-" : serves.map { "\($0.service):\($0.rank)" }.joined(separator: " "))
+            : fields.first { $0.0 == name }?.1 ?? .null
+    }
 }
 
 extension SupplierService: Presentable {
@@ -43,7 +50,7 @@ extension Target: Presentable {
             ("accept_within", JSONValue(acceptWithin)),
             ("acknowledge_within", JSONValue(acknowledgeWithin)),
             ("resolve_within", JSONValue(resolveWithin)),
-            ("pauses_when_pending", .bool(pausesWhenPending)),
+            ("pauses_when_pending", JSONValue(pausesWhenPending)),
             ("updated_at", JSONValue(updatedAt)),
         ]
     }
@@ -144,11 +151,15 @@ extension Handoff: Presentable {
             ("out_of_scope", .bool(outOfScope)),
         ]
     }
-    static var tableColumns: [String] { ["id", "incident", "from", "to_supplier", "state", "accept_due", "reason"] }
+    static var tableColumns: [String] { ["id", "incident", "from", "to_supplier", "part", "state", "out_of_scope", "accept_due", "reason"] }
 
     func field(_ name: String) -> JSONValue {
+        switch name {
         // The integrator is the sender when there is no supplier.
-        name == "from" ? .string(fromSupplier ?? "(integrator)") : fields.first { $0.0 == name }?.1 ?? .null
+        case "from": return .string(fromSupplier ?? "(integrator)")
+        case "part": return .string(part ?? "(whole)")
+        default: return fields.first { $0.0 == name }?.1 ?? .null
+        }
     }
 }
 
@@ -175,7 +186,15 @@ extension Escalation: Presentable {
         ]
     }
     static var tableColumns: [String] {
-        ["id", "rule", "level", "incident", "supplier", "notify", "raised_at", "acknowledged_by", "close_cause", "reason"]
+        ["id", "rule", "level", "state", "incident", "supplier", "notify", "raised_at", "reason"]
+    }
+
+    func field(_ name: String) -> JSONValue {
+        // People read its state: open, acknowledged (by whom) or closed (why).
+        guard name == "state" else { return fields.first { $0.0 == name }?.1 ?? .null }
+        if let closeCause { return .string("closed (\(closeCause.rawValue))") }
+        if closedAt != nil { return .string("closed") }
+        return .string(acknowledgedBy.map { "acknowledged (\($0))" } ?? "open")
     }
 }
 

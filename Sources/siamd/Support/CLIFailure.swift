@@ -61,6 +61,11 @@ struct RefusedError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Writes one warning line to stderr: the change was made, but something deserves a look.
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("siamd: warning: \(message)\n".utf8))
+}
+
 /// Writes one line to stderr, prefixed with the program's name.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("siamd: error: \(message)\n".utf8))

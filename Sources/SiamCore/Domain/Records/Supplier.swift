@@ -10,9 +10,11 @@ public struct Supplier: Sendable, Equatable {
     public var updatedAt: Instant
     /// Open incidents it owns now (assigned, in progress or pending).
     public var openLoad: Int
+    /// The services it serves, by rank (filled by the listings; empty elsewhere).
+    public var serves: [SupplierService]
 
     public init(code: String, name: String, status: SupplierStatus, capacity: Int?, calendar: String?,
-                createdAt: Instant, updatedAt: Instant, openLoad: Int) {
+                createdAt: Instant, updatedAt: Instant, openLoad: Int, serves: [SupplierService] = []) {
         self.code = code
         self.name = name
         self.status = status
@@ -21,6 +23,7 @@ public struct Supplier: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.openLoad = openLoad
+        self.serves = serves
     }
 }
 

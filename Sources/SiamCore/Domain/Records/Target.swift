@@ -7,19 +7,21 @@ public struct Target: Sendable, Equatable {
     public var service: String?
     /// nil = any supplier (always nil for an SLA).
     public var supplier: String?
-    /// nil = the supplier's calendar for an OLA, else 24×7.
+    /// nil = inherited from a less specific target, else the supplier's calendar for an OLA,
+    /// else 24×7.
     public var calendar: String?
     public var acceptWithin: BusinessDuration?
     public var acknowledgeWithin: BusinessDuration?
     public var resolveWithin: BusinessDuration?
-    /// Whether the owner's OLA resolve clock pauses while the incident is pending (always true
-    /// for an SLA, whose clocks always pause).
-    public var pausesWhenPending: Bool
+    /// Whether the owner's OLA resolve clock pauses while the incident is pending (never false
+    /// for an SLA, whose clocks always pause); nil = inherited (pause when no target says).
+    /// Every field but the scope is inherited per field: `siam.matching_target` is the rule.
+    public var pausesWhenPending: Bool?
     public var updatedAt: Instant
 
     public init(id: Int, kind: TargetKind, priority: Priority, service: String?, supplier: String?, calendar: String?,
                 acceptWithin: BusinessDuration?, acknowledgeWithin: BusinessDuration?, resolveWithin: BusinessDuration?,
-                pausesWhenPending: Bool = true, updatedAt: Instant) {
+                pausesWhenPending: Bool? = nil, updatedAt: Instant) {
         self.id = id
         self.kind = kind
         self.priority = priority

@@ -284,3 +284,175 @@ END
 $$;
 COMMENT ON FUNCTION siam.calendar_add(text, text, smallint[], time[], time[], text[]) IS
     'Adds a calendar: name, IANA zone, weekly intervals as three parallel arrays (ISO weekday, opens, closes; 24:00 allowed as an end), holidays as YYYY-MM-DD or MM-DD.';
+
+-- Changing calendars --------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.lock_calendar(p_name text) RETURNS siam.calendar
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_calendar siam.calendar;
+BEGIN
+    PERFORM siam.require_integrator();
+    IF p_name IS NULL THEN
+        RAISE EXCEPTION 'calendar is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO v_calendar FROM siam.calendar WHERE name = p_name FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN v_calendar;
+END
+$$;
+COMMENT ON FUNCTION siam.lock_calendar(text) IS 'Locks and returns a calendar for a change; refuses an unknown one (P0002). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.calendar_set(
+    p_name text,
+    p_time_zone text DEFAULT NULL,
+    p_weekdays smallint[] DEFAULT NULL,
+    p_opens time[] DEFAULT NULL,
+    p_closes time[] DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_calendar siam.calendar;
+    v_count integer := coalesce(cardinality(p_weekdays), 0);
+    v_before jsonb;
+    v_after jsonb;
+BEGIN
+    v_calendar := siam.lock_calendar(p_name);
+    IF p_time_zone IS NULL AND p_weekdays IS NULL AND p_opens IS NULL AND p_closes IS NULL THEN
+        RAISE EXCEPTION 'nothing to change: give a time zone or the weekly hours'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_time_zone IS NOT NULL AND NOT siam.is_time_zone(p_time_zone) THEN
+        RAISE EXCEPTION 'unknown time zone %: use an IANA name such as Europe/Berlin', siam.shown(p_time_zone)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_before := (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                  ORDER BY iso_weekday, opens)
+                 FROM siam.calendar_interval WHERE calendar = p_name);
+    IF p_weekdays IS NOT NULL OR p_opens IS NOT NULL OR p_closes IS NOT NULL THEN
+        IF v_count <> coalesce(cardinality(p_opens), 0) OR v_count <> coalesce(cardinality(p_closes), 0) THEN
+            RAISE EXCEPTION 'weekdays, opens and closes must have the same number of elements'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF v_count = 0 THEN
+            RAISE EXCEPTION 'calendar % would have no open time: a deadline on it could never be reached', siam.shown(p_name)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        DELETE FROM siam.calendar_interval WHERE calendar = p_name;
+        FOR i IN 1 .. v_count LOOP
+            IF p_weekdays[i] IS NULL OR p_weekdays[i] NOT BETWEEN 1 AND 7 THEN
+                RAISE EXCEPTION 'invalid ISO weekday %: use 1 (Monday) to 7 (Sunday)', p_weekdays[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF p_opens[i] IS NULL OR p_closes[i] IS NULL OR p_closes[i] <= p_opens[i] THEN
+                RAISE EXCEPTION 'interval %-% ends before it starts', p_opens[i], p_closes[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF EXISTS (SELECT 1 FROM siam.calendar_interval
+                       WHERE calendar = p_name AND iso_weekday = p_weekdays[i]
+                         AND opens < p_closes[i] AND p_opens[i] < closes) THEN
+                RAISE EXCEPTION 'intervals overlap on ISO weekday % at %-%', p_weekdays[i], p_opens[i], p_closes[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            INSERT INTO siam.calendar_interval (calendar, iso_weekday, opens, closes)
+            VALUES (p_name, p_weekdays[i], p_opens[i], p_closes[i]);
+        END LOOP;
+    END IF;
+    UPDATE siam.calendar SET time_zone = coalesce(p_time_zone, time_zone) WHERE name = p_name;
+    v_after := (SELECT jsonb_agg(jsonb_build_object('iso_weekday', iso_weekday, 'opens', opens, 'closes', closes)
+                                 ORDER BY iso_weekday, opens)
+                FROM siam.calendar_interval WHERE calendar = p_name);
+    IF v_before = v_after AND coalesce(p_time_zone, v_calendar.time_zone) = v_calendar.time_zone THEN
+        RAISE EXCEPTION 'calendar % has these hours and time zone already: nothing to change', siam.shown(p_name)
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM siam.record_event('calendar.changed',
+        concat_ws(', ',
+            CASE WHEN coalesce(p_time_zone, v_calendar.time_zone) <> v_calendar.time_zone
+                 THEN format('time zone %s -> %s', v_calendar.time_zone, p_time_zone) END,
+            CASE WHEN v_before <> v_after THEN 'weekly hours changed' END),
+        p_data => jsonb_build_object('calendar', p_name,
+            'before', jsonb_build_object('time_zone', v_calendar.time_zone, 'intervals', v_before),
+            'after', jsonb_build_object('time_zone', coalesce(p_time_zone, v_calendar.time_zone), 'intervals', v_after)));
+    RETURN p_name;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_set(text, text, smallint[], time[], time[]) IS
+    'Changes a calendar''s time zone and/or replaces its weekly intervals (three parallel arrays, as siam.calendar_add). Clocks running on it keep their due instants; clocks that start afterwards count on the new hours. Refuses a change that changes nothing (55000). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.holiday_parts(p_holiday text, OUT o_date date, OUT o_month smallint, OUT o_day smallint)
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF p_holiday ~ '^\d{4}-\d{2}-\d{2}$' THEN
+        BEGIN
+            o_date := p_holiday::date;
+        EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+            RAISE EXCEPTION 'invalid holiday %: no such date', siam.shown(p_holiday)
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+    ELSIF p_holiday ~ '^\d{2}-\d{2}$' THEN
+        o_month := split_part(p_holiday, '-', 1)::smallint;
+        o_day := split_part(p_holiday, '-', 2)::smallint;
+        IF o_month NOT BETWEEN 1 AND 12
+           OR o_day NOT BETWEEN 1 AND (CASE WHEN o_month = 2 THEN 29 WHEN o_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END) THEN
+            RAISE EXCEPTION 'invalid holiday %: no such day of the year', siam.shown(p_holiday)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    ELSE
+        RAISE EXCEPTION 'invalid holiday %: use YYYY-MM-DD (dated) or MM-DD (yearly)', siam.shown(p_holiday)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION siam.holiday_parts(text) IS 'A holiday YYYY-MM-DD (dated) or MM-DD (yearly) as siam.calendar_holiday''s columns; refuses other forms (22023).';
+
+CREATE OR REPLACE FUNCTION siam.calendar_holiday_add(p_calendar text, p_holiday text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_day record;
+BEGIN
+    PERFORM siam.lock_calendar(p_calendar);
+    v_day := siam.holiday_parts(p_holiday);
+    IF EXISTS (SELECT 1 FROM siam.calendar_holiday
+               WHERE calendar = p_calendar AND on_date IS NOT DISTINCT FROM v_day.o_date
+                 AND month IS NOT DISTINCT FROM v_day.o_month AND day IS NOT DISTINCT FROM v_day.o_day) THEN
+        RAISE EXCEPTION 'calendar % has holiday % already', siam.shown(p_calendar), p_holiday
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.calendar_holiday (calendar, on_date, month, day) VALUES (p_calendar, v_day.o_date, v_day.o_month, v_day.o_day);
+    PERFORM siam.record_event('calendar.holiday_added', format('holiday %s added', p_holiday),
+        p_data => jsonb_build_object('calendar', p_calendar, 'holiday', p_holiday));
+    RETURN p_holiday;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_holiday_add(text, text) IS
+    'Adds a holiday (YYYY-MM-DD dated, MM-DD yearly) to a calendar, for clocks that start afterwards. Refuses one it has (23505). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.calendar_holiday_remove(p_calendar text, p_holiday text) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_day record;
+BEGIN
+    PERFORM siam.lock_calendar(p_calendar);
+    v_day := siam.holiday_parts(p_holiday);
+    DELETE FROM siam.calendar_holiday
+    WHERE calendar = p_calendar AND on_date IS NOT DISTINCT FROM v_day.o_date
+      AND month IS NOT DISTINCT FROM v_day.o_month AND day IS NOT DISTINCT FROM v_day.o_day;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'calendar % has no holiday %', siam.shown(p_calendar), p_holiday
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    PERFORM siam.record_event('calendar.holiday_removed', format('holiday %s removed', p_holiday),
+        p_data => jsonb_build_object('calendar', p_calendar, 'holiday', p_holiday));
+    RETURN p_holiday;
+END
+$$;
+COMMENT ON FUNCTION siam.calendar_holiday_remove(text, text) IS
+    'Removes a holiday (as it was added: YYYY-MM-DD or MM-DD) from a calendar, for clocks that start afterwards. Refuses one it does not have (P0002). Integrator only.';

@@ -327,3 +327,115 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.escalation_close(bigint, text, text) IS
     'Closes an open escalation because its cause ended (p_cause: a word of escalation_close_cause_valid); does nothing (returns NULL) when it is closed already.';
+
+-- Escalation rules: adding, enabling, disabling ----------------------------------------------
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_add(
+    p_code text,
+    p_measure text,
+    p_thresholds numeric[],
+    p_notify text DEFAULT 'integrator',
+    p_repeat_every interval DEFAULT NULL,
+    p_time_window interval DEFAULT NULL,
+    p_priority text DEFAULT NULL,
+    p_service text DEFAULT NULL,
+    p_supplier text DEFAULT NULL,
+    p_user_tier text DEFAULT NULL
+) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    PERFORM siam.require_integrator();
+    PERFORM siam.check_code(p_code, 'rule code');
+    IF p_measure IS NULL OR p_measure NOT IN ('sla_acknowledge', 'sla_resolve', 'ola_accept', 'ola_resolve', 'bounces',
+                                              'complaints', 'capacity', 'unroutable', 'scope_dispute') THEN
+        RAISE EXCEPTION 'invalid measure %: use sla_acknowledge, sla_resolve, ola_accept, ola_resolve, bounces, complaints, capacity, unroutable or scope_dispute', siam.shown(p_measure)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_thresholds IS NULL OR cardinality(p_thresholds) NOT BETWEEN 1 AND 10
+       OR array_position(p_thresholds, NULL) IS NOT NULL
+       OR NOT (0 < ALL (p_thresholds)) OR NOT siam.is_ascending(p_thresholds) THEN
+        RAISE EXCEPTION 'invalid thresholds %: give 1 to 10 positive numbers in ascending order', coalesce(p_thresholds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_measure IN ('unroutable', 'scope_dispute') AND p_thresholds <> '{1}' THEN
+        RAISE EXCEPTION 'a rule on % has one level (threshold 1): its measure is yes or no', p_measure
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_notify IS NULL OR p_notify NOT IN ('integrator', 'supplier', 'customer') THEN
+        RAISE EXCEPTION 'invalid party to notify %: use integrator, supplier or customer', siam.shown(p_notify)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM siam.check_duration(p_repeat_every, 'repeat interval'), siam.check_duration(p_time_window, 'window');
+    IF p_repeat_every <= interval '0' THEN
+        RAISE EXCEPTION 'invalid repeat interval %: use a positive length, or NULL for once', siam.duration_text(p_repeat_every)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window <= interval '0' THEN
+        RAISE EXCEPTION 'invalid window %: use a positive length', siam.duration_text(p_time_window)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_time_window IS NULL AND p_measure IN ('bounces', 'complaints') THEN
+        RAISE EXCEPTION 'a rule on % counts within a window: give one', p_measure
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_priority IS NOT NULL THEN
+        PERFORM siam.check_priority(p_priority);
+    END IF;
+    PERFORM siam.require_exists('siam.service', p_service, 'service');
+    PERFORM siam.require_exists('siam.supplier', p_supplier, 'supplier');
+    IF p_user_tier IS NOT NULL AND p_user_tier !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
+        RAISE EXCEPTION 'invalid user tier %: use up to 32 lower-case letters, digits, _ or -', siam.shown(p_user_tier)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_code) THEN
+        RAISE EXCEPTION 'escalation rule % exists already', siam.shown(p_code)
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO siam.escalation_rule (code, measure, thresholds, notify, repeat_every, time_window,
+                                      priority, service, supplier, user_tier)
+    VALUES (p_code, p_measure, p_thresholds, p_notify, p_repeat_every, p_time_window,
+            p_priority, p_service, p_supplier, p_user_tier)
+    RETURNING * INTO v_rule;
+    -- Every open incident is looked at again: the new rule may apply to it already.
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event('escalation_rule.added',
+        format('rule %s added: %s at %s to the %s', p_code, p_measure, array_to_string(p_thresholds, ','), p_notify),
+        p_supplier => p_supplier,
+        p_data => jsonb_build_object('rule', p_code, 'after', to_jsonb(v_rule)));
+    RETURN p_code;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_add(text, text, numeric[], text, interval, interval, text, text, text, text) IS
+    'Adds an escalation rule (enabled): its measure, ascending thresholds (levels), the party notified, repeat interval (NULL: once), count window (bounces, complaints: required) and scope (priority, service, supplier, user tier; NULL = any). Integrator only.';
+
+CREATE OR REPLACE FUNCTION siam.escalation_rule_set_enabled(p_rule text, p_enabled boolean) RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rule siam.escalation_rule;
+BEGIN
+    v_rule := siam.lock_escalation_rule(p_rule);
+    IF p_enabled IS NULL THEN
+        RAISE EXCEPTION 'enabled or not is required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF v_rule.enabled = p_enabled THEN
+        RAISE EXCEPTION 'rule % is % already', siam.shown(p_rule), CASE WHEN p_enabled THEN 'enabled' ELSE 'disabled' END
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE siam.escalation_rule SET enabled = p_enabled WHERE code = p_rule;
+    UPDATE siam.incident SET next_check_at = siam.clock()
+    WHERE state IN ('new', 'assigned', 'in_progress', 'pending')
+      AND next_check_at IS DISTINCT FROM siam.clock();
+    PERFORM siam.record_event(CASE WHEN p_enabled THEN 'escalation_rule.enabled' ELSE 'escalation_rule.disabled' END,
+        format('rule %s %s', p_rule, CASE WHEN p_enabled THEN 'enabled' ELSE 'disabled: it raises, climbs and repeats no escalation' END),
+        p_data => jsonb_build_object('rule', p_rule, 'enabled', p_enabled));
+    RETURN p_rule;
+END
+$$;
+COMMENT ON FUNCTION siam.escalation_rule_set_enabled(text, boolean) IS
+    'Enables or disables an escalation rule. A disabled rule raises, climbs and repeats nothing; its open escalations still close when their cause ends. Integrator only.';

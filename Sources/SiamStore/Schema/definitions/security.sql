@@ -353,8 +353,9 @@ BEGIN
     GRANT SELECT ON ALL TABLES IN SCHEMA siam TO siam_admin, siam_daemon;
     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA siam TO siam_admin, siam_daemon;
 
-    -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: nothing in siamd deletes rows; the
-    -- lifecycle of suppliers, incidents, handoffs and escalations is kept by states.
+    -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: the lifecycle of suppliers, incidents,
+    -- handoffs and escalations is kept by states; the only rows deleted are settings, by their
+    -- functions with an event each (siam.target_delete and the like).
 
     -- Reporting ------------------------------------------------------------------------------
 
@@ -372,6 +373,8 @@ BEGIN
         siam.business_deadline,
         siam.business_elapsed,
         siam.matching_target,
+        siam.target_check,
+        siam.duration_text,
         siam.incident_pauses,
         siam.is_holiday,
         siam.open_segments,
