@@ -1458,7 +1458,7 @@ BEGIN
     -- the foreign-key checks (KEY SHARE) of anyone inserting rows that reference it.
     SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR NO KEY UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown supplier %', siam.shown(p_code)
+        RAISE EXCEPTION 'unknown supplier %', siam.shown(p_code) || siam.did_you_mean('siam.supplier', p_code)
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_supplier;
@@ -1539,6 +1539,53 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.wake(bigint) IS 'Asks the daemon to look at the incident now.';
 
+CREATE OR REPLACE FUNCTION siam.one_edit_away(p_a text, p_b text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_a text := lower(p_a);
+    v_b text := lower(p_b);
+    v_i integer := 1;
+BEGIN
+    -- One insertion, deletion, substitution or swap of neighbours apart (and not equal).
+    IF v_a = v_b OR abs(length(v_a) - length(v_b)) > 1 THEN
+        RETURN v_a = v_b AND p_a <> p_b;  -- differs only in case
+    END IF;
+    WHILE v_i <= least(length(v_a), length(v_b)) AND substr(v_a, v_i, 1) = substr(v_b, v_i, 1) LOOP
+        v_i := v_i + 1;
+    END LOOP;
+    RETURN substr(v_a, v_i + 1) = substr(v_b, v_i + 1)      -- substitution
+        OR substr(v_a, v_i + 1) = substr(v_b, v_i)          -- deletion from a
+        OR substr(v_a, v_i) = substr(v_b, v_i + 1)          -- insertion into a
+        OR (substr(v_a, v_i, 2) = reverse(substr(v_b, v_i, 2)) AND substr(v_a, v_i + 2) = substr(v_b, v_i + 2));
+END
+$$;
+COMMENT ON FUNCTION siam.one_edit_away(text, text) IS
+    'Whether two codes are one typo apart (an insertion, deletion, substitution, swap of neighbours, or case), for "did you mean".';
+
+CREATE OR REPLACE FUNCTION siam.did_you_mean(p_table regclass, p_code text) RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_match text;
+BEGIN
+    -- Suppliers' integrations get no suggestion: it could name a competitor.
+    IF p_code IS NULL OR siam.visible_supplier() IS NOT NULL THEN
+        RETURN '';
+    END IF;
+    -- The table is one of siam's own (a regclass, quoted by format's %s); the code is a parameter.
+    EXECUTE format('SELECT min(k) FROM (SELECT %1$I::text AS k FROM %2$s) AS known WHERE siam.one_edit_away($1, k)',
+                   CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END, p_table)
+        INTO v_match USING p_code;
+    IF v_match IS NULL THEN
+        RETURN '';
+    END IF;
+    RETURN ': did you mean ' || siam.shown(v_match) || '?';
+END
+$$;
+COMMENT ON FUNCTION siam.did_you_mean(regclass, text) IS
+    'The tail of an "unknown" refusal: '': did you mean ''acme''?'' when one code of the table is one typo away, else empty (and always empty for a supplier''s role).';
+
 CREATE OR REPLACE FUNCTION siam.require_exists(p_table regclass, p_code text, p_what text) RETURNS text
 LANGUAGE plpgsql STABLE
 AS $$
@@ -1553,7 +1600,7 @@ BEGIN
                    CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END)
         INTO v_found USING p_code;
     IF NOT v_found THEN
-        RAISE EXCEPTION 'unknown % %', p_what, siam.shown(p_code)
+        RAISE EXCEPTION 'unknown % %', p_what, siam.shown(p_code) || siam.did_you_mean(p_table, p_code)
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN p_code;
@@ -1639,7 +1686,7 @@ BEGIN
     END IF;
     SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_calendar)
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_calendar) || siam.did_you_mean('siam.calendar', p_calendar)
             USING ERRCODE = 'no_data_found';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
@@ -1864,7 +1911,7 @@ BEGIN
     END IF;
     SELECT * INTO v_calendar FROM siam.calendar WHERE name = p_name FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) || siam.did_you_mean('siam.calendar', p_name) USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_calendar;
 END
@@ -2090,7 +2137,13 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.supplier_transition
                    WHERE from_status = v_supplier.status AND to_status = p_status) THEN
-        RAISE EXCEPTION 'supplier % cannot go from % to %', siam.shown(p_code), v_supplier.status, p_status
+        -- The refusal lists the changes allowed from here (siam.supplier_transition).
+        RAISE EXCEPTION 'supplier % cannot go from % to %: %', siam.shown(p_code), v_supplier.status, p_status,
+            coalesce((SELECT 'from ' || v_supplier.status::text || ' it can go to '
+                             || string_agg(t.to_status::text, ', ' ORDER BY t.to_status::text)
+                      FROM siam.supplier_transition AS t
+                      WHERE t.from_status = v_supplier.status),
+                     v_supplier.status::text || ' is final')
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_status = 'retired' THEN
@@ -3817,7 +3870,7 @@ BEGIN
     PERFORM siam.require_integrator();
     SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule) || siam.did_you_mean('siam.escalation_rule', p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_rule;
@@ -4058,7 +4111,7 @@ DECLARE
     v_id bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_rule) THEN
-        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule) || siam.did_you_mean('siam.escalation_rule', p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
     SELECT r.escalation INTO v_id
@@ -5586,12 +5639,12 @@ INSERT INTO siam.schema_migration (id, name, checksum, siamd_version) VALUES
     (5, '0005_targets_inherit_per_field', '64f853bac00b46a9', 'schema.sql');
 
 INSERT INTO siam.schema_definition (name, checksum) VALUES
-    ('basics', 'ca777b8c89215d88'),
-    ('calendars', 'fa99512e8dbf2187'),
-    ('catalog', 'd72e99d79f4e0f00'),
+    ('basics', '3eb7cdae4784d4e7'),
+    ('calendars', 'f3b6163f93abaa66'),
+    ('catalog', '946e8d4d5235a764'),
     ('incidents', '68f21acc313fa980'),
     ('handoffs', '6e80026a2cc3dd0c'),
-    ('escalations', 'f47ef9db35d558c8'),
+    ('escalations', 'd5c474a03fa1f0c4'),
     ('disputes', '0a4a433f87f288f5'),
     ('daemon', '5ce54cbf1de19b76'),
     ('feed', 'f3a6468b84d70f61'),

@@ -188,7 +188,7 @@ import Testing
         try refused(["incident", "show", "77"], database, status: 1, contains: "unknown incident 77")
         // Illegal state change.
         try refused(["incident", "set-state", "1", "resolved"], database, status: 1, contains: "incident 1 cannot go from new to resolved: from new it can go to cancelled")
-        try refused(["supplier", "set-status", "gamma", "suspended"], database, status: 1, contains: "cannot go from onboarding to suspended")
+        try refused(["supplier", "set-status", "gamma", "suspended"], database, status: 1, contains: "cannot go from onboarding to suspended: from onboarding it can go to active, retired")
         try ok(["handoff", "reject", "1", "--reason", "no capacity"], database)
         try refused(["handoff", "accept", "1"], database, status: 1, contains: "handoff 1 is rejected, not offered")
         // Duplicate code.

@@ -59,6 +59,20 @@ import Testing
                               atStart: false)
     }
 
+    @Test func aCodeOneTypoAwayGetsADidYouMean() throws {
+        let database = try TestDatabase()
+        try World.build(in: database)
+        try CLI.expectRefused(["supplier", "show", "acmee"], database, status: 1, "unknown supplier 'acmee': did you mean 'acme'?", atStart: false)
+        try CLI.expectRefused(["incident", "list", "--owner", "bta"], database, status: 1, "unknown supplier 'bta': did you mean 'beta'?", atStart: false)
+        try CLI.expectRefused(["rule", "show", "bounse"], database, status: 1, "unknown escalation rule 'bounse': did you mean 'bounce'?", atStart: false)
+        try CLI.expectRefused(["calendar", "deadline", "--calendar", "ue", "--from", "now", "--duration", "1h"], database, status: 1,
+                              "unknown calendar 'ue': did you mean 'eu'?", atStart: false)
+        try CLI.expectRefused(["incident", "open", "--service", "netwrk", "--priority", "P2", "--title", "T"], database, status: 1,
+                              "unknown service 'netwrk': did you mean 'network'?", atStart: false)
+        // Nothing near: no suggestion.
+        try CLI.expectRefused(["supplier", "show", "zzz"], database, status: 1, "unknown supplier 'zzz'\n", atStart: false)
+    }
+
     @Test func anAcknowledgementTakesTheActorWhenNoByIsGiven() throws {
         let world = try ReportWorld(now: ReportWorld.june1("08:00:00"))
         let step = try world.at(ReportWorld.june1("08:00:00"))

@@ -50,8 +50,8 @@ import Testing
         (["rule", "set", "bounce", "--thresholds", "4,2"], Int32(1), "invalid thresholds"),
         (["rule", "set", "bounce", "--thresholds", "2", "--window", "0s"], Int32(1), "window"),
         (["rule", "set", "no-supplier", "--thresholds", "2"], Int32(1), "has one level"),
-        (["rule", "set", "nosuch", "--once"], Int32(1), "unknown escalation rule nosuch"),
-        (["rule", "show", "nosuch"], Int32(1), "unknown escalation rule nosuch"),
+        (["rule", "set", "nosuch", "--once"], Int32(1), "unknown escalation rule 'nosuch'"),
+        (["rule", "show", "nosuch"], Int32(1), "unknown escalation rule 'nosuch'"),
     ])
     func badChangesAreRefusedAndChangeNothing(_ arguments: [String], _ status: Int32, _ message: String) throws {
         let database = try TestDatabase()

@@ -81,7 +81,7 @@ extension Store {
             if let thresholds { try setRuleThresholds(rule: code, thresholds: thresholds) }
             guard repeatEvery != nil || window != nil else { return }
             guard let rule = try escalationRules().first(where: { $0.code == code }) else {
-                throw DatabaseError(kind: .noDataFound, sqlState: "P0002", message: "unknown escalation rule \(code)")
+                throw unknown("escalation rule", code: code, in: "siam.escalation_rule")
             }
             let repeatValue = repeatEvery ?? rule.repeatEvery.map { BusinessDuration(seconds: $0) }
             try setRuleTiming(rule: code, repeatEvery: repeatValue,

@@ -174,8 +174,9 @@ struct CalendarSource: ParsableArguments {
     /// The calendar's name (or "inline") and rules.
     func resolve(_ options: GlobalOptions) throws -> (String, BusinessCalendar) {
         if let calendar {
-            guard let stored = try options.openStore().calendar(named: calendar) else {
-                throw RefusedError("unknown calendar '\(calendar)'")
+            let store = try options.openStore()
+            guard let stored = try store.calendar(named: calendar) else {
+                throw store.unknown("calendar", code: calendar, in: "siam.calendar")
             }
             return (calendar, stored.calendar)
         }

@@ -66,7 +66,7 @@ struct IncidentCommand: ParsableCommand {
             let states = open ? IncidentState.allCases.filter(\.isOpen) + state : state
             let store = try options.openStore()
             // An unknown owner is a mistake, not an empty answer.
-            if let owner, try store.supplier(code: owner) == nil { throw RefusedError("unknown supplier '\(terminalText(owner))'") }
+            if let owner, try store.supplier(code: owner) == nil { throw store.unknown("supplier", code: owner, in: "siam.supplier") }
             let incidents = try store.incidents(IncidentFilter(states: states, owner: owner, limit: limit))
             Output(json: options.json).list(incidents, empty: "no incidents")
         }

@@ -32,8 +32,9 @@ struct RuleCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
-            guard let rule = try options.openStore().escalationRules().first(where: { $0.code == code }) else {
-                throw RefusedError("unknown escalation rule \(terminalText(code))")
+            let store = try options.openStore()
+            guard let rule = try store.escalationRules().first(where: { $0.code == code }) else {
+                throw store.unknown("escalation rule", code: code, in: "siam.escalation_rule")
             }
             // People read the table's forms (50,75,90,100; 1h; once); scripts the schema's values.
             Output(json: options.json).record(options.json ? rule.fields : rule.fields.map { ($0.0, rule.field($0.0)) })

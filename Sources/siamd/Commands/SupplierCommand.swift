@@ -54,7 +54,7 @@ struct SupplierCommand: ParsableCommand {
         func run() throws {
             let store = try options.openStore()
             guard let supplier = try store.supplier(code: code) else {
-                throw RefusedError("unknown supplier '\(code)'")
+                throw store.unknown("supplier", code: code, in: "siam.supplier")
             }
             let services = try store.services(servedBy: code)
             let output = Output(json: options.json)

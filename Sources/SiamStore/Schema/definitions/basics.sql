@@ -230,7 +230,7 @@ BEGIN
     -- the foreign-key checks (KEY SHARE) of anyone inserting rows that reference it.
     SELECT * INTO v_supplier FROM siam.supplier WHERE code = p_code FOR NO KEY UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown supplier %', siam.shown(p_code)
+        RAISE EXCEPTION 'unknown supplier %', siam.shown(p_code) || siam.did_you_mean('siam.supplier', p_code)
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_supplier;
@@ -311,6 +311,53 @@ AS $$
 $$;
 COMMENT ON FUNCTION siam.wake(bigint) IS 'Asks the daemon to look at the incident now.';
 
+CREATE OR REPLACE FUNCTION siam.one_edit_away(p_a text, p_b text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_a text := lower(p_a);
+    v_b text := lower(p_b);
+    v_i integer := 1;
+BEGIN
+    -- One insertion, deletion, substitution or swap of neighbours apart (and not equal).
+    IF v_a = v_b OR abs(length(v_a) - length(v_b)) > 1 THEN
+        RETURN v_a = v_b AND p_a <> p_b;  -- differs only in case
+    END IF;
+    WHILE v_i <= least(length(v_a), length(v_b)) AND substr(v_a, v_i, 1) = substr(v_b, v_i, 1) LOOP
+        v_i := v_i + 1;
+    END LOOP;
+    RETURN substr(v_a, v_i + 1) = substr(v_b, v_i + 1)      -- substitution
+        OR substr(v_a, v_i + 1) = substr(v_b, v_i)          -- deletion from a
+        OR substr(v_a, v_i) = substr(v_b, v_i + 1)          -- insertion into a
+        OR (substr(v_a, v_i, 2) = reverse(substr(v_b, v_i, 2)) AND substr(v_a, v_i + 2) = substr(v_b, v_i + 2));
+END
+$$;
+COMMENT ON FUNCTION siam.one_edit_away(text, text) IS
+    'Whether two codes are one typo apart (an insertion, deletion, substitution, swap of neighbours, or case), for "did you mean".';
+
+CREATE OR REPLACE FUNCTION siam.did_you_mean(p_table regclass, p_code text) RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_match text;
+BEGIN
+    -- Suppliers' integrations get no suggestion: it could name a competitor.
+    IF p_code IS NULL OR siam.visible_supplier() IS NOT NULL THEN
+        RETURN '';
+    END IF;
+    -- The table is one of siam's own (a regclass, quoted by format's %s); the code is a parameter.
+    EXECUTE format('SELECT min(k) FROM (SELECT %1$I::text AS k FROM %2$s) AS known WHERE siam.one_edit_away($1, k)',
+                   CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END, p_table)
+        INTO v_match USING p_code;
+    IF v_match IS NULL THEN
+        RETURN '';
+    END IF;
+    RETURN ': did you mean ' || siam.shown(v_match) || '?';
+END
+$$;
+COMMENT ON FUNCTION siam.did_you_mean(regclass, text) IS
+    'The tail of an "unknown" refusal: '': did you mean ''acme''?'' when one code of the table is one typo away, else empty (and always empty for a supplier''s role).';
+
 CREATE OR REPLACE FUNCTION siam.require_exists(p_table regclass, p_code text, p_what text) RETURNS text
 LANGUAGE plpgsql STABLE
 AS $$
@@ -325,7 +372,7 @@ BEGIN
                    CASE WHEN p_table = 'siam.calendar'::regclass THEN 'name' ELSE 'code' END)
         INTO v_found USING p_code;
     IF NOT v_found THEN
-        RAISE EXCEPTION 'unknown % %', p_what, siam.shown(p_code)
+        RAISE EXCEPTION 'unknown % %', p_what, siam.shown(p_code) || siam.did_you_mean(p_table, p_code)
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN p_code;

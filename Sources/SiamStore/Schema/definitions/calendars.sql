@@ -74,7 +74,7 @@ BEGIN
     END IF;
     SELECT time_zone INTO v_zone FROM siam.calendar WHERE name = p_calendar;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_calendar)
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_calendar) || siam.did_you_mean('siam.calendar', p_calendar)
             USING ERRCODE = 'no_data_found';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.calendar_interval WHERE calendar = p_calendar) THEN
@@ -299,7 +299,7 @@ BEGIN
     END IF;
     SELECT * INTO v_calendar FROM siam.calendar WHERE name = p_name FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'unknown calendar %', siam.shown(p_name) || siam.did_you_mean('siam.calendar', p_name) USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_calendar;
 END

@@ -63,7 +63,13 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM siam.supplier_transition
                    WHERE from_status = v_supplier.status AND to_status = p_status) THEN
-        RAISE EXCEPTION 'supplier % cannot go from % to %', siam.shown(p_code), v_supplier.status, p_status
+        -- The refusal lists the changes allowed from here (siam.supplier_transition).
+        RAISE EXCEPTION 'supplier % cannot go from % to %: %', siam.shown(p_code), v_supplier.status, p_status,
+            coalesce((SELECT 'from ' || v_supplier.status::text || ' it can go to '
+                             || string_agg(t.to_status::text, ', ' ORDER BY t.to_status::text)
+                      FROM siam.supplier_transition AS t
+                      WHERE t.from_status = v_supplier.status),
+                     v_supplier.status::text || ' is final')
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF p_status = 'retired' THEN

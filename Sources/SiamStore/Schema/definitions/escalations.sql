@@ -59,7 +59,7 @@ BEGIN
     PERFORM siam.require_integrator();
     SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule) || siam.did_you_mean('siam.escalation_rule', p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN v_rule;
@@ -300,7 +300,7 @@ DECLARE
     v_id bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM siam.escalation_rule WHERE code = p_rule) THEN
-        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule)
+        RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule) || siam.did_you_mean('siam.escalation_rule', p_rule)
             USING ERRCODE = 'no_data_found';
     END IF;
     SELECT r.escalation INTO v_id
