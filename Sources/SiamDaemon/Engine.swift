@@ -141,7 +141,9 @@ public final class Engine {
         let done = try store.apply(decisions)
         let finished = zip(plans, snapshots).map { plan, snapshot in
             Planner.finish(plan, snapshot: snapshot, newOffers: done.offers,
-                           offerRefused: plan.decisions.contains { $0.kind == "offer" && !done.changed($0) },
+                           offerRefused: plan.decisions.contains { $0.kind == "offer" && !done.changed($0) }
+                               && !done.putOff.contains(plan.incident),
+                           offerPutOff: done.putOff.contains(plan.incident),
                            world: current, now: now)
         }
         try store.schedule(finished)

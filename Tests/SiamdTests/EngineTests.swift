@@ -358,4 +358,51 @@ import Testing
         #expect(try counts.int("offers") == 60)
         #expect(try counts.int("incidents") == 60)
     }
+
+    /// A supplier's integration that accepts an offer and does not commit holds that
+    /// supplier's row (and the incident's) until it ends: the daemon must not wait on it. The
+    /// other incidents' work goes on at once — here an expired offer to beta, whose follow-up
+    /// offer would go to the held supplier (acme, rank 1, a free place): the expiry is made,
+    /// the offer to acme waits for acme's transaction (looked at again a second later), and is
+    /// made once it ended.
+    @Test func aSuppliersOpenTransactionStallsNoOtherWork() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let toBeta = try open(world.store, to: "beta")
+        try database.setClock("2026-01-05T09:20:00Z")
+        let toAcme = try open(world.store, to: "acme")
+        let acmeOffer = try #require(try world.store.handoffs(HandoffFilter(incident: toAcme)).first).id
+        // acme's integration: BEGIN; SELECT siam.handoff_accept(h); ... and no COMMIT yet.
+        let holder = try database.connect()
+        try holder.query("BEGIN")
+        try holder.query("SELECT siam.handoff_accept($1::bigint)", [acmeOffer])
+        // beta's offer (09:00, 30 min) is past its deadline.
+        try database.setClock("2026-01-05T09:31:00Z")
+        let listener = try database.connect()
+        try listener.listen("siam_event")
+        let pass = DedicatedThread { try engine.pass() }
+        func expired() throws -> Bool {
+            try listener.query("SELECT count(*) AS n FROM siam.event WHERE kind = 'handoff.expired' AND incident = $1::bigint",
+                               [toBeta]).first!.int("n") == 1
+        }
+        // Well within the functions' 5 s lock_timeout: nothing may wait on acme's row.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(4))
+        while try !expired(), ContinuousClock.now < deadline {
+            _ = try listener.waitForNotifications(timeout: .milliseconds(200))
+        }
+        #expect(try expired(), "beta's offer expires while acme's transaction is open")
+        let report = try pass.value()
+        #expect(report.decisions.map(\.action).contains(.offer(to: "acme")))
+        #expect(!report.appliedDecisions.map(\.action).contains(.offer(to: "acme")), "acme's row is held: no offer yet")
+        #expect(try world.store.handoffs(HandoffFilter(incident: toBeta)).map(\.state) == [.expired])
+        // The held incident was not touched; the deferred one is looked at again a second later.
+        let next = try database.connect().query("SELECT next_check_at = siam.clock() + interval '1 second' AS soon FROM siam.incident WHERE id = $1::bigint",
+                                               [toBeta]).first!.bool("soon")
+        #expect(next)
+        try holder.query("COMMIT")
+        try database.setClock("2026-01-05T09:31:01Z")
+        #expect(try engine.pass().appliedDecisions.map(\.action).contains(.offer(to: "acme")))
+        #expect(try world.store.handoffs(HandoffFilter(incident: toBeta)).map(\.toSupplier) == ["beta", "acme"])
+    }
 }

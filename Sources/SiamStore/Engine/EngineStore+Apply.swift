@@ -41,6 +41,14 @@ extension EngineStore {
                 [close.map { String($0.0) }, close.map(\.1), close.map(\.2)]).rows.map { Int64(try $0.int("id")) })
         }
         if !offer.isEmpty {
+            // A supplier whose row another transaction holds (an integration's accept not yet
+            // committed) is not waited for: its offers are put off, the rest go on.
+            let busy = Set(try connection.query("SELECT s AS code FROM siam.suppliers_busy($1::text[]) AS s",
+                                                [Array(Set(offer.map(\.1))).sorted()]).rows.map { try $0.string("code") })
+            done.putOff = Set(offer.filter { busy.contains($0.1) }.map(\.0))
+            offer.removeAll { busy.contains($0.1) }
+        }
+        if !offer.isEmpty {
             done.offers = try connection.query("""
                 SELECT handoff, incident, to_supplier, offered_at, accept_due, accept_calendar
                 FROM siam.handoffs_offer_automatic($1::bigint[], $2::text[], $3::text[])
@@ -92,6 +100,8 @@ public struct AppliedActions: Sendable {
     public var cancelled: Set<Int64> = []
     public var closed: Set<Int64> = []
     public var offers: [NewOffer] = []
+    /// Incidents whose offer was put off: its supplier's row is held by another transaction.
+    public var putOff: Set<Int64> = []
     public var raised: Set<RaiseKey> = []
     public var stopped: Set<Int64> = []
     public var repeated: Set<Int64> = []

@@ -76,11 +76,13 @@ BEGIN
             OR EXISTS (SELECT 1 FROM siam.escalation AS e
                        WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
          ORDER BY s.code'
-        || CASE WHEN p_lock THEN ' FOR UPDATE OF s SKIP LOCKED' ELSE '' END;
+        -- NO KEY UPDATE: daemons exclude each other without blocking the foreign-key checks
+        -- (KEY SHARE) of anyone writing rows that reference the supplier.
+        || CASE WHEN p_lock THEN ' FOR NO KEY UPDATE OF s SKIP LOCKED' ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION siam.supplier_loads(boolean) IS
-    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR UPDATE SKIP LOCKED).';
+    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR NO KEY UPDATE SKIP LOCKED).';
 
 CREATE OR REPLACE FUNCTION siam.incident_stop_routing(p_incident bigint, p_reason text) RETURNS bigint
 LANGUAGE plpgsql
