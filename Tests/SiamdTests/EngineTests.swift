@@ -1,6 +1,7 @@
 import SiamCore
 import SiamDaemon
 import SiamStore
+import Synchronization
 import Testing
 
 /// The coordination engine's actions against a real PostgreSQL, with the database clock
@@ -404,5 +405,55 @@ import Testing
         try database.setClock("2026-01-05T09:31:01Z")
         #expect(try engine.pass().appliedDecisions.map(\.action).contains(.offer(to: "acme")))
         #expect(try world.store.handoffs(HandoffFilter(incident: toBeta)).map(\.toSupplier) == ["beta", "acme"])
+    }
+
+    /// A stop asked for (SIGTERM) while the one-by-one fallback works through a failed batch:
+    /// no transaction starts after it. Every offer fails here, slowly (a trigger sleeps, then
+    /// raises), so the batch fails and each incident fails again on its own; a sequence (not
+    /// rolled back) counts the attempts.
+    @Test func aStopDuringTheOneByOneFallbackStartsNoFurtherTransaction() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        try database.connect().query("UPDATE siam.supplier SET capacity = NULL")
+        for _ in 0..<20 { _ = try open(world.store) }
+        let admin = try database.connect()
+        try admin.query("CREATE SEQUENCE public.offer_attempts")
+        try admin.query("""
+            CREATE FUNCTION public.refuse_offers() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM nextval('public.offer_attempts');
+                PERFORM pg_sleep(0.1);
+                RAISE EXCEPTION 'offers refused by the test';
+            END $$
+            """)
+        try admin.query("""
+            CREATE TRIGGER refuse_offers BEFORE INSERT ON siam.handoff
+            FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_offers()
+            """)
+        final class Flag: Sendable { let raised = Atomic<Bool>(false) }
+        let stop = Flag()
+        let pass = DedicatedThread {
+            let engine = Engine(connection: try database.connect(), settings: EngineSettings(actor: "siamd"),
+                                logger: Logger(level: .error, sink: { _ in }))
+            return try engine.pass(shouldStop: { stop.raised.load(ordering: .relaxed) }).incidents
+        }
+        let watcher = try database.connect()
+        func attempts() throws -> Int {
+            try watcher.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM public.offer_attempts").first!.int("n")
+        }
+        // The batch failed and the fallback is at its first incident: stop.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while try attempts() < 2, ContinuousClock.now < deadline {
+            _ = try watcher.waitForNotifications(timeout: .milliseconds(20))
+        }
+        stop.raised.store(true, ordering: .relaxed)
+        let atStop = try attempts()
+        #expect(atStop >= 2)
+        _ = try pass.value()
+        // At most the incident under way when asked (the one started as the flag was set).
+        #expect(try attempts() <= atStop + 1, "no incident is tried after the stop")
+        // What was not tried stays due, for the next daemon; nothing was put off a minute after the stop.
+        let due = try database.connect().query("SELECT count(*) AS n FROM siam.incident WHERE next_check_at <= siam.clock()").first!.int("n")
+        #expect(due >= 20 - (atStop + 1))
     }
 }
