@@ -158,4 +158,62 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
     }
+
+    /// PostgreSQL crashes and restarts (`pg_ctl stop -m immediate`, then start: crash
+    /// recovery) while the daemon is idle between two of its statements: it reconnects and
+    /// carries on, it does not exit. On a private cluster: the shared one serves every test.
+    @Test func reconnectsAfterTheServerCrashesAndRestarts() throws {
+        // Durable: an immediate stop loses what an asynchronous commit had not flushed.
+        let cluster = try LocalCluster.startTemporary(prefix: "siamd-crash-test-", durable: true)
+        defer { cluster.stop() }
+        try PostgresConnection.connect(cluster.conninfo()).query("CREATE DATABASE siam")
+        let database = TestDatabase(conninfo: cluster.conninfo(database: "siam"))
+        try database.connect().migrate(siamdVersion: SiamdVersion.current)
+        try World.build(in: database)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = database.conninfo
+        let daemon = try ChildProcess.start(CLI.binary, ["run", "--poll-interval", "30s"], environment: environment)
+        defer { daemon.signal(SIGKILL) }
+        func waitFor(_ kind: String, count: Int = 1) throws -> Bool {
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while ContinuousClock.now < deadline {
+                if let listener = try? database.connect() {
+                    try listener.listen("siam_event")
+                    while ContinuousClock.now < deadline {
+                        if try listener.query("SELECT count(*) AS n FROM siam.event WHERE kind = $1", [kind]).first!.int("n") >= count {
+                            return true
+                        }
+                        _ = try listener.waitForNotifications(timeout: .seconds(1))
+                    }
+                }
+            }
+            return false
+        }
+        #expect(try waitFor("daemon.started"))
+        // Idle: its last statement, asking when the next check is due, done; it waits on its
+        // socket. Crash now, then recover.
+        let watcher = try database.connect()
+        let idleBy = ContinuousClock.now.advanced(by: .seconds(20))
+        while try watcher.query("""
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE application_name = 'siamd' AND state = 'idle' AND query LIKE '%min(next_check_at)%'
+            """).first!.int("n") == 0, ContinuousClock.now < idleBy {
+            _ = try watcher.waitForNotifications(timeout: .milliseconds(50))
+        }
+        cluster.stop(removeFiles: false)
+        try cluster.start(durable: true)
+        // It reconnects (registering again) and routes new work.
+        #expect(try waitFor("daemon.started", count: 2), "the daemon reconnects after the crash")
+        #expect(try database.connect().query("""
+            SELECT count(*) AS n FROM siam.event WHERE kind = 'daemon.started' AND (data->>'reconnected')::boolean
+            """).first!.int("n") == 1)
+        let world = try World(store: database.store(actor: "world"))
+        _ = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "After the crash",
+                                                     customer: nil, userTier: nil, offerTo: nil, hold: false))
+        #expect(try waitFor("handoff.offered"), "the daemon routes new work after the crash")
+        daemon.signal(SIGTERM)
+        let result = try daemon.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
+    }
 }
