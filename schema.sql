@@ -3665,6 +3665,22 @@ $$;
 COMMENT ON FUNCTION siam.incident_claim(bigint) IS
     'Locks one incident for the calling transaction if it is due and nobody holds it; returns its id or NULL.';
 
+CREATE OR REPLACE FUNCTION siam.next_check_unlocked() RETURNS timestamptz
+LANGUAGE sql
+AS $$
+    -- The earliest next look among the incidents nobody holds, for the daemon's sleep when
+    -- what is due is locked elsewhere (an integration's open transaction). Locked as the
+    -- claim locks (FOR UPDATE SKIP LOCKED), so that it skips exactly what the claim skips;
+    -- called on its own, the lock ends with the statement.
+    SELECT next_check_at FROM siam.incident
+    WHERE next_check_at IS NOT NULL
+    ORDER BY next_check_at
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+$$;
+COMMENT ON FUNCTION siam.next_check_unlocked() IS
+    'The earliest next_check_at among the incidents no other transaction holds (FOR UPDATE SKIP LOCKED); NULL when none: when the daemon looks next while what is due is locked elsewhere.';
+
 CREATE OR REPLACE FUNCTION siam.supplier_loads(p_lock boolean)
 RETURNS TABLE (code text, capacity integer, load bigint)
 LANGUAGE plpgsql
@@ -4779,7 +4795,7 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('handoffs', 'c31c37bf3698be11'),
     ('escalations', '5269b1fed53c3d8d'),
     ('disputes', '0a4a433f87f288f5'),
-    ('daemon', 'ab1ebf8f62c7ce92'),
+    ('daemon', '5ba55e396eca0a60'),
     ('feed', '51ee21ad9b06bb1e'),
     ('reports', 'd059dba66dff4b88'),
     ('security', 'a135343a4bc01001');

@@ -227,17 +227,20 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// How long to sleep: until the next check the database knows of, capped by the poll
-    /// interval and half the watchdog period; a second when what is due is locked elsewhere
-    /// (`WaitPlan`).
+    /// interval and half the watchdog period; when what is due is locked elsewhere, until the
+    /// next check among the incidents nobody holds, at most a second (`WaitPlan`).
     func sleepTime(_ connection: PostgresConnection, supplierNextCheck: Instant?, claimedNothing: Bool) throws -> Duration {
         let store = EngineStore(connection: connection)
         var untilSupplierCheck: Double? = nil
         if let next = supplierNextCheck, let now = try? store.now() {
             untilSupplierCheck = Double(next.seconds - now.seconds)
         }
+        let untilNextCheck = try store.secondsUntilNextCheck()
+        // Overdue, yet the pass claimed nothing: locked elsewhere; when does what is free fall due?
+        let untilNextUnlocked = claimedNothing && (untilNextCheck ?? 1) <= 0 ? try store.secondsUntilNextUnlockedCheck() : nil
         return WaitPlan.wait(pollInterval: settings.pollInterval, watchdogPing: notifier.watchdogPingInterval,
-                             untilNextCheck: try store.secondsUntilNextCheck(), untilSupplierCheck: untilSupplierCheck,
-                             claimedNothing: claimedNothing)
+                             untilNextCheck: untilNextCheck, untilSupplierCheck: untilSupplierCheck,
+                             claimedNothing: claimedNothing, untilNextUnlockedCheck: untilNextUnlocked)
     }
 
     /// Connects, retrying with exponential backoff (0.1 s to 10 s) until it works or a stop

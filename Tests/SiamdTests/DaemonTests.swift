@@ -2,6 +2,7 @@ import Foundation
 import SiamCore
 import SiamDaemon
 import SiamStore
+import Synchronization
 import Testing
 
 /// The daemon's loop on real time: it wakes on NOTIFY, reconnects after losing its
@@ -215,5 +216,52 @@ import Testing
         let result = try daemon.wait()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
+    }
+
+    /// An incident due now whose row another session holds (an integration's accept not yet
+    /// committed): `SKIP LOCKED` skips it on every pass, so a sleep computed from it alone
+    /// would be none — hundreds of passes a second. The daemon backs off instead; the
+    /// passes are counted (onPass) over a few seconds in which nothing else happens.
+    @Test func noBusyLoopWhileDueWorkIsLockedElsewhere() throws {
+        let database = try TestDatabase()
+        let world = try World.build(in: database)
+        let incident = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: "acme", hold: false))
+        let offer = try #require(try world.store.handoffs(HandoffFilter(incident: incident)).first).id
+        let holder = try database.connect()
+        try holder.query("BEGIN")
+        try holder.query("SELECT siam.handoff_accept($1::bigint)", [offer])
+        #expect(try database.connect().query("SELECT next_check_at <= now() AS due FROM siam.incident WHERE id = $1::bigint",
+                                            [incident]).first!.bool("due"))
+        // The only incident is held: none is free to fall due.
+        #expect(try database.connect().query("SELECT siam.next_check_unlocked() IS NULL AS none").first!.bool("none"))
+        final class Passes: Sendable { let count = Atomic<Int>(0) }
+        let passes = Passes()
+        let daemon = Daemon(
+            settings: DaemonSettings(database: database.conninfo, pollInterval: .seconds(60)),
+            logger: Logger(level: .error, sink: { _ in }), notifier: SystemdNotifier(environment: [:]), signals: nil)
+        let running = DedicatedThread { try daemon.run(onPass: { _ in passes.count.add(1, ordering: .relaxed) }) }
+        let quiet = try database.connect()
+        let started = ContinuousClock.now.advanced(by: .seconds(20))
+        while passes.count.load(ordering: .relaxed) == 0, ContinuousClock.now < started {
+            _ = try quiet.waitForNotifications(timeout: .milliseconds(20))
+        }
+        let before = passes.count.load(ordering: .relaxed)
+        // A window of three seconds (a measurement, not a wait for something): nothing
+        // commits in it, so no notification wakes the daemon.
+        let window = ContinuousClock.now.advanced(by: .seconds(3))
+        while ContinuousClock.now < window { _ = try quiet.waitForNotifications(timeout: .milliseconds(100)) }
+        let during = passes.count.load(ordering: .relaxed) - before
+        #expect(during <= 6, "\(during) passes in 3 s while the due incident is locked elsewhere")
+        // Once the holder commits, its notification wakes the daemon, which looks at it.
+        try holder.query("COMMIT")
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while try database.connect().query("SELECT next_check_at <= now() AS due FROM siam.incident WHERE id = $1::bigint",
+                                          [incident]).first!.bool("due"), ContinuousClock.now < deadline {
+            _ = try quiet.waitForNotifications(timeout: .milliseconds(50))
+        }
+        #expect(passes.count.load(ordering: .relaxed) > before + during)
+        daemon.requestStop()
+        #expect(try running.value() == 0)
     }
 }
