@@ -456,4 +456,54 @@ import Testing
         let due = try database.connect().query("SELECT count(*) AS n FROM siam.incident WHERE next_check_at <= siam.clock()").first!.int("n")
         #expect(due >= 20 - (atStop + 1))
     }
+
+    /// An offer that expires (or is answered) before the daemon gets to it: the levels its
+    /// accept clock crossed are raised — the highest at once, the others named as passed
+    /// over — and closed with the offer's cause, in the one transaction of the expiry.
+    @Test func levelsCrossedBeforeAnOfferEndedAreRaisedAndClosedWithIt() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let expiring = try open(world.store, to: "beta")
+        let accepted = try open(world.store, to: "acme")
+        try engine.pass()
+        #expect(try engine.escalations().filter { $0.rule == "ola-accept" }.isEmpty)
+        // acme accepts at 60 % (09:18Z of 09:00-09:30Z on eu), before the daemon saw 50 %.
+        try database.setClock("2026-01-05T09:18:00Z")
+        let acmeOffer = try #require(try world.store.handoffs(HandoffFilter(incident: accepted)).first).id
+        try Store(connection: try database.connect(), actor: "acme-api").accept(handoff: acmeOffer, reason: nil)
+        // The daemon's next look is after beta's deadline: nothing of beta's clock was raised.
+        try database.setClock("2026-01-05T09:40:00Z")
+        try engine.pass()
+        let escalations = try engine.escalations().filter { $0.rule == "ola-accept" }
+        let beta = try #require(escalations.first { $0.incident == expiring })
+        #expect(beta.level == 3)
+        #expect(beta.closeCause == .expired)
+        let acme = try #require(escalations.first { $0.incident == accepted })
+        #expect(acme.level == 1)
+        #expect(acme.closeCause == .accepted)
+        #expect(escalations.count == 2)
+        let events = try database.connect().query("""
+            SELECT kind, data->'skipped_levels' AS skipped FROM siam.event WHERE escalation = $1::bigint ORDER BY id
+            """, [beta.id]).rows.map { (try $0.string("kind"), try $0.optionalString("skipped")) }
+        #expect(events.map(\.0) == ["escalation.raised", "escalation.closed"])
+        #expect(events.first?.1 == "[1, 2]")
+        // Raised and closed in the transaction of the expiry (one transaction: one xmin).
+        let transactions = try database.connect().query("""
+            SELECT count(DISTINCT xmin::text) AS n FROM siam.event
+            WHERE escalation = $1::bigint OR (kind = 'handoff.expired' AND incident = $2::bigint)
+            """, [beta.id, expiring]).first!.int("n")
+        #expect(transactions == 1)
+        // Idempotent: the next pass raises nothing again.
+        func olaEvents() throws -> Int {
+            try database.connect().query("""
+                SELECT count(*) AS n FROM siam.event AS v JOIN siam.escalation AS e ON e.id = v.escalation
+                WHERE e.rule = 'ola-accept'
+                """).first!.int("n")
+        }
+        let before = try olaEvents()
+        try engine.pass()
+        #expect(try olaEvents() == before)
+        #expect(try engine.escalations().filter { $0.rule == "ola-accept" }.count == 2)
+    }
 }

@@ -8,7 +8,8 @@
 ///    offer, below 100 %; OLA resolve of the owner) keeps one escalation per applicable rule,
 ///    raised at the first threshold crossed and climbing as later ones are crossed; a
 ///    catch-up goes straight to the highest level crossed, in one step (``IncidentPlanner``
-///    in Planner+Escalations.swift).
+///    in Planner+Escalations.swift). An offer that ended before the daemon got to it gets the
+///    levels its accept clock crossed before the end, raised and closed in the same plan.
 /// 4. Ping-pong: bounces (``BounceRecord``) within the window climb a bounce escalation and
 ///    stop automatic routing (the daemon's own standing offer is withdrawn; a person's stands);
 ///    weighted complaints within the window climb complaint escalations; each unruled scope
