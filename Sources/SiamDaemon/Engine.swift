@@ -114,9 +114,15 @@ public final class Engine {
         }
         // Asked to stop: no new transaction (the capacity step runs again on the next start).
         if !shouldStop() {
-            let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
-            report.add(suppliers.outcome)
-            report.supplierNextCheck = suppliers.next
+            do {
+                let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
+                report.add(suppliers.outcome)
+                report.supplierNextCheck = suppliers.next
+            } catch let error as DatabaseError where !error.isTransient {
+                // Like a failed incident: logged, and the daemon goes on (a lock another
+                // session held past the lock timeout, a bad row); the next pass tries again.
+                logger.error("capacity step failed; trying again next pass", [("error", error.description)])
+            }
         }
         let applied = Set(report.appliedDecisions.map(\.description))
         for decision in report.decisions {

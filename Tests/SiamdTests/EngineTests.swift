@@ -506,4 +506,46 @@ import Testing
         #expect(try olaEvents() == before)
         #expect(try engine.escalations().filter { $0.rule == "ola-accept" }.count == 2)
     }
+
+    /// A person's or an integration's transaction left open after an acknowledgement, or a
+    /// change of a rule, holds up only what it touches: the daemon's other work goes on at
+    /// once. (Before: the acknowledgement held the escalation row only, so the daemon claimed
+    /// its incident and waited for the row; the rule's FOR UPDATE blocked every raise of the
+    /// rule through its foreign key.)
+    @Test func anOpenAcknowledgementOrRuleChangeStallsNoOtherWork() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let acked = try open(world.store, to: "beta")
+        let other = try open(world.store, to: "acme")
+        // 50 % of both accept clocks: level 1 of each.
+        try database.setClock("2026-01-05T09:16:00Z")
+        try engine.pass()
+        let escalation = try #require(try engine.escalations(acked).first { $0.rule == "ola-accept" })
+        let holder = try database.connect()
+        try holder.query("BEGIN")
+        try holder.query("SELECT siam.escalation_ack($1::bigint, 'duty manager')", [escalation.id])
+        try holder.query("SELECT siam.lock_escalation_rule('ola-accept')")
+        // 75 % of both: the daemon climbs the other incident's escalation (a raise of the rule
+        // held by the open change) and leaves the acknowledged one for later.
+        try database.setClock("2026-01-05T09:23:00Z")
+        let listener = try database.connect()
+        try listener.listen("siam_event")
+        let pass = DedicatedThread { try engine.pass() }
+        func climbed() throws -> Bool {
+            try listener.query("""
+                SELECT count(*) AS n FROM siam.event WHERE kind = 'escalation.level_raised' AND incident = $1::bigint
+                """, [other]).first!.int("n") == 1
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(4))
+        while try !climbed(), ContinuousClock.now < deadline {
+            _ = try listener.waitForNotifications(timeout: .milliseconds(200))
+        }
+        #expect(try climbed(), "the other incident's escalation climbs while the acknowledgement is open")
+        _ = try pass.value()
+        try holder.query("COMMIT")
+        // Once it committed, the acknowledged one climbs too (and asks for a new acknowledgement).
+        try engine.pass()
+        #expect(try engine.escalations(acked).first { $0.id == escalation.id }?.level == 2)
+    }
 }
