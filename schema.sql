@@ -3615,15 +3615,21 @@ DECLARE
     -- Once a call, not once a row: both look up the session's role.
     v_now timestamptz := siam.clock();
     v_actor text := siam.current_actor();
+    -- The suppliers with a capacity whose row this transaction holds.
+    v_locked text[];
 BEGIN
     PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
     -- Capacity is judged here, under the supplier's row lock, not only from the daemon's
     -- snapshot: two daemons planning from their own snapshots would otherwise both fill the
     -- last place. NO KEY UPDATE serializes them without blocking the foreign-key checks
     -- (KEY SHARE) of anyone writing rows that reference the supplier. Incidents first, then
-    -- suppliers by code: the order every path locks in.
-    PERFORM 1 FROM siam.supplier WHERE code = ANY (p_suppliers) AND capacity IS NOT NULL
-    ORDER BY code FOR NO KEY UPDATE;
+    -- suppliers by code: the order every path locks in. A supplier whose row another
+    -- transaction holds (an integration's accept not yet committed) is skipped, not waited
+    -- for: its offers are not made now, and the rest of the batch goes on. (The daemon locks
+    -- them first with siam.suppliers_busy, which puts off the offers to busy ones.)
+    v_locked := ARRAY(SELECT s.code::text FROM siam.supplier AS s
+                      WHERE s.code = ANY (p_suppliers) AND s.capacity IS NOT NULL
+                      ORDER BY s.code FOR NO KEY UPDATE SKIP LOCKED);
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_incidents, p_suppliers, p_reasons) WITH ORDINALITY AS t (incident, supplier, reason, n)
@@ -3638,6 +3644,8 @@ BEGIN
         WHERE i.state IN ('new', 'assigned', 'in_progress', 'pending')
           AND NOT i.routing_stopped
           AND s.status = 'active'
+          -- Its capacity judged under its row lock: held here, or none to judge.
+          AND (s.capacity IS NULL OR s.code = ANY (v_locked))
           AND i.owner IS DISTINCT FROM input.supplier
           AND EXISTS (SELECT 1 FROM siam.supplier_service AS ss
                       WHERE ss.supplier = input.supplier AND ss.service = i.service)
@@ -3690,6 +3698,35 @@ END
 $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
     'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made, with their accept deadline and its calendar (the daemon schedules each incident from them, without looking at it again).';
+
+CREATE OR REPLACE FUNCTION siam.suppliers_busy(p_suppliers text[]) RETURNS SETOF text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_code text;
+BEGIN
+    -- The daemon's offers to suppliers with a capacity are judged under the supplier's row
+    -- lock (siam.handoffs_offer_automatic). An integration's open transaction holds that row
+    -- (siam.lock_supplier in siam.handoff_accept, ...) until it ends, which may be never: the
+    -- daemon must not wait for it, and its other work must go on. This takes the locks, for
+    -- the calling transaction, waiting a moment for each (another daemon's batch holds one
+    -- for milliseconds), and returns the suppliers it could not lock in that moment: busy,
+    -- their offers put off. By code: the order every path locks suppliers in.
+    PERFORM set_config('lock_timeout', '250ms', true);
+    FOR v_code IN
+        SELECT s.code FROM siam.supplier AS s
+        WHERE s.code = ANY (p_suppliers) AND s.capacity IS NOT NULL ORDER BY s.code
+    LOOP
+        BEGIN
+            PERFORM 1 FROM siam.supplier WHERE code = v_code FOR NO KEY UPDATE;
+        EXCEPTION WHEN lock_not_available THEN
+            RETURN NEXT v_code;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION siam.suppliers_busy(text[]) IS
+    'The daemon''s look before its offers: locks (NO KEY UPDATE, for the calling transaction) the suppliers with a capacity among those given, waiting at most 250 ms for each, and returns those another transaction held all that time: busy, their offers put off.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE sql
@@ -3838,6 +3875,14 @@ BEGIN
     IF NOT FOUND OR (v_caller IS NOT NULL AND v_caller IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
+    -- Its subject first (the incident; a supplier's own: the supplier), then the escalation:
+    -- the daemon's order. Its claims skip what is locked (FOR UPDATE SKIP LOCKED), so an
+    -- acknowledgement left uncommitted holds up that subject only, not the daemon's batch.
+    IF v_escalation.incident IS NOT NULL THEN
+        PERFORM 1 FROM siam.incident WHERE id = v_escalation.incident FOR UPDATE;
+    ELSIF v_escalation.supplier IS NOT NULL THEN
+        PERFORM 1 FROM siam.supplier WHERE code = v_escalation.supplier FOR NO KEY UPDATE;
+    END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.closed_at IS NOT NULL THEN
         RAISE EXCEPTION 'escalation % is closed (%): there is nothing to acknowledge', p_escalation, v_escalation.close_cause
@@ -3868,7 +3913,10 @@ DECLARE
     v_rule siam.escalation_rule;
 BEGIN
     PERFORM siam.require_integrator();
-    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    -- NO KEY UPDATE: serializes the changes to a rule without blocking the foreign-key checks
+    -- (KEY SHARE) of the daemon raising escalations of it (an operator's open transaction
+    -- would hold up every raise of the rule).
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule) || siam.did_you_mean('siam.escalation_rule', p_rule)
             USING ERRCODE = 'no_data_found';
@@ -4478,6 +4526,22 @@ $$;
 COMMENT ON FUNCTION siam.incident_claim(bigint) IS
     'Locks one incident for the calling transaction if it is due and nobody holds it; returns its id or NULL.';
 
+CREATE OR REPLACE FUNCTION siam.next_check_unlocked() RETURNS timestamptz
+LANGUAGE sql
+AS $$
+    -- The earliest next look among the incidents nobody holds, for the daemon's sleep when
+    -- what is due is locked elsewhere (an integration's open transaction). Locked as the
+    -- claim locks (FOR UPDATE SKIP LOCKED), so that it skips exactly what the claim skips;
+    -- called on its own, the lock ends with the statement.
+    SELECT next_check_at FROM siam.incident
+    WHERE next_check_at IS NOT NULL
+    ORDER BY next_check_at
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+$$;
+COMMENT ON FUNCTION siam.next_check_unlocked() IS
+    'The earliest next_check_at among the incidents no other transaction holds (FOR UPDATE SKIP LOCKED); NULL when none: when the daemon looks next while what is due is locked elsewhere.';
+
 CREATE OR REPLACE FUNCTION siam.supplier_loads(p_lock boolean)
 RETURNS TABLE (code text, capacity integer, load bigint)
 LANGUAGE plpgsql
@@ -4495,11 +4559,13 @@ BEGIN
             OR EXISTS (SELECT 1 FROM siam.escalation AS e
                        WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
          ORDER BY s.code'
-        || CASE WHEN p_lock THEN ' FOR UPDATE OF s SKIP LOCKED' ELSE '' END;
+        -- NO KEY UPDATE: daemons exclude each other without blocking the foreign-key checks
+        -- (KEY SHARE) of anyone writing rows that reference the supplier.
+        || CASE WHEN p_lock THEN ' FOR NO KEY UPDATE OF s SKIP LOCKED' ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION siam.supplier_loads(boolean) IS
-    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR UPDATE SKIP LOCKED).';
+    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR NO KEY UPDATE SKIP LOCKED).';
 
 CREATE OR REPLACE FUNCTION siam.incident_stop_routing(p_incident bigint, p_reason text) RETURNS bigint
 LANGUAGE plpgsql
@@ -5643,10 +5709,10 @@ INSERT INTO siam.schema_definition (name, checksum) VALUES
     ('calendars', 'f3b6163f93abaa66'),
     ('catalog', '946e8d4d5235a764'),
     ('incidents', '68f21acc313fa980'),
-    ('handoffs', '6e80026a2cc3dd0c'),
-    ('escalations', 'd5c474a03fa1f0c4'),
+    ('handoffs', '7e872e014e3477d6'),
+    ('escalations', 'b7aef22c2b277af8'),
     ('disputes', '0a4a433f87f288f5'),
-    ('daemon', '5ce54cbf1de19b76'),
+    ('daemon', '5ba55e396eca0a60'),
     ('feed', 'f3a6468b84d70f61'),
     ('reports', 'd059dba66dff4b88'),
     ('security', '7464a8616c9ffcf8');

@@ -33,7 +33,9 @@ public struct DaemonSettings: Sendable {
 /// - Connection lost: log, reconnect with backoff, `LISTEN` again and run a pass at once,
 ///   which catches up on everything that became due meanwhile (work is in the database, not
 ///   in memory). A pass killed midway leaves nothing half done: each batch is a transaction.
-/// - SIGTERM/SIGINT: the current transaction finishes, `STOPPING=1`, exit 0.
+/// - SIGTERM/SIGINT: the current transaction finishes and no other starts (the engine asks
+///   between transactions, the one-by-one fallback too) but the record of the stop in
+///   siam.daemon; `STOPPING=1`, exit 0.
 /// - SIGHUP: `reload` is called (settings re-read), calendars are reloaded.
 // Sendable so another thread may call requestStop(); everything else is used only by the
 // thread that calls run().
@@ -131,7 +133,8 @@ public final class Daemon: @unchecked Sendable {
                     send { try notifier.ready(status: "coordinating") }
                 }
                 send { try notifier.watchdog() }
-                if settings.once || settings.engine.dryRun { break }
+                // Asked to stop during the pass: out now, no further statement.
+                if settings.once || settings.engine.dryRun || stopRequested { break }
                 if signals?.takeReloadRequest() == true {
                     send { try notifier.reloading() }
                     settings = reload(settings)
@@ -195,14 +198,18 @@ public final class Daemon: @unchecked Sendable {
             metrics.passCompleted(durationSeconds: seconds, endedAtUnix: Date().timeIntervalSince1970, incidents: report.incidents)
             metrics.actionsApplied(report.applied.byKind)
             for lag in report.lags { metrics.observeLag(action: lag.kind, seconds: lag.seconds) }
-            try bestEffort("cannot count the due items") {
-                metrics.setDueItems(try EngineStore(connection: connection).dueCount())
-            }
-            try bestEffort("cannot read what holds back the feed") {
-                metrics.setFeedHoldback(seconds: try Store(connection: connection, actor: settings.engine.actor).feedHoldback()?.seconds ?? 0)
+            // Stopping: no further statement.
+            if !stopRequested {
+                try bestEffort("cannot count the due items") {
+                    metrics.setDueItems(try EngineStore(connection: connection).dueCount())
+                }
+                try bestEffort("cannot read what holds back the feed") {
+                    metrics.setFeedHoldback(seconds: try Store(connection: connection, actor: settings.engine.actor).feedHoldback()?.seconds ?? 0)
+                }
             }
         }
-        guard !settings.engine.dryRun else { return }
+        // Stopping: no new transaction; the stop itself is recorded on the way out.
+        guard !settings.engine.dryRun, !stopRequested else { return }
         try bestEffort("cannot record the pass in siam.daemon") {
             try registration.passed(on: connection, seconds: seconds, actions: report.changed,
                                     pollInterval: settings.pollInterval, actor: settings.engine.actor)
@@ -220,17 +227,20 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// How long to sleep: until the next check the database knows of, capped by the poll
-    /// interval and half the watchdog period; a second when what is due is locked elsewhere
-    /// (`WaitPlan`).
+    /// interval and half the watchdog period; when what is due is locked elsewhere, until the
+    /// next check among the incidents nobody holds, at most a second (`WaitPlan`).
     func sleepTime(_ connection: PostgresConnection, supplierNextCheck: Instant?, claimedNothing: Bool) throws -> Duration {
         let store = EngineStore(connection: connection)
         var untilSupplierCheck: Double? = nil
         if let next = supplierNextCheck, let now = try? store.now() {
             untilSupplierCheck = Double(next.seconds - now.seconds)
         }
+        let untilNextCheck = try store.secondsUntilNextCheck()
+        // Overdue, yet the pass claimed nothing: locked elsewhere; when does what is free fall due?
+        let untilNextUnlocked = claimedNothing && (untilNextCheck ?? 1) <= 0 ? try store.secondsUntilNextUnlockedCheck() : nil
         return WaitPlan.wait(pollInterval: settings.pollInterval, watchdogPing: notifier.watchdogPingInterval,
-                             untilNextCheck: try store.secondsUntilNextCheck(), untilSupplierCheck: untilSupplierCheck,
-                             claimedNothing: claimedNothing)
+                             untilNextCheck: untilNextCheck, untilSupplierCheck: untilSupplierCheck,
+                             claimedNothing: claimedNothing, untilNextUnlockedCheck: untilNextUnlocked)
     }
 
     /// Connects, retrying with exponential backoff (0.1 s to 10 s) until it works or a stop

@@ -103,7 +103,7 @@ public final class Engine {
             return report
         }
         while !shouldStop() {
-            let batch = try claimAndProcess(world: &world)
+            let batch = try claimAndProcess(world: &world, shouldStop: shouldStop)
             report.add(batch)
             if batch.incidents < settings.batchSize { break }
         }
@@ -112,9 +112,18 @@ public final class Engine {
         if let world {
             recentLoads = (world.loads, worldCountedAll ? ContinuousClock.now : recentLoads?.countedAt ?? ContinuousClock.now)
         }
-        let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
-        report.add(suppliers.outcome)
-        report.supplierNextCheck = suppliers.next
+        // Asked to stop: no new transaction (the capacity step runs again on the next start).
+        if !shouldStop() {
+            do {
+                let suppliers = try withRetry { try capacityStep(rules: world?.rules) }
+                report.add(suppliers.outcome)
+                report.supplierNextCheck = suppliers.next
+            } catch let error as DatabaseError where !error.isTransient {
+                // Like a failed incident: logged, and the daemon goes on (a lock another
+                // session held past the lock timeout, a bad row); the next pass tries again.
+                logger.error("capacity step failed; trying again next pass", [("error", error.description)])
+            }
+        }
         let applied = Set(report.appliedDecisions.map(\.description))
         for decision in report.decisions {
             if applied.contains(decision.description) {
@@ -145,7 +154,9 @@ public final class Engine {
         let done = try store.apply(decisions)
         let finished = zip(plans, snapshots).map { plan, snapshot in
             Planner.finish(plan, snapshot: snapshot, newOffers: done.offers,
-                           offerRefused: plan.decisions.contains { $0.kind == "offer" && !done.changed($0) },
+                           offerRefused: plan.decisions.contains { $0.kind == "offer" && !done.changed($0) }
+                               && !done.putOff.contains(plan.incident),
+                           offerPutOff: done.putOff.contains(plan.incident),
                            world: current, now: now)
         }
         try store.schedule(finished)
@@ -198,8 +209,9 @@ public final class Engine {
         return due.map { ($0.kind, max(0, now - Double($0.due!.seconds))) }
     }
 
-    /// Claims one batch and processes it in one transaction.
-    func claimAndProcess(world: inout WorldSnapshot?) throws -> BatchOutcome {
+    /// Claims one batch and processes it in one transaction; when that fails, incident by
+    /// incident, asking `shouldStop` before each.
+    func claimAndProcess(world: inout WorldSnapshot?, shouldStop: () -> Bool = { false }) throws -> BatchOutcome {
         do {
             return try withRetry {
                 try connection.transaction(actor: settings.actor) {
@@ -210,15 +222,19 @@ public final class Engine {
             }
         } catch let error as DatabaseError where !error.isTransient {
             logger.warning("batch failed; retrying incident by incident", [("error", error.description)])
-            return try oneByOne()
+            guard !shouldStop() else { return BatchOutcome() }
+            return try oneByOne(shouldStop: shouldStop)
         }
     }
 
     /// The slow path after a failed batch: each due incident in its own transaction (and a
-    /// world of its own, so that a failed one leaves nothing behind).
-    func oneByOne() throws -> BatchOutcome {
+    /// world of its own, so that a failed one leaves nothing behind). Asks `shouldStop`
+    /// before each: after SIGTERM it starts no new transaction (what is left stays due, for
+    /// the next daemon).
+    func oneByOne(shouldStop: () -> Bool = { false }) throws -> BatchOutcome {
         var total = BatchOutcome()
         for id in try EngineStore(connection: connection).peekDueIncidents(limit: settings.batchSize) {
+            if shouldStop() { break }
             do {
                 let outcome = try connection.transaction(actor: settings.actor) { () -> BatchOutcome in
                     let store = EngineStore(connection: connection)
@@ -232,6 +248,8 @@ public final class Engine {
                 total.lags += outcome.lags
             } catch let error as DatabaseError where error.kind != .connectionLost {
                 logger.error("incident failed; looking again in a minute", [("incident", String(id)), ("error", error.description)])
+                // Stopping: it stays due, for whichever daemon runs next.
+                if shouldStop() { break }
                 try connection.transaction(actor: settings.actor) {
                     try EngineStore(connection: connection).lookAgain(incident: id, afterSeconds: 60)
                 }

@@ -162,4 +162,30 @@ import Testing
         #expect(try connection.quoteIdentifier("siam_event") == "\"siam_event\"")
         #expect(try connection.quoteIdentifier("a\"b") == "\"a\"\"b\"")
     }
+
+    /// The server dies between two statements of an idle session (crash, `pg_ctl stop -m
+    /// immediate`): the next statement, and the wait for notifications, report a lost
+    /// connection — whatever libpq's status then reads — so that the daemon reconnects
+    /// instead of giving up. On a private cluster.
+    @Test func aServerThatDiedBetweenTwoStatementsIsALostConnection() throws {
+        let cluster = try LocalCluster.startTemporary(prefix: "siamd-crash-test-")
+        defer { cluster.stop() }
+        let querying = try PostgresConnection.connect(cluster.conninfo())
+        let waiting = try PostgresConnection.connect(cluster.conninfo())
+        try waiting.listen("siam_event")
+        cluster.stop(removeFiles: false)
+        do {
+            try querying.query("SELECT 1")
+            Issue.record("a statement on a dead server succeeded")
+        } catch let error as DatabaseError {
+            #expect(error.kind == .connectionLost, "\(error.description)")
+        }
+        do {
+            _ = try waiting.waitForNotifications(timeout: .seconds(10))
+            try waiting.query("SELECT 1")
+            Issue.record("a statement on a dead server succeeded")
+        } catch let error as DatabaseError {
+            #expect(error.kind == .connectionLost, "\(error.description)")
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SiamCore
 import SiamDaemon
 import SiamStore
+import Synchronization
 import Testing
 
 /// The daemon's loop on real time: it wakes on NOTIFY, reconnects after losing its
@@ -157,5 +158,110 @@ import Testing
         let result = try daemon.wait()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
+    }
+
+    /// PostgreSQL crashes and restarts (`pg_ctl stop -m immediate`, then start: crash
+    /// recovery) while the daemon is idle between two of its statements: it reconnects and
+    /// carries on, it does not exit. On a private cluster: the shared one serves every test.
+    @Test func reconnectsAfterTheServerCrashesAndRestarts() throws {
+        // Durable: an immediate stop loses what an asynchronous commit had not flushed.
+        let cluster = try LocalCluster.startTemporary(prefix: "siamd-crash-test-", durable: true)
+        defer { cluster.stop() }
+        try PostgresConnection.connect(cluster.conninfo()).query("CREATE DATABASE siam")
+        let database = TestDatabase(conninfo: cluster.conninfo(database: "siam"))
+        try database.connect().migrate(siamdVersion: SiamdVersion.current)
+        try World.build(in: database)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = database.conninfo
+        let daemon = try ChildProcess.start(CLI.binary, ["run", "--poll-interval", "30s"], environment: environment)
+        defer { daemon.signal(SIGKILL) }
+        func waitFor(_ kind: String, count: Int = 1) throws -> Bool {
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while ContinuousClock.now < deadline {
+                if let listener = try? database.connect() {
+                    try listener.listen("siam_event")
+                    while ContinuousClock.now < deadline {
+                        if try listener.query("SELECT count(*) AS n FROM siam.event WHERE kind = $1", [kind]).first!.int("n") >= count {
+                            return true
+                        }
+                        _ = try listener.waitForNotifications(timeout: .seconds(1))
+                    }
+                }
+            }
+            return false
+        }
+        #expect(try waitFor("daemon.started"))
+        // Idle: its last statement, asking when the next check is due, done; it waits on its
+        // socket. Crash now, then recover.
+        let watcher = try database.connect()
+        let idleBy = ContinuousClock.now.advanced(by: .seconds(20))
+        while try watcher.query("""
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE application_name = 'siamd' AND state = 'idle' AND query LIKE '%min(next_check_at)%'
+            """).first!.int("n") == 0, ContinuousClock.now < idleBy {
+            _ = try watcher.waitForNotifications(timeout: .milliseconds(50))
+        }
+        cluster.stop(removeFiles: false)
+        try cluster.start(durable: true)
+        // It reconnects (registering again) and routes new work.
+        #expect(try waitFor("daemon.started", count: 2), "the daemon reconnects after the crash")
+        #expect(try database.connect().query("""
+            SELECT count(*) AS n FROM siam.event WHERE kind = 'daemon.started' AND (data->>'reconnected')::boolean
+            """).first!.int("n") == 1)
+        let world = try World(store: database.store(actor: "world"))
+        _ = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "After the crash",
+                                                     customer: nil, userTier: nil, offerTo: nil, hold: false))
+        #expect(try waitFor("handoff.offered"), "the daemon routes new work after the crash")
+        daemon.signal(SIGTERM)
+        let result = try daemon.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("database connection lost; reconnecting"), "\(result.stderr)")
+    }
+
+    /// An incident due now whose row another session holds (an integration's accept not yet
+    /// committed): `SKIP LOCKED` skips it on every pass, so a sleep computed from it alone
+    /// would be none — hundreds of passes a second. The daemon backs off instead; the
+    /// passes are counted (onPass) over a few seconds in which nothing else happens.
+    @Test func noBusyLoopWhileDueWorkIsLockedElsewhere() throws {
+        let database = try TestDatabase()
+        let world = try World.build(in: database)
+        let incident = try world.store.openIncident(NewIncident(
+            service: "network", priority: .p2, title: "Router down", customer: nil, userTier: nil, offerTo: "acme", hold: false))
+        let offer = try #require(try world.store.handoffs(HandoffFilter(incident: incident)).first).id
+        let holder = try database.connect()
+        try holder.query("BEGIN")
+        try holder.query("SELECT siam.handoff_accept($1::bigint)", [offer])
+        #expect(try database.connect().query("SELECT next_check_at <= now() AS due FROM siam.incident WHERE id = $1::bigint",
+                                            [incident]).first!.bool("due"))
+        // The only incident is held: none is free to fall due.
+        #expect(try database.connect().query("SELECT siam.next_check_unlocked() IS NULL AS none").first!.bool("none"))
+        final class Passes: Sendable { let count = Atomic<Int>(0) }
+        let passes = Passes()
+        let daemon = Daemon(
+            settings: DaemonSettings(database: database.conninfo, pollInterval: .seconds(60)),
+            logger: Logger(level: .error, sink: { _ in }), notifier: SystemdNotifier(environment: [:]), signals: nil)
+        let running = DedicatedThread { try daemon.run(onPass: { _ in passes.count.add(1, ordering: .relaxed) }) }
+        let quiet = try database.connect()
+        let started = ContinuousClock.now.advanced(by: .seconds(20))
+        while passes.count.load(ordering: .relaxed) == 0, ContinuousClock.now < started {
+            _ = try quiet.waitForNotifications(timeout: .milliseconds(20))
+        }
+        let before = passes.count.load(ordering: .relaxed)
+        // A window of three seconds (a measurement, not a wait for something): nothing
+        // commits in it, so no notification wakes the daemon.
+        let window = ContinuousClock.now.advanced(by: .seconds(3))
+        while ContinuousClock.now < window { _ = try quiet.waitForNotifications(timeout: .milliseconds(100)) }
+        let during = passes.count.load(ordering: .relaxed) - before
+        #expect(during <= 6, "\(during) passes in 3 s while the due incident is locked elsewhere")
+        // Once the holder commits, its notification wakes the daemon, which looks at it.
+        try holder.query("COMMIT")
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while try database.connect().query("SELECT next_check_at <= now() AS due FROM siam.incident WHERE id = $1::bigint",
+                                          [incident]).first!.bool("due"), ContinuousClock.now < deadline {
+            _ = try quiet.waitForNotifications(timeout: .milliseconds(50))
+        }
+        #expect(passes.count.load(ordering: .relaxed) > before + during)
+        daemon.requestStop()
+        #expect(try running.value() == 0)
     }
 }

@@ -1,6 +1,7 @@
 import SiamCore
 import SiamDaemon
 import SiamStore
+import Synchronization
 import Testing
 
 /// The coordination engine's actions against a real PostgreSQL, with the database clock
@@ -357,5 +358,194 @@ import Testing
         #expect(try counts.int("acme") == 2)
         #expect(try counts.int("offers") == 60)
         #expect(try counts.int("incidents") == 60)
+    }
+
+    /// A supplier's integration that accepts an offer and does not commit holds that
+    /// supplier's row (and the incident's) until it ends: the daemon must not wait on it. The
+    /// other incidents' work goes on at once — here an expired offer to beta, whose follow-up
+    /// offer would go to the held supplier (acme, rank 1, a free place): the expiry is made,
+    /// the offer to acme waits for acme's transaction (looked at again a second later), and is
+    /// made once it ended.
+    @Test func aSuppliersOpenTransactionStallsNoOtherWork() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let toBeta = try open(world.store, to: "beta")
+        try database.setClock("2026-01-05T09:20:00Z")
+        let toAcme = try open(world.store, to: "acme")
+        let acmeOffer = try #require(try world.store.handoffs(HandoffFilter(incident: toAcme)).first).id
+        // acme's integration: BEGIN; SELECT siam.handoff_accept(h); ... and no COMMIT yet.
+        let holder = try database.connect()
+        try holder.query("BEGIN")
+        try holder.query("SELECT siam.handoff_accept($1::bigint)", [acmeOffer])
+        // beta's offer (09:00, 30 min) is past its deadline.
+        try database.setClock("2026-01-05T09:31:00Z")
+        let listener = try database.connect()
+        try listener.listen("siam_event")
+        let pass = DedicatedThread { try engine.pass() }
+        func expired() throws -> Bool {
+            try listener.query("SELECT count(*) AS n FROM siam.event WHERE kind = 'handoff.expired' AND incident = $1::bigint",
+                               [toBeta]).first!.int("n") == 1
+        }
+        // Well within the functions' 5 s lock_timeout: nothing may wait on acme's row.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(4))
+        while try !expired(), ContinuousClock.now < deadline {
+            _ = try listener.waitForNotifications(timeout: .milliseconds(200))
+        }
+        #expect(try expired(), "beta's offer expires while acme's transaction is open")
+        let report = try pass.value()
+        #expect(report.decisions.map(\.action).contains(.offer(to: "acme")))
+        #expect(!report.appliedDecisions.map(\.action).contains(.offer(to: "acme")), "acme's row is held: no offer yet")
+        #expect(try world.store.handoffs(HandoffFilter(incident: toBeta)).map(\.state) == [.expired])
+        // The held incident was not touched; the deferred one is looked at again a second later.
+        let next = try database.connect().query("SELECT next_check_at = siam.clock() + interval '1 second' AS soon FROM siam.incident WHERE id = $1::bigint",
+                                               [toBeta]).first!.bool("soon")
+        #expect(next)
+        try holder.query("COMMIT")
+        try database.setClock("2026-01-05T09:31:01Z")
+        #expect(try engine.pass().appliedDecisions.map(\.action).contains(.offer(to: "acme")))
+        #expect(try world.store.handoffs(HandoffFilter(incident: toBeta)).map(\.toSupplier) == ["beta", "acme"])
+    }
+
+    /// A stop asked for (SIGTERM) while the one-by-one fallback works through a failed batch:
+    /// no transaction starts after it. Every offer fails here, slowly (a trigger sleeps, then
+    /// raises), so the batch fails and each incident fails again on its own; a sequence (not
+    /// rolled back) counts the attempts.
+    @Test func aStopDuringTheOneByOneFallbackStartsNoFurtherTransaction() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        try database.connect().query("UPDATE siam.supplier SET capacity = NULL")
+        for _ in 0..<20 { _ = try open(world.store) }
+        let admin = try database.connect()
+        try admin.query("CREATE SEQUENCE public.offer_attempts")
+        try admin.query("""
+            CREATE FUNCTION public.refuse_offers() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM nextval('public.offer_attempts');
+                PERFORM pg_sleep(0.1);
+                RAISE EXCEPTION 'offers refused by the test';
+            END $$
+            """)
+        try admin.query("""
+            CREATE TRIGGER refuse_offers BEFORE INSERT ON siam.handoff
+            FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_offers()
+            """)
+        final class Flag: Sendable { let raised = Atomic<Bool>(false) }
+        let stop = Flag()
+        let pass = DedicatedThread {
+            let engine = Engine(connection: try database.connect(), settings: EngineSettings(actor: "siamd"),
+                                logger: Logger(level: .error, sink: { _ in }))
+            return try engine.pass(shouldStop: { stop.raised.load(ordering: .relaxed) }).incidents
+        }
+        let watcher = try database.connect()
+        func attempts() throws -> Int {
+            try watcher.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM public.offer_attempts").first!.int("n")
+        }
+        // The batch failed and the fallback is at its first incident: stop.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while try attempts() < 2, ContinuousClock.now < deadline {
+            _ = try watcher.waitForNotifications(timeout: .milliseconds(20))
+        }
+        stop.raised.store(true, ordering: .relaxed)
+        let atStop = try attempts()
+        #expect(atStop >= 2)
+        _ = try pass.value()
+        // At most the incident under way when asked (the one started as the flag was set).
+        #expect(try attempts() <= atStop + 1, "no incident is tried after the stop")
+        // What was not tried stays due, for the next daemon; nothing was put off a minute after the stop.
+        let due = try database.connect().query("SELECT count(*) AS n FROM siam.incident WHERE next_check_at <= siam.clock()").first!.int("n")
+        #expect(due >= 20 - (atStop + 1))
+    }
+
+    /// An offer that expires (or is answered) before the daemon gets to it: the levels its
+    /// accept clock crossed are raised — the highest at once, the others named as passed
+    /// over — and closed with the offer's cause, in the one transaction of the expiry.
+    @Test func levelsCrossedBeforeAnOfferEndedAreRaisedAndClosedWithIt() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let expiring = try open(world.store, to: "beta")
+        let accepted = try open(world.store, to: "acme")
+        try engine.pass()
+        #expect(try engine.escalations().filter { $0.rule == "ola-accept" }.isEmpty)
+        // acme accepts at 60 % (09:18Z of 09:00-09:30Z on eu), before the daemon saw 50 %.
+        try database.setClock("2026-01-05T09:18:00Z")
+        let acmeOffer = try #require(try world.store.handoffs(HandoffFilter(incident: accepted)).first).id
+        try Store(connection: try database.connect(), actor: "acme-api").accept(handoff: acmeOffer, reason: nil)
+        // The daemon's next look is after beta's deadline: nothing of beta's clock was raised.
+        try database.setClock("2026-01-05T09:40:00Z")
+        try engine.pass()
+        let escalations = try engine.escalations().filter { $0.rule == "ola-accept" }
+        let beta = try #require(escalations.first { $0.incident == expiring })
+        #expect(beta.level == 3)
+        #expect(beta.closeCause == .expired)
+        let acme = try #require(escalations.first { $0.incident == accepted })
+        #expect(acme.level == 1)
+        #expect(acme.closeCause == .accepted)
+        #expect(escalations.count == 2)
+        let events = try database.connect().query("""
+            SELECT kind, data->'skipped_levels' AS skipped FROM siam.event WHERE escalation = $1::bigint ORDER BY id
+            """, [beta.id]).rows.map { (try $0.string("kind"), try $0.optionalString("skipped")) }
+        #expect(events.map(\.0) == ["escalation.raised", "escalation.closed"])
+        #expect(events.first?.1 == "[1, 2]")
+        // Raised and closed in the transaction of the expiry (one transaction: one xmin).
+        let transactions = try database.connect().query("""
+            SELECT count(DISTINCT xmin::text) AS n FROM siam.event
+            WHERE escalation = $1::bigint OR (kind = 'handoff.expired' AND incident = $2::bigint)
+            """, [beta.id, expiring]).first!.int("n")
+        #expect(transactions == 1)
+        // Idempotent: the next pass raises nothing again.
+        func olaEvents() throws -> Int {
+            try database.connect().query("""
+                SELECT count(*) AS n FROM siam.event AS v JOIN siam.escalation AS e ON e.id = v.escalation
+                WHERE e.rule = 'ola-accept'
+                """).first!.int("n")
+        }
+        let before = try olaEvents()
+        try engine.pass()
+        #expect(try olaEvents() == before)
+        #expect(try engine.escalations().filter { $0.rule == "ola-accept" }.count == 2)
+    }
+
+    /// A person's or an integration's transaction left open after an acknowledgement, or a
+    /// change of a rule, holds up only what it touches: the daemon's other work goes on at
+    /// once. (Before: the acknowledgement held the escalation row only, so the daemon claimed
+    /// its incident and waited for the row; the rule's FOR UPDATE blocked every raise of the
+    /// rule through its foreign key.)
+    @Test func anOpenAcknowledgementOrRuleChangeStallsNoOtherWork() throws {
+        let database = try TestDatabase(now: Self.monday)
+        let world = try World.build(in: database)
+        let engine = EngineHarness(database: database)
+        let acked = try open(world.store, to: "beta")
+        let other = try open(world.store, to: "acme")
+        // 50 % of both accept clocks: level 1 of each.
+        try database.setClock("2026-01-05T09:16:00Z")
+        try engine.pass()
+        let escalation = try #require(try engine.escalations(acked).first { $0.rule == "ola-accept" })
+        let holder = try database.connect()
+        try holder.query("BEGIN")
+        try holder.query("SELECT siam.escalation_ack($1::bigint, 'duty manager')", [escalation.id])
+        try holder.query("SELECT siam.lock_escalation_rule('ola-accept')")
+        // 75 % of both: the daemon climbs the other incident's escalation (a raise of the rule
+        // held by the open change) and leaves the acknowledged one for later.
+        try database.setClock("2026-01-05T09:23:00Z")
+        let listener = try database.connect()
+        try listener.listen("siam_event")
+        let pass = DedicatedThread { try engine.pass() }
+        func climbed() throws -> Bool {
+            try listener.query("""
+                SELECT count(*) AS n FROM siam.event WHERE kind = 'escalation.level_raised' AND incident = $1::bigint
+                """, [other]).first!.int("n") == 1
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(4))
+        while try !climbed(), ContinuousClock.now < deadline {
+            _ = try listener.waitForNotifications(timeout: .milliseconds(200))
+        }
+        #expect(try climbed(), "the other incident's escalation climbs while the acknowledgement is open")
+        _ = try pass.value()
+        try holder.query("COMMIT")
+        // Once it committed, the acknowledged one climbs too (and asks for a new acknowledgement).
+        try engine.pass()
+        #expect(try engine.escalations(acked).first { $0.id == escalation.id }?.level == 2)
     }
 }

@@ -17,6 +17,10 @@ public struct Decision: Sendable, Equatable, CustomStringConvertible {
         case repeatEscalation(escalation: Int64)
         /// Close an escalation whose cause ended.
         case closeEscalation(escalation: Int64, cause: EscalationCloseCause)
+        /// Close, at once, the escalation of this rule and subject that the same plan raises or
+        /// climbs just before: its cause ended before the daemon got to it (an offer answered or
+        /// expired meanwhile), yet its levels were crossed, so they are raised and closed together.
+        case closeRaisedEscalation(rule: String, handoff: Int64?, supplier: String?, cause: EscalationCloseCause)
         /// Stop reassigning the incident automatically (ping-pong).
         case stopRouting
     }
@@ -51,7 +55,7 @@ public struct Decision: Sendable, Equatable, CustomStringConvertible {
         case .offer: return "offer"
         case .raiseEscalation: return "escalate"
         case .repeatEscalation: return "repeat"
-        case .closeEscalation: return "close"
+        case .closeEscalation, .closeRaisedEscalation: return "close"
         case .stopRouting: return "stop-routing"
         }
     }
@@ -70,6 +74,11 @@ public struct Decision: Sendable, Equatable, CustomStringConvertible {
             fields.append(("escalation", String(escalation)))
         case .closeEscalation(let escalation, let cause):
             fields += [("escalation", String(escalation)), ("cause", cause.rawValue)]
+        case .closeRaisedEscalation(let rule, let handoff, let supplier, let cause):
+            fields.append(("rule", rule))
+            if let handoff { fields.append(("handoff", String(handoff))) }
+            if let supplier { fields.append(("supplier", supplier)) }
+            fields.append(("cause", cause.rawValue))
         case .stopRouting: break
         }
         if let incident { fields.insert(("incident", String(incident)), at: 1) }

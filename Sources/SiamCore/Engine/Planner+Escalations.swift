@@ -10,10 +10,26 @@ extension IncidentPlanner {
     // MARK: 2. Closing
 
     mutating func closeEndedEscalations(world: WorldSnapshot) {
-        for escalation in snapshot.escalations where escalation.isOpen {
+        // An ended offer's escalation that climbs first (levels crossed before the offer ended)
+        // is closed with its climb, in step 3 (``raiseEndedOfferLevels``).
+        let climbing = Set(endedOfferCatchUps(world: world).compactMap(\.open))
+        for escalation in snapshot.escalations where escalation.isOpen && !climbing.contains(escalation.id) {
             guard let measure = rules[escalation.rule]?.measure,
                   let (cause, reason) = endedCause(of: escalation, measure: measure, world: world) else { continue }
             decide(.closeEscalation(escalation: escalation.id, cause: cause), reason)
+        }
+    }
+
+    /// How an offer ended, as its OLA accept escalation closes; nil while it is offered.
+    func offerEndCause(_ offer: Handoff) -> (EscalationCloseCause, String)? {
+        if expiredOffers.contains(offer.id) { return (.expired, "handoff \(offer.id) expired") }
+        if endedOffers.contains(offer.id) { return (.withdrawn, "handoff \(offer.id) withdrawn") }
+        switch offer.state {
+        case .offered: return nil
+        case .accepted: return (.accepted, "handoff \(offer.id) accepted")
+        case .rejected: return (.rejected, "handoff \(offer.id) rejected")
+        case .expired: return (.expired, "handoff \(offer.id) expired")
+        case .cancelled: return (.withdrawn, "handoff \(offer.id) withdrawn")
         }
     }
 
@@ -28,15 +44,7 @@ extension IncidentPlanner {
             return incident.acknowledgedAt == nil ? nil : (.workStarted, "work started")
         case .olaAccept:
             guard let offer = snapshot.handoffs.first(where: { $0.id == escalation.handoff }) else { return nil }
-            if expiredOffers.contains(offer.id) { return (.expired, "handoff \(offer.id) expired") }
-            if endedOffers.contains(offer.id) { return (.withdrawn, "handoff \(offer.id) withdrawn") }
-            switch offer.state {
-            case .offered: return nil
-            case .accepted: return (.accepted, "handoff \(offer.id) accepted")
-            case .rejected: return (.rejected, "handoff \(offer.id) rejected")
-            case .expired: return (.expired, "handoff \(offer.id) expired")
-            case .cancelled: return (.withdrawn, "handoff \(offer.id) withdrawn")
-            }
+            return offerEndCause(offer)
         case .olaResolve:
             let holds = snapshot.openAssignments.contains {
                 $0.supplier == escalation.supplier && $0.handoff == escalation.handoff && $0.role == "owner"
@@ -57,6 +65,7 @@ extension IncidentPlanner {
     // MARK: 3. Clocks
 
     mutating func raiseClockThresholds(world: WorldSnapshot) {
+        raiseEndedOfferLevels(world: world)
         for clock in runningClocks(world: world) {
             for rule in world.rules where rule.measure == clock.measure
                 && rule.applies(to: incident, supplier: clock.supplier ?? incident.owner) {
@@ -77,6 +86,84 @@ extension IncidentPlanner {
                           + passedOver(thresholds, from: current, to: reached, unit: " %"),
                       due: reachedAt)
             }
+        }
+    }
+
+    /// An ended offer's OLA accept clock whose levels, crossed before the offer ended, were
+    /// not all raised: the daemon got to it only after the answer or the expiry (it was down,
+    /// stalled, or the offer expired at once). Raised at once and closed in the same plan,
+    /// with the offer's cause, so that every level crossed is raised or named as passed over.
+    struct EndedOfferCatchUp {
+        let rule: EscalationRule
+        let clock: RunningClock
+        /// The level the subject had, and the one reached before the offer ended.
+        let current: Int
+        let reached: Int
+        let reachedAt: Instant
+        /// The subject's open escalation (which climbs, then closes), if any.
+        let open: Int64?
+        let cause: (EscalationCloseCause, String)
+        let thresholds: [Double]
+    }
+
+    /// The catch-ups of the offers that ended (in this plan or before it), while the incident
+    /// is open. A subject whose escalation closed already is left alone: a level, once
+    /// reached, is not raised again after its escalation closed.
+    func endedOfferCatchUps(world: WorldSnapshot) -> [EndedOfferCatchUp] {
+        guard incident.state.isOpen else { return [] }
+        var catchUps: [EndedOfferCatchUp] = []
+        for offer in snapshot.handoffs {
+            guard let due = offer.acceptDue, let cause = offerEndCause(offer) else { continue }
+            // When its clock stopped: the deadline for an expiry, now for a withdrawal in this
+            // plan, else the answer (never after the deadline).
+            let end = cause.0 == .expired ? due
+                : endedOffers.contains(offer.id) ? now : min(offer.answeredAt ?? now, due)
+            let clock = RunningClock(measure: .olaAccept, start: offer.offeredAt, due: due,
+                                     calendar: world.calendar(offer.acceptCalendar),
+                                     handoff: offer.id, supplier: offer.toSupplier)
+            for rule in world.rules where rule.measure == .olaAccept && rule.applies(to: incident, supplier: offer.toSupplier) {
+                let subject = snapshot.escalations.filter {
+                    $0.rule == rule.code && $0.handoff == offer.id && $0.supplier == offer.toSupplier
+                }
+                guard !subject.contains(where: { !$0.isOpen }) else { continue }
+                let thresholds = rule.thresholds.filter { $0 < 100 }
+                let current = subject.map(\.level).max() ?? 0
+                var reached = current
+                var reachedAt: Instant?
+                for (index, percent) in thresholds.enumerated() where index >= current {
+                    let at = clock.instant(atPercent: percent)
+                    guard at <= end else { break }
+                    reached = index + 1
+                    reachedAt = at
+                }
+                guard let level = EscalationTiming.levelToRaise(reached: reached, before: current, rule: rule),
+                      let reachedAt else { continue }
+                catchUps.append(EndedOfferCatchUp(rule: rule, clock: clock, current: current, reached: level,
+                                                  reachedAt: reachedAt, open: subject.first(where: \.isOpen)?.id,
+                                                  cause: cause, thresholds: thresholds))
+            }
+        }
+        return catchUps
+    }
+
+    /// Raises (or climbs) and closes at once the levels an ended offer's clock crossed before
+    /// it ended (``endedOfferCatchUps``).
+    mutating func raiseEndedOfferLevels(world: WorldSnapshot) {
+        for catchUp in endedOfferCatchUps(world: world) {
+            let clock = catchUp.clock
+            let ended: String
+            switch catchUp.cause.0 {
+            case .expired: ended = "it expired"
+            case .accepted: ended = "it was accepted"
+            case .rejected: ended = "it was rejected"
+            default: ended = "it was withdrawn"
+            }
+            raise(rule: catchUp.rule.code, level: catchUp.reached, handoff: clock.handoff, supplier: clock.supplier,
+                  reason: "\(label(clock)) \(format(catchUp.thresholds[catchUp.reached - 1])) % elapsed (due \(clock.due.iso8601)) before \(ended)"
+                      + passedOver(catchUp.thresholds, from: catchUp.current, to: catchUp.reached, unit: " %"),
+                  due: catchUp.reachedAt, repeats: false)
+            decide(.closeRaisedEscalation(rule: catchUp.rule.code, handoff: clock.handoff, supplier: clock.supplier,
+                                          cause: catchUp.cause.0), catchUp.cause.1)
         }
     }
 
@@ -110,12 +197,13 @@ extension IncidentPlanner {
         return "; caught up, passing over \(levels.joined(separator: ", "))"
     }
 
+    /// - Parameter repeats: false for an escalation closed in the same plan (nothing to repeat).
     mutating func raise(rule: String, level: Int, handoff: Int64? = nil, supplier: String? = nil, reason: String,
-                        due: Instant? = nil) {
+                        due: Instant? = nil, repeats: Bool = true) {
         raisedLevels[key(rule, handoff, supplier)] = level
         decide(.raiseEscalation(rule: rule, level: level, handoff: handoff, supplier: supplier), reason, due: due)
         // Its next repeat is due one interval from now.
-        if let every = rules[rule]?.repeatEvery, every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
+        if repeats, let every = rules[rule]?.repeatEvery, every > 0 { checkAt(Instant(seconds: now.seconds + every)) }
     }
 
     // MARK: 4. Counts and disputes

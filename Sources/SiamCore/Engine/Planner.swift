@@ -10,7 +10,8 @@
 ///    offer, below 100 %; OLA resolve of the owner) keeps one escalation per applicable rule,
 ///    raised at the first threshold crossed and climbing as later ones are crossed; a
 ///    catch-up goes straight to the highest level crossed, in one step (``IncidentPlanner``
-///    in Planner+Escalations.swift).
+///    in Planner+Escalations.swift). An offer that ended before the daemon got to it gets the
+///    levels its accept clock crossed before the end, raised and closed in the same plan.
 /// 4. Weighted complaints within the window climb complaint escalations; each unruled scope
 ///    dispute raises a dispute escalation for the integrator.
 /// 5. Routing: a new incident without an open offer (not held, routing not stopped), or one
@@ -32,13 +33,18 @@ public enum Planner {
 }
 
 extension Planner {
+    /// Seconds until an incident whose offer was put off (its supplier busy) is looked at again.
+    public static let busySupplierRetry: Int64 = 1
+
     /// Finishes a plan from what its actions changed: each offer made starts its accept clock,
     /// so the next check includes that clock's first threshold and its deadline. An offer
     /// the database refused (the supplier filled up meanwhile), or one that ends the cause of
     /// an open `unroutable` escalation (which closes on seeing the offer), asks for another
-    /// look now.
+    /// look now. An offer put off (its supplier's row is held by another transaction, which
+    /// may stay open for long) asks for one ``busySupplierRetry`` later: looking again now
+    /// would plan the same offer over and over while the holder's transaction lasts.
     public static func finish(_ plan: IncidentPlan, snapshot: IncidentSnapshot, newOffers: [NewOffer], offerRefused: Bool,
-                              world: WorldSnapshot, now: Instant) -> IncidentPlan {
+                              offerPutOff: Bool = false, world: WorldSnapshot, now: Instant) -> IncidentPlan {
         var finished = plan
         let incident = snapshot.incident
         func checkAt(_ instant: Instant) {
@@ -48,6 +54,7 @@ extension Planner {
         let offers = newOffers.filter { $0.incident == plan.incident }
         let unroutable = snapshot.escalations.contains { $0.isOpen && world.rulesByCode[$0.rule]?.measure == .unroutable }
         if offerRefused || (unroutable && !offers.isEmpty) { checkAt(now) }
+        if offerPutOff { checkAt(now.advanced(by: busySupplierRetry)) }
         for offer in offers {
             guard let due = offer.acceptDue else { continue }
             checkAt(due)

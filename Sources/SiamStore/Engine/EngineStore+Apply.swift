@@ -11,7 +11,8 @@ extension EngineStore {
     }
 
     /// Carries out decisions, one statement per kind, in an order where each step sees the
-    /// previous ones: offers end before new ones are made, escalations close before repeats,
+    /// previous ones: offers end before new ones are made, escalations close before repeats
+    /// (those raised and closed in one plan right after their raise),
     /// a ping-pong escalation comes before the stop of routing it causes. Every function
     /// re-checks its decision under the row lock, writes its event, and returns what it
     /// changed; a decision it found done already (or no longer right) changed nothing.
@@ -20,6 +21,7 @@ extension EngineStore {
         var offer: [(Int64, String, String)] = []
         var raise: [(String, Int, Int64?, Int64?, String?, String)] = []
         var repeats: [(Int64, String)] = [], stop: [(Int64, String)] = []
+        var closeRaised: [(AppliedActions.Subject, String, String)] = []
         for decision in decisions {
             switch decision.action {
             case .expireHandoff(let handoff): expire.append((handoff, decision.reason))
@@ -30,6 +32,9 @@ extension EngineStore {
                 raise.append((rule, level, decision.incident, handoff, supplier, decision.reason))
             case .repeatEscalation(let escalation): repeats.append((escalation, decision.reason))
             case .stopRouting: stop.append((decision.incident!, decision.reason))
+            case .closeRaisedEscalation(let rule, let handoff, let supplier, let cause):
+                closeRaised.append((AppliedActions.Subject(rule: rule, incident: decision.incident, handoff: handoff, supplier: supplier),
+                                    cause.rawValue, decision.reason))
             }
         }
         var done = AppliedActions()
@@ -39,6 +44,14 @@ extension EngineStore {
             done.closed = Set(try connection.query(
                 "SELECT c AS id FROM siam.escalations_close($1::bigint[], $2::text[], $3::text[]) AS c",
                 [close.map { String($0.0) }, close.map(\.1), close.map(\.2)]).rows.map { Int64(try $0.int("id")) })
+        }
+        if !offer.isEmpty {
+            // A supplier whose row another transaction holds (an integration's accept not yet
+            // committed) is not waited for: its offers are put off, the rest go on.
+            let busy = Set(try connection.query("SELECT s AS code FROM siam.suppliers_busy($1::text[]) AS s",
+                                                [Array(Set(offer.map(\.1))).sorted()]).rows.map { try $0.string("code") })
+            done.putOff = Set(offer.filter { busy.contains($0.1) }.map(\.0))
+            offer.removeAll { busy.contains($0.1) }
         }
         if !offer.isEmpty {
             done.offers = try connection.query("""
@@ -51,17 +64,30 @@ extension EngineStore {
                              acceptCalendar: try row.optionalString("accept_calendar"))
                 }
         }
+        // The escalations raised or climbed, by subject: those closed in the same plan close next.
+        var raisedIDs: [AppliedActions.Subject: Int64] = [:]
         if !raise.isEmpty {
-            done.raised = Set(try connection.query("""
-                SELECT rule, level, incident, handoff, supplier
+            for row in try connection.query("""
+                SELECT escalation, rule, level, incident, handoff, supplier
                 FROM siam.escalations_raise($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
                 """, [raise.map(\.0), raise.map { String($0.1) }, raise.map { $0.2.map(String.init) },
-                      raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)]).rows.map { row in
-                    AppliedActions.RaiseKey(rule: try row.string("rule"), level: try row.int("level"),
-                                            incident: try row.optionalInt("incident").map(Int64.init),
-                                            handoff: try row.optionalInt("handoff").map(Int64.init),
-                                            supplier: try row.optionalString("supplier"))
-                })
+                      raise.map { $0.3.map(String.init) }, raise.map(\.4), raise.map(\.5)]).rows {
+                let key = AppliedActions.RaiseKey(rule: try row.string("rule"), level: try row.int("level"),
+                                                  incident: try row.optionalInt("incident").map(Int64.init),
+                                                  handoff: try row.optionalInt("handoff").map(Int64.init),
+                                                  supplier: try row.optionalString("supplier"))
+                done.raised.insert(key)
+                raisedIDs[key.subject] = Int64(try row.int("escalation"))
+            }
+        }
+        // Raised (or climbed) and closed in one plan: the offer of its clock ended before the
+        // daemon got to it. Only what this batch raised is closed here.
+        let closing = closeRaised.compactMap { input in raisedIDs[input.0].map { (input.0, $0, input.1, input.2) } }
+        if !closing.isEmpty {
+            let closed = Set(try connection.query(
+                "SELECT c AS id FROM siam.escalations_close($1::bigint[], $2::text[], $3::text[]) AS c",
+                [closing.map { String($0.1) }, closing.map(\.2), closing.map(\.3)]).rows.map { Int64(try $0.int("id")) })
+            done.closedRaised = Set(closing.filter { closed.contains($0.1) }.map(\.0))
         }
         // After the escalation, so that the feed tells the ping-pong before its consequence.
         done.stopped = try ids("siam.incidents_stop_routing", stop)
@@ -86,15 +112,29 @@ public struct AppliedActions: Sendable {
         public var incident: Int64?
         public var handoff: Int64?
         public var supplier: String?
+
+        var subject: Subject { Subject(rule: rule, incident: incident, handoff: handoff, supplier: supplier) }
+    }
+
+    /// An escalation's rule and subject (one open escalation each).
+    public struct Subject: Hashable, Sendable {
+        public var rule: String
+        public var incident: Int64?
+        public var handoff: Int64?
+        public var supplier: String?
     }
 
     public var expired: Set<Int64> = []
     public var cancelled: Set<Int64> = []
     public var closed: Set<Int64> = []
     public var offers: [NewOffer] = []
+    /// Incidents whose offer was put off: its supplier's row is held by another transaction.
+    public var putOff: Set<Int64> = []
     public var raised: Set<RaiseKey> = []
     public var stopped: Set<Int64> = []
     public var repeated: Set<Int64> = []
+    /// Escalations raised and closed in one plan, by subject.
+    public var closedRaised: Set<Subject> = []
 
     public init() {}
 
@@ -111,6 +151,8 @@ public struct AppliedActions: Sendable {
                                             supplier: supplier))
         case .stopRouting: return decision.incident.map(stopped.contains) ?? false
         case .repeatEscalation(let escalation): return repeated.contains(escalation)
+        case .closeRaisedEscalation(let rule, let handoff, let supplier, _):
+            return closedRaised.contains(Subject(rule: rule, incident: decision.incident, handoff: handoff, supplier: supplier))
         }
     }
 }

@@ -54,6 +54,16 @@ public struct EngineStore {
         return try row?.text("seconds").flatMap(Double.init)
     }
 
+    /// Seconds until the earliest scheduled check among the incidents no other transaction
+    /// holds (negative when overdue), nil when none; as ``secondsUntilNextCheck()`` otherwise.
+    /// It locks that incident for the statement: call it outside a transaction.
+    public func secondsUntilNextUnlockedCheck() throws -> Double? {
+        let row = try connection.query("""
+            SELECT extract(epoch FROM siam.next_check_unlocked() - \(Self.realNow))::float8 AS seconds
+            """).first
+        return try row?.text("seconds").flatMap(Double.init)
+    }
+
     /// The real time now, in fractional Unix seconds (a clock fixed by a test is used as it
     /// is): what the deadline lag of an action is measured with.
     public func realNowUnix() throws -> Double {

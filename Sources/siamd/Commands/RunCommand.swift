@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Wakes on NOTIFY siam_event, at the next due instant (asked of the database), and at least \
             every --poll-interval. Any number of instances may run against one database. SIGTERM finishes \
-            the current transaction and exits 0; SIGHUP re-reads --config. Tells systemd when ready \
+            the current transaction, starts no other but the record of its stop, and exits 0; SIGHUP re-reads --config. Tells systemd when ready \
             (Type=notify) and feeds its watchdog after each successful pass. One log line per decision \
             at info (logfmt or JSON on stderr).
             --config FILE holds lines 'key = value' with keys poll-interval, batch-size, log-level.

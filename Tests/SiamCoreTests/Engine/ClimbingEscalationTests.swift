@@ -129,13 +129,13 @@ struct StopAndPartOfferTests {
         let plan = Planner.plan(snapshot, world: &world, now: Self.t("2026-01-05T09:50:00Z"))
         #expect(plan.decisions.contains(.about(.cancelHandoff(handoff: 4),
                                                "routing stopped (ping-pong): the daemon's offer is withdrawn; a person chooses who gets the work")))
-        #expect(plan.decisions.contains(.about(.closeEscalation(escalation: 9, cause: .withdrawn), "handoff 4 withdrawn")))
-        // Nor climbed nor repeated: its clock stopped with the offer.
-        #expect(!plan.decisions.contains { decision in
-            if case .raiseEscalation("ola-accept", _, _, _) = decision.action { return true }
-            if case .repeatEscalation(9) = decision.action { return true }
-            return false
-        })
+        // The level its clock crossed before the withdrawal (75 %) is raised, and the escalation
+        // closes with the offer in the same plan; it does not repeat.
+        #expect(plan.decisions.contains(.about(.raise("ola-accept", 2, handoff: 4, supplier: "delta"),
+                                               "OLA accept (delta, handoff 4) 75 % elapsed (due 2026-01-05T09:56:00Z) before it was withdrawn")))
+        #expect(plan.decisions.contains(.about(.closeRaisedEscalation(rule: "ola-accept", handoff: 4, supplier: "delta", cause: .withdrawn),
+                                               "handoff 4 withdrawn")))
+        #expect(!plan.decisions.contains { if case .repeatEscalation(9) = $0.action { return true }; return false })
     }
 
     @Test func aSupplierWithAnOpenPartOfferIsNotOfferedTheWhole() {

@@ -21,6 +21,7 @@ struct FinishPlanTests {
         let plan: IncidentPlan
         let offers: [NewOffer]
         var refused = false
+        var putOff = false
         var escalations: [Escalation] = []
         let expected: Instant?
         var testDescription: String { why }
@@ -48,12 +49,16 @@ struct FinishPlanTests {
              escalations: [.fixture(4, rule: "no-supplier")], expected: now),
         // The database refused the offer (its supplier filled up): look again now.
         Case(why: "offer refused", plan: plan(t("2026-01-05T12:00:00Z")), offers: [], refused: true, expected: now),
+        // Its supplier's row is held by another transaction (an integration's accept not yet
+        // committed): a second later, not now (which would plan the same offer in a loop).
+        Case(why: "offer put off", plan: plan(t("2026-01-05T12:00:00Z")), offers: [], putOff: true,
+             expected: t("2026-01-05T09:00:01Z")),
     ]
 
     @Test(arguments: cases)
     func finish(_ c: Case) {
         let finished = Planner.finish(c.plan, snapshot: .fixture(Self.incident, escalations: c.escalations),
-                                      newOffers: c.offers, offerRefused: c.refused, world: .fixture(), now: Self.now)
+                                      newOffers: c.offers, offerRefused: c.refused, offerPutOff: c.putOff, world: .fixture(), now: Self.now)
         #expect(finished.nextCheck == c.expected)
         #expect(finished.decisions == c.plan.decisions)
     }

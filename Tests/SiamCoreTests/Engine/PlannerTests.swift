@@ -101,17 +101,27 @@ struct PlannerTests {
 
     // MARK: Offers: expiry, suppliers that can no longer take work
 
+    /// acme's 30-minute offer (09:00Z-09:30Z) expiring before any of its levels was raised:
+    /// the highest crossed, at once, naming those passed over.
+    static let expiredCatchUp = Decision.about(
+        .raise("ola-accept", 3, handoff: 1, supplier: "acme"),
+        "OLA accept (acme, handoff 1) 90 % elapsed (due 2026-01-05T09:30:00Z) before it expired; caught up, passing over level 1 (50 %), level 2 (75 %)")
+
     static let offerCases: [PlanCase] = [
         // Before its deadline the offer stands; the OLA accept 50 % threshold (09:15Z) comes first.
         .init(why: "offer not yet due",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", acceptDue: t("2026-01-05T09:30:00Z"))]),
               now: t("2026-01-05T09:10:00Z"), decisions: [], nextCheck: t("2026-01-05T09:15:00Z")),
         // Past its deadline: it expires and the incident goes to the next best, never back to acme.
+        // (The levels of its accept clock, never raised, are raised and closed with it: see
+        // endedOfferCases.)
         .init(why: "offer past due expires and reroutes",
               snapshot: .fixture(handoffs: [.fixture(1, to: "acme", acceptDue: t("2026-01-05T09:30:00Z"))]),
               now: t("2026-01-05T09:31:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
+                  expiredCatchUp,
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .expired), "handoff 1 expired"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
               ]),
         // Exactly at its deadline it expires (due <= now).
@@ -120,6 +130,8 @@ struct PlannerTests {
               now: t("2026-01-05T09:30:00Z"),
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
+                  expiredCatchUp,
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .expired), "handoff 1 expired"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
               ]),
         // Expired in an earlier pass: acme stays excluded.
@@ -365,9 +377,13 @@ struct PlannerTests {
                   .fixture(5, rule: "ola-accept", level: 1, handoff: 1, supplier: "acme", raisedAt: t("2026-01-05T09:15:00Z")),
               ]),
               now: t("2026-01-05T09:30:00Z"),
+              // Level 1 (09:15Z) was raised, 75 % and 90 % were not (the daemon came at 100 %):
+              // it climbs to 3, naming 2, and closes with the offer in the same plan.
               decisions: [
                   .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                  .about(.closeEscalation(escalation: 5, cause: .expired), "handoff 1 expired"),
+                  .about(.raise("ola-accept", 3, handoff: 1, supplier: "acme"),
+                         "OLA accept (acme, handoff 1) 90 % elapsed (due 2026-01-05T09:30:00Z) before it expired; caught up, passing over level 2 (75 %)"),
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .expired), "handoff 1 expired"),
                   .about(.offer(to: "beta"), "after an expired offer: best eligible supplier (rank 2, load 0/unlimited); ranked above it: 1 let an offer of it expire"),
               ]),
         // On a business calendar: offered Friday 16:50 Berlin with 30 min on `eu`, due Monday
@@ -537,6 +553,78 @@ struct PlannerTests {
 
     @Test(arguments: complaintCases)
     func complaints(_ c: PlanCase) { c.check() }
+
+    // MARK: Offers that ended before the daemon got to them
+
+    /// An offer answered, expired or withdrawn before the daemon looked: every level its accept
+    /// clock crossed before it ended is raised — the highest at once, naming those passed
+    /// over — and closed in the same plan with the offer's cause (an escalation opened
+    /// already climbs, then closes). A subject whose escalation closed already is left alone.
+    static func quick(_ state: HandoffState, escalations: [Escalation] = []) -> IncidentSnapshot {
+        // Offered 09:00Z for 8 minutes (50 % 09:04Z, 75 % 09:06Z, 90 % 09:07:12Z); answered
+        // 09:05Z (62.5 %) when answered.
+        .fixture(state == .accepted ? .fixture(state: .assigned, owner: "acme") : .fixture(onHold: true),
+                 handoffs: [.fixture(1, to: "acme", state: state, acceptDue: t("2026-01-05T09:08:00Z"))],
+                 escalations: escalations)
+    }
+
+    static let endedOfferCases: [PlanCase] = [
+        // Accepted at 62.5 % before the daemon saw 50 %: level 1, raised and closed.
+        .init(why: "accepted after 50 %, never raised", snapshot: quick(.accepted), now: t("2026-01-05T09:10:00Z"),
+              decisions: [
+                  .about(.raise("ola-accept", 1, handoff: 1, supplier: "acme"),
+                         "OLA accept (acme, handoff 1) 50 % elapsed (due 2026-01-05T09:08:00Z) before it was accepted"),
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .accepted), "handoff 1 accepted"),
+              ]),
+        // Rejected at 62.5 % likewise, with its cause.
+        .init(why: "rejected after 50 %, never raised", snapshot: quick(.rejected), now: t("2026-01-05T09:10:00Z"),
+              decisions: [
+                  .about(.raise("ola-accept", 1, handoff: 1, supplier: "acme"),
+                         "OLA accept (acme, handoff 1) 50 % elapsed (due 2026-01-05T09:08:00Z) before it was rejected"),
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .rejected), "handoff 1 rejected"),
+              ]),
+        // Level 1 was raised and nothing more was crossed before the answer: it just closes.
+        .init(why: "accepted, its levels all raised",
+              snapshot: quick(.accepted, escalations: [.fixture(2, rule: "ola-accept", handoff: 1, supplier: "acme")]),
+              now: t("2026-01-05T09:10:00Z"),
+              decisions: [.about(.closeEscalation(escalation: 2, cause: .accepted), "handoff 1 accepted")]),
+        // Expired in an earlier pass whose plan did not raise its levels (the expiry made
+        // elsewhere): raised and closed now.
+        .init(why: "expired earlier, never raised", snapshot: quick(.expired), now: t("2026-01-05T09:20:00Z"),
+              decisions: [
+                  .about(.raise("ola-accept", 3, handoff: 1, supplier: "acme"),
+                         "OLA accept (acme, handoff 1) 90 % elapsed (due 2026-01-05T09:08:00Z) before it expired; caught up, passing over level 1 (50 %), level 2 (75 %)"),
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .expired), "handoff 1 expired"),
+              ]),
+        // Its escalation closed already (at level 1): a level is not raised again after that.
+        .init(why: "closed already, not raised again",
+              snapshot: quick(.expired, escalations: [.fixture(2, rule: "ola-accept", handoff: 1, supplier: "acme",
+                                                               closedAt: t("2026-01-05T09:08:00Z"))]),
+              now: t("2026-01-05T09:20:00Z"), decisions: []),
+        // Answered before 50 %: nothing was crossed, nothing to raise.
+        .init(why: "accepted before 50 %",
+              snapshot: .fixture(.fixture(state: .assigned, owner: "acme"),
+                                 handoffs: [.fixture(1, to: "acme", state: .accepted, acceptDue: t("2026-01-05T09:30:00Z"))]),
+              now: t("2026-01-05T09:40:00Z"), decisions: []),
+        // Withdrawn in this plan (acme suspended) at 09:20Z, 66 % of 09:00Z-09:30Z: level 1.
+        .init(why: "withdrawn now after 50 %",
+              snapshot: .fixture(held, handoffs: [.fixture(1, to: "acme", acceptDue: t("2026-01-05T09:30:00Z"))]),
+              world: .fixture(status: ["acme": .suspended]), now: t("2026-01-05T09:20:00Z"),
+              decisions: [
+                  .about(.cancelHandoff(handoff: 1), "supplier acme is suspended"),
+                  .about(.raise("ola-accept", 1, handoff: 1, supplier: "acme"),
+                         "OLA accept (acme, handoff 1) 50 % elapsed (due 2026-01-05T09:30:00Z) before it was withdrawn"),
+                  .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .withdrawn), "handoff 1 withdrawn"),
+              ]),
+        // The incident is resolved: its escalations close, nothing is raised for it any more.
+        .init(why: "incident resolved",
+              snapshot: .fixture(.fixture(state: .resolved, owner: "acme"),
+                                 handoffs: [.fixture(1, to: "acme", state: .accepted, acceptDue: t("2026-01-05T09:08:00Z"))]),
+              now: t("2026-01-05T09:20:00Z"), decisions: []),
+    ]
+
+    @Test(arguments: endedOfferCases)
+    func endedOffers(_ c: PlanCase) { c.check() }
 
     // MARK: Closing escalations
 
@@ -735,7 +823,11 @@ struct PlannerTests {
                  now: Self.t("2026-01-05T09:40:00Z"),
                  decisions: [
                      .about(.expireHandoff(handoff: 1), "not accepted by acme by 2026-01-05T09:30:00Z"),
-                     .about(.closeEscalation(escalation: 2, cause: .expired), "handoff 1 expired"),
+                     // Its accept escalation (level 1) climbs to the levels crossed before the
+                     // expiry and closes with it.
+                     .about(.raise("ola-accept", 3, handoff: 1, supplier: "acme"),
+                            "OLA accept (acme, handoff 1) 90 % elapsed (due 2026-01-05T09:30:00Z) before it expired; caught up, passing over level 2 (75 %)"),
+                     .about(.closeRaisedEscalation(rule: "ola-accept", handoff: 1, supplier: "acme", cause: .expired), "handoff 1 expired"),
                      .about(.raise("sla-acknowledge", 1), "SLA acknowledge 50 % elapsed (due 2026-01-05T10:00:00Z)"),
                      // Escalation 3 climbs from level 1; the climb notifies, so it does not repeat too.
                      .about(.raise("complaint", 2), "complaints weigh 3 (1 from the customer, 1 from users)"),

@@ -59,6 +59,22 @@ $$;
 COMMENT ON FUNCTION siam.incident_claim(bigint) IS
     'Locks one incident for the calling transaction if it is due and nobody holds it; returns its id or NULL.';
 
+CREATE OR REPLACE FUNCTION siam.next_check_unlocked() RETURNS timestamptz
+LANGUAGE sql
+AS $$
+    -- The earliest next look among the incidents nobody holds, for the daemon's sleep when
+    -- what is due is locked elsewhere (an integration's open transaction). Locked as the
+    -- claim locks (FOR UPDATE SKIP LOCKED), so that it skips exactly what the claim skips;
+    -- called on its own, the lock ends with the statement.
+    SELECT next_check_at FROM siam.incident
+    WHERE next_check_at IS NOT NULL
+    ORDER BY next_check_at
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+$$;
+COMMENT ON FUNCTION siam.next_check_unlocked() IS
+    'The earliest next_check_at among the incidents no other transaction holds (FOR UPDATE SKIP LOCKED); NULL when none: when the daemon looks next while what is due is locked elsewhere.';
+
 CREATE OR REPLACE FUNCTION siam.supplier_loads(p_lock boolean)
 RETURNS TABLE (code text, capacity integer, load bigint)
 LANGUAGE plpgsql
@@ -76,11 +92,13 @@ BEGIN
             OR EXISTS (SELECT 1 FROM siam.escalation AS e
                        WHERE e.supplier = s.code AND e.incident IS NULL AND e.closed_at IS NULL)
          ORDER BY s.code'
-        || CASE WHEN p_lock THEN ' FOR UPDATE OF s SKIP LOCKED' ELSE '' END;
+        -- NO KEY UPDATE: daemons exclude each other without blocking the foreign-key checks
+        -- (KEY SHARE) of anyone writing rows that reference the supplier.
+        || CASE WHEN p_lock THEN ' FOR NO KEY UPDATE OF s SKIP LOCKED' ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION siam.supplier_loads(boolean) IS
-    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR UPDATE SKIP LOCKED).';
+    'Suppliers with a capacity (or an open capacity escalation) and their load; with p_lock, the daemon''s claim: locked for the calling transaction (FOR NO KEY UPDATE SKIP LOCKED).';
 
 CREATE OR REPLACE FUNCTION siam.incident_stop_routing(p_incident bigint, p_reason text) RETURNS bigint
 LANGUAGE plpgsql

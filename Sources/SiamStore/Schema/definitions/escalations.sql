@@ -27,6 +27,14 @@ BEGIN
     IF NOT FOUND OR (v_caller IS NOT NULL AND v_caller IS DISTINCT FROM v_escalation.supplier) THEN
         RAISE EXCEPTION 'unknown escalation %', p_escalation USING ERRCODE = 'no_data_found';
     END IF;
+    -- Its subject first (the incident; a supplier's own: the supplier), then the escalation:
+    -- the daemon's order. Its claims skip what is locked (FOR UPDATE SKIP LOCKED), so an
+    -- acknowledgement left uncommitted holds up that subject only, not the daemon's batch.
+    IF v_escalation.incident IS NOT NULL THEN
+        PERFORM 1 FROM siam.incident WHERE id = v_escalation.incident FOR UPDATE;
+    ELSIF v_escalation.supplier IS NOT NULL THEN
+        PERFORM 1 FROM siam.supplier WHERE code = v_escalation.supplier FOR NO KEY UPDATE;
+    END IF;
     SELECT * INTO v_escalation FROM siam.escalation WHERE id = p_escalation FOR UPDATE;
     IF v_escalation.closed_at IS NOT NULL THEN
         RAISE EXCEPTION 'escalation % is closed (%): there is nothing to acknowledge', p_escalation, v_escalation.close_cause
@@ -57,7 +65,10 @@ DECLARE
     v_rule siam.escalation_rule;
 BEGIN
     PERFORM siam.require_integrator();
-    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR UPDATE;
+    -- NO KEY UPDATE: serializes the changes to a rule without blocking the foreign-key checks
+    -- (KEY SHARE) of the daemon raising escalations of it (an operator's open transaction
+    -- would hold up every raise of the rule).
+    SELECT * INTO v_rule FROM siam.escalation_rule WHERE code = p_rule FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown escalation rule %', siam.shown(p_rule) || siam.did_you_mean('siam.escalation_rule', p_rule)
             USING ERRCODE = 'no_data_found';

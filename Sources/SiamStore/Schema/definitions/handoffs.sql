@@ -325,15 +325,21 @@ DECLARE
     -- Once a call, not once a row: both look up the session's role.
     v_now timestamptz := siam.clock();
     v_actor text := siam.current_actor();
+    -- The suppliers with a capacity whose row this transaction holds.
+    v_locked text[];
 BEGIN
     PERFORM 1 FROM siam.incident WHERE id = ANY (p_incidents) ORDER BY id FOR UPDATE;
     -- Capacity is judged here, under the supplier's row lock, not only from the daemon's
     -- snapshot: two daemons planning from their own snapshots would otherwise both fill the
     -- last place. NO KEY UPDATE serializes them without blocking the foreign-key checks
     -- (KEY SHARE) of anyone writing rows that reference the supplier. Incidents first, then
-    -- suppliers by code: the order every path locks in.
-    PERFORM 1 FROM siam.supplier WHERE code = ANY (p_suppliers) AND capacity IS NOT NULL
-    ORDER BY code FOR NO KEY UPDATE;
+    -- suppliers by code: the order every path locks in. A supplier whose row another
+    -- transaction holds (an integration's accept not yet committed) is skipped, not waited
+    -- for: its offers are not made now, and the rest of the batch goes on. (The daemon locks
+    -- them first with siam.suppliers_busy, which puts off the offers to busy ones.)
+    v_locked := ARRAY(SELECT s.code::text FROM siam.supplier AS s
+                      WHERE s.code = ANY (p_suppliers) AND s.capacity IS NOT NULL
+                      ORDER BY s.code FOR NO KEY UPDATE SKIP LOCKED);
     RETURN QUERY
     WITH input AS (
         SELECT * FROM unnest(p_incidents, p_suppliers, p_reasons) WITH ORDINALITY AS t (incident, supplier, reason, n)
@@ -348,6 +354,8 @@ BEGIN
         WHERE i.state IN ('new', 'assigned', 'in_progress', 'pending')
           AND NOT i.routing_stopped
           AND s.status = 'active'
+          -- Its capacity judged under its row lock: held here, or none to judge.
+          AND (s.capacity IS NULL OR s.code = ANY (v_locked))
           AND i.owner IS DISTINCT FROM input.supplier
           AND EXISTS (SELECT 1 FROM siam.supplier_service AS ss
                       WHERE ss.supplier = input.supplier AND ss.service = i.service)
@@ -400,6 +408,35 @@ END
 $$;
 COMMENT ON FUNCTION siam.handoffs_offer_automatic(bigint[], text[], text[]) IS
     'The daemon''s offers of whole incidents (parallel arrays): each is made only if the incident still needs one and the supplier can still take it (active, serves the service, a free place under its capacity, judged under its row lock); one event each; returns the handoffs made, with their accept deadline and its calendar (the daemon schedules each incident from them, without looking at it again).';
+
+CREATE OR REPLACE FUNCTION siam.suppliers_busy(p_suppliers text[]) RETURNS SETOF text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_code text;
+BEGIN
+    -- The daemon's offers to suppliers with a capacity are judged under the supplier's row
+    -- lock (siam.handoffs_offer_automatic). An integration's open transaction holds that row
+    -- (siam.lock_supplier in siam.handoff_accept, ...) until it ends, which may be never: the
+    -- daemon must not wait for it, and its other work must go on. This takes the locks, for
+    -- the calling transaction, waiting a moment for each (another daemon's batch holds one
+    -- for milliseconds), and returns the suppliers it could not lock in that moment: busy,
+    -- their offers put off. By code: the order every path locks suppliers in.
+    PERFORM set_config('lock_timeout', '250ms', true);
+    FOR v_code IN
+        SELECT s.code FROM siam.supplier AS s
+        WHERE s.code = ANY (p_suppliers) AND s.capacity IS NOT NULL ORDER BY s.code
+    LOOP
+        BEGIN
+            PERFORM 1 FROM siam.supplier WHERE code = v_code FOR NO KEY UPDATE;
+        EXCEPTION WHEN lock_not_available THEN
+            RETURN NEXT v_code;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION siam.suppliers_busy(text[]) IS
+    'The daemon''s look before its offers: locks (NO KEY UPDATE, for the calling transaction) the suppliers with a capacity among those given, waiting at most 250 ms for each, and returns those another transaction held all that time: busy, their offers put off.';
 
 CREATE OR REPLACE FUNCTION siam.handoffs_cancel(p_handoffs bigint[], p_reasons text[]) RETURNS SETOF bigint
 LANGUAGE sql
