@@ -10,6 +10,7 @@ let schemaFiles: [Resource] = [
     "migrations/0002_version2_made_one.sql",
     "migrations/0003_supplier_identity_fails_closed.sql",
     "migrations/0004_escalations_climb_disputes_paused_ola.sql",
+    "migrations/0006_notifications.sql",
     "definitions/basics.sql",
     "definitions/calendars.sql",
     "definitions/catalog.sql",
@@ -20,6 +21,7 @@ let schemaFiles: [Resource] = [
     "definitions/daemon.sql",
     "definitions/feed.sql",
     "definitions/reports.sql",
+    "definitions/notifications.sql",
     "definitions/security.sql",
 ].map { .embedInCode("Schema/" + $0) }
 

@@ -228,7 +228,10 @@ import Testing
         let migrationFiles = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("migrations").path)
             .filter { $0.hasSuffix(".sql") }.sorted()
         #expect(migrationFiles == Schema.migrations.map { $0.name + ".sql" })
-        #expect(Schema.migrations.map(\.id) == Array(1...Schema.migrations.count))
+        // 0005 belongs to a branch not merged here yet (the merge makes the numbers contiguous
+        // again and empties this set); any other gap is a mistake.
+        let heldElsewhere: Set<Int> = [5]
+        #expect(Schema.migrations.map(\.id) == Array(1...Schema.latest.id).filter { !heldElsewhere.contains($0) })
         for migration in Schema.migrations {
             #expect(migration.name.hasPrefix(String(format: "%04d_", migration.id)))
         }
@@ -260,7 +263,7 @@ import Testing
         let database = try TestDatabase()
         let connection = try database.connect()
         let catalogBefore = try TestCluster.catalog(database: database.name)
-        let failing = Schema.migrations + [Migration(id: Schema.migrations.count + 1, name: "9000_fails_halfway", sql: """
+        let failing = Schema.migrations + [Migration(id: Schema.latest.id + 1, name: "9000_fails_halfway", sql: """
             CREATE TABLE siam.half_done (id integer);
             INSERT INTO siam.half_done VALUES (1);
             SELECT 1 / 0;
@@ -273,7 +276,7 @@ import Testing
         #expect(try TestCluster.catalog(database: database.name) == catalogBefore)
         #expect(try connection.query("SELECT max(id) AS id FROM siam.schema_migration").first!.int("id") == Schema.latest.id)
 
-        let fixed = Schema.migrations + [Migration(id: Schema.migrations.count + 1, name: "9000_fixed",
+        let fixed = Schema.migrations + [Migration(id: Schema.latest.id + 1, name: "9000_fixed",
                                                    sql: "CREATE TABLE siam.half_done (id integer);")]
         let outcome = try connection.migrate(siamdVersion: "test", migrations: fixed)
         #expect(outcome.applied.map(\.name) == ["9000_fixed"])
