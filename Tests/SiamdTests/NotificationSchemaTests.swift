@@ -181,3 +181,36 @@ import Testing
         #expect(try kinds.rows.map { try $0.string("kind") } == ["receiver.added", "route.added", "receiver.removed", "receiver.added"])
     }
 }
+
+/// The CLI of receivers, routes and notifications: thin over the schema's functions.
+@Suite struct NotificationCLITests {
+    @Test func receiversRoutesAndNotificationsFromTheCLI() throws {
+        let database = try TestDatabase()
+        let world = try World.build(in: database)
+        func siamd(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+            let result = try CLI.run(arguments, database: database.conninfo)
+            return (result.status, result.stdout, result.stderr)
+        }
+        let secret = "s3cret-s3cret-s3cret"
+        #expect(try siamd(["receiver", "add", "acme-hook", "--party", "acme", "--webhook", "https://acme.example/hook",
+                           "--secret", secret]).stdout == "receiver acme-hook added for acme\n")
+        let list = try siamd(["receiver", "list", "--json"])
+        #expect(list.status == 0 && list.stdout.contains("\"has_secret\":true") && !list.stdout.contains(secret), "\(list.stdout)")
+        #expect(try siamd(["route", "add", "--receiver", "acme-hook", "--event", "handoff.offered", "--priority", "P2"]).stdout
+                == "route 1 to receiver acme-hook added\n")
+        #expect(try siamd(["route", "list"]).stdout.contains("handoff.offered"))
+        _ = try world.store.openIncident(NewIncident(service: "network", priority: .p2, title: "Router down",
+                                                     customer: nil, userTier: nil, offerTo: "acme", hold: false))
+        let pending = try siamd(["notification", "list", "--state", "pending", "--json"])
+        #expect(pending.stdout.contains("\"event_kind\":\"handoff.offered\""), "\(pending.stdout)")
+        // Refusals: one line, exit 1 (the database refused) or 2 (usage), nothing changed.
+        let refused = try siamd(["route", "add", "--receiver", "acme-hook", "--event", "nosuch.kind"])
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("siamd: error: invalid event kind 'nosuch.kind'"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(try siamd(["receiver", "add", "x", "--party", "integrator"]).status == 2)
+        #expect(try siamd(["notification", "list", "--state", "lost"]).status == 2)
+        #expect(try siamd(["notification", "retry", "1"]).status == 1)
+        #expect(try siamd(["receiver", "remove", "acme-hook"]).stdout == "receiver acme-hook removed\n")
+        #expect(try siamd(["receiver", "list"]).stdout == "no receivers\n")
+    }
+}

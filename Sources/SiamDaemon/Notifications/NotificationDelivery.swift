@@ -89,6 +89,8 @@ public final class NotificationDelivery: @unchecked Sendable {
     func connected() throws -> PostgresConnection {
         if let connection, connection.isConnected { return connection }
         let fresh = try PostgresConnection.connect(database)
+        // Told apart from the coordination loop's connection in pg_stat_activity.
+        _ = try fresh.query("SELECT set_config('application_name', left(current_setting('application_name') || ' delivery', 63), false)")
         try fresh.listen("siam_event")
         connection = fresh
         return fresh
