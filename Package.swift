@@ -11,6 +11,7 @@ let schemaFiles: [Resource] = [
     "migrations/0003_supplier_identity_fails_closed.sql",
     "migrations/0004_escalations_climb_disputes_paused_ola.sql",
     "migrations/0005_targets_inherit_per_field.sql",
+    "migrations/0006_notifications.sql",
     "definitions/basics.sql",
     "definitions/calendars.sql",
     "definitions/catalog.sql",
@@ -21,6 +22,7 @@ let schemaFiles: [Resource] = [
     "definitions/daemon.sql",
     "definitions/feed.sql",
     "definitions/reports.sql",
+    "definitions/notifications.sql",
     "definitions/security.sql",
 ].map { .embedInCode("Schema/" + $0) }
 
@@ -32,6 +34,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        /// Webhook delivery (issue 14): a maintained HTTP/1.1+2 client with TLS verification
+        /// and timeouts, rather than sockets by hand.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        /// Already built for async-http-client: named for its request and header types.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        /// HMAC-SHA256 signatures of webhook bodies.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         /// libpq, the PostgreSQL client library, as Debian ships it.
@@ -51,7 +60,17 @@ let package = Package(
         /// Governance reports: the scorecard model and its self-contained HTML page. Pure.
         .target(name: "SiamReport", dependencies: ["SiamCore"]),
         /// The daemon's services: the coordination loop, systemd notification, logs, signals.
-        .target(name: "SiamDaemon", dependencies: ["SiamCore", "SiamStore"]),
+        .target(
+            name: "SiamDaemon",
+            dependencies: [
+                "SiamCore",
+                "SiamStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         /// The admin CLI and daemon binary.
         .executableTarget(
             name: "siamd",

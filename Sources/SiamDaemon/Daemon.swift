@@ -12,13 +12,16 @@ public struct DaemonSettings: Sendable {
     /// One pass, then exit.
     public var once: Bool
     public var engine: EngineSettings
+    /// Webhook delivery of notifications (on its own thread and connection); nil: none.
+    public var delivery: DeliverySettings?
 
     public init(database: String?, pollInterval: Duration = .seconds(30), once: Bool = false,
-                engine: EngineSettings = EngineSettings()) {
+                engine: EngineSettings = EngineSettings(), delivery: DeliverySettings? = DeliverySettings()) {
         self.database = database
         self.pollInterval = pollInterval
         self.once = once
         self.engine = engine
+        self.delivery = delivery
     }
 }
 
@@ -96,6 +99,27 @@ public final class Daemon: @unchecked Sendable {
 
     /// Runs until stopped (or one pass with `once`). Returns the exit status.
     public func run(onPass: (PassReport) -> Void = { _ in }) throws -> Int32 {
+        // Notifications are delivered beside the coordination loop, on a thread and connection
+        // of their own, so that a slow receiver never slows a pass (one round after the pass
+        // with --once; none in a dry run, which changes nothing).
+        var delivery: NotificationDelivery? = nil
+        let deliveryDone = DispatchSemaphore(value: 0)
+        if let deliverySettings = settings.delivery, !settings.engine.dryRun {
+            var adjusted = deliverySettings
+            adjusted.actor = settings.engine.actor
+            delivery = NotificationDelivery(database: settings.database, settings: adjusted, logger: logger)
+            if !settings.once, let delivery {
+                let thread = Thread { delivery.run(); deliveryDone.signal() }
+                thread.name = "siamd-delivery"
+                thread.start()
+            }
+        }
+        defer {
+            if let delivery, !settings.once {
+                delivery.requestStop()
+                deliveryDone.wait()
+            }
+        }
         var ready = false
         // Checked at every connect (requireCurrentSchema); since then, when?
         var schemaCheckedAt = ContinuousClock.now
@@ -133,6 +157,9 @@ public final class Daemon: @unchecked Sendable {
                     send { try notifier.ready(status: "coordinating") }
                 }
                 send { try notifier.watchdog() }
+                if settings.once, !stopRequested, let delivery {
+                    try bestEffort("cannot deliver notifications") { try delivery.deliverDue() }
+                }
                 // Asked to stop during the pass: out now, no further statement.
                 if settings.once || settings.engine.dryRun || stopRequested { break }
                 if signals?.takeReloadRequest() == true {

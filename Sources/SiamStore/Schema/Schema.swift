@@ -22,6 +22,7 @@ public enum Schema {
         Migration(id: 3, name: "0003_supplier_identity_fails_closed", text: PackageResources._003_supplier_identity_fails_closed_sql),
         Migration(id: 4, name: "0004_escalations_climb_disputes_paused_ola", text: PackageResources._004_escalations_climb_disputes_paused_ola_sql),
         Migration(id: 5, name: "0005_targets_inherit_per_field", text: PackageResources._005_targets_inherit_per_field_sql),
+        Migration(id: 6, name: "0006_notifications", text: PackageResources._006_notifications_sql),
     ]
 
     /// The definitions files, in the order they are applied: basics first (everything uses
@@ -38,6 +39,7 @@ public enum Schema {
         SchemaFile(name: "daemon", text: PackageResources.daemon_sql),
         SchemaFile(name: "feed", text: PackageResources.feed_sql),
         SchemaFile(name: "reports", text: PackageResources.reports_sql),
+        SchemaFile(name: "notifications", text: PackageResources.notifications_sql),
         SchemaFile(name: "security", text: PackageResources.security_sql),
     ]
 

@@ -279,6 +279,30 @@ CREATE POLICY supplier_role_visible ON siam.supplier_role
            OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS r
                       WHERE r.rolname = role_name AND pg_has_role(session_user, r.oid, 'MEMBER')))
     WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+-- Notifications (0006): a supplier sees its own receivers, their routes, notifications and
+-- attempts; never a secret (column privileges, in siam.grant_group_roles below).
+DROP POLICY IF EXISTS receiver_visible ON siam.receiver;
+CREATE POLICY receiver_visible ON siam.receiver
+    USING ((SELECT siam.visible_supplier()) IS NULL OR supplier = (SELECT siam.visible_supplier()))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+DROP POLICY IF EXISTS notification_route_visible ON siam.notification_route;
+CREATE POLICY notification_route_visible ON siam.notification_route
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.receiver AS r
+                      WHERE r.id = notification_route.receiver AND r.supplier = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+DROP POLICY IF EXISTS notification_visible ON siam.notification;
+CREATE POLICY notification_visible ON siam.notification
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.receiver AS r
+                      WHERE r.id = notification.receiver AND r.supplier = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
+DROP POLICY IF EXISTS notification_attempt_visible ON siam.notification_attempt;
+CREATE POLICY notification_attempt_visible ON siam.notification_attempt
+    USING ((SELECT siam.visible_supplier()) IS NULL
+           OR EXISTS (SELECT 1 FROM siam.notification AS n JOIN siam.receiver AS r ON r.id = n.receiver
+                      WHERE n.id = notification_attempt.notification AND r.supplier = (SELECT siam.visible_supplier())))
+    WITH CHECK ((SELECT siam.visible_supplier()) IS NULL);
 -- Functions run with their owner's rights (so that callers need no table privileges), a
 -- fixed search_path (so that no caller can shadow what they use) and a bounded lock wait (so
 -- that a session holding a row makes the others fail fast with 55P03, not hang). Who may
@@ -298,7 +322,9 @@ BEGIN
                                 'seconds', 'takes_part', 'grant_group_roles', 'feed_holdback',
                                 -- Reports read with the caller's rights: row-level security applies.
                                 'owner_at', 'check_period', 'sla_outcomes', 'ola_outcomes', 'scorecard',
-                                'sla_compliance', 'sla_breaches', 'disputes')
+                                'sla_compliance', 'sla_breaches', 'disputes',
+                                -- Called per event by the notification trigger: kept inlinable.
+                                'notifiable_kinds', 'concerns_party')
           AND p.prorettype <> 'trigger'::regtype
     LOOP
         EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = %L',
@@ -356,10 +382,23 @@ BEGIN
     -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: the lifecycle of suppliers, incidents,
     -- handoffs and escalations is kept by states; the only rows deleted are settings, by their
     -- functions with an event each (siam.target_delete and the like).
+    -- Receivers' secrets are the daemon's alone (it signs with them): the others read every
+    -- column of siam.receiver but the secret, and list receivers through siam.receivers. The
+    -- claim, which returns the secrets, and the record of an attempt are the daemon's too.
+    REVOKE SELECT ON siam.receiver FROM siam_admin;
+    GRANT SELECT (id, name, party, supplier, kind, url, has_secret, format, email, calendar,
+                  created_at, created_by, removed_at) ON siam.receiver TO siam_admin;
+    REVOKE EXECUTE ON FUNCTION siam.notifications_claim, siam.notification_record FROM siam_admin;
+
+    -- No INSERT, UPDATE, DELETE or TRUNCATE for anyone: nothing in siamd deletes rows; the
+    -- lifecycle of suppliers, incidents, handoffs and escalations is kept by states.
 
     -- Reporting ------------------------------------------------------------------------------
 
     GRANT SELECT ON ALL TABLES IN SCHEMA siam TO siam_reporting;
+    REVOKE SELECT ON siam.receiver FROM siam_reporting;
+    GRANT SELECT (id, name, party, supplier, kind, url, has_secret, format, email, calendar,
+                  created_at, created_by, removed_at) ON siam.receiver TO siam_reporting;
 
     -- Only the functions that read. Named without argument lists on purpose: a new overload
     -- then fails this GRANT loudly instead of being left out or let in unnoticed.
@@ -430,8 +469,16 @@ BEGIN
         siam.schema_version,
         siam.schema_migration,
         siam.schema_definition,
-        siam.supplier_role
+        siam.supplier_role,
+        siam.receivers,
+        siam.routes,
+        siam.notifications,
+        siam.notification_route,
+        siam.notification,
+        siam.notification_attempt
     TO siam_supplier;
+    GRANT SELECT (id, name, party, supplier, kind, url, has_secret, format, email, calendar,
+                  created_at, created_by, removed_at) ON siam.receiver TO siam_supplier;
 
     GRANT EXECUTE ON FUNCTION
         siam.handoff_accept,
@@ -441,6 +488,11 @@ BEGIN
         siam.external_ref_attach,
         siam.incident_by_ref,
         siam.escalation_ack,
+        siam.receiver_add,
+        siam.receiver_remove,
+        siam.route_add,
+        siam.route_remove,
+        siam.notification_retry,
         siam.events_after,
         siam.events_latest,
         siam.feed_horizon,
