@@ -48,7 +48,8 @@ public final class Daemon: @unchecked Sendable {
     let notifier: SystemdNotifier
     let signals: SignalWatcher?
     /// Called on SIGHUP; returns the new settings.
-    let reload: (DaemonSettings) -> DaemonSettings
+    /// Re-reads the settings on SIGHUP; nil when they could not be read (the current ones stay).
+    let reload: (DaemonSettings) -> DaemonSettings?
     /// Fed after every pass when `--http` serves them; nil otherwise.
     let metrics: DaemonMetrics?
     /// Its row in siam.daemon (not in a dry run, which changes nothing).
@@ -56,7 +57,7 @@ public final class Daemon: @unchecked Sendable {
 
     public init(settings: DaemonSettings, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
                 signals: SignalWatcher?, metrics: DaemonMetrics? = nil,
-                reload: @escaping (DaemonSettings) -> DaemonSettings = { $0 }) {
+                reload: @escaping (DaemonSettings) -> DaemonSettings? = { $0 }) {
         self.settings = settings
         self.logger = logger
         self.notifier = notifier
@@ -164,7 +165,8 @@ public final class Daemon: @unchecked Sendable {
                 if settings.once || settings.engine.dryRun || stopRequested { break }
                 if signals?.takeReloadRequest() == true {
                     send { try notifier.reloading() }
-                    settings = reload(settings)
+                    let reloaded = reload(settings)
+                    settings = reloaded ?? settings
                     engine!.settings = settings.engine
                     engine!.forgetCalendars()
                     if !settings.engine.dryRun {
@@ -173,7 +175,13 @@ public final class Daemon: @unchecked Sendable {
                             try registration.register(on: connection!, pollInterval: settings.pollInterval, actor: settings.engine.actor)
                         }
                     }
-                    logger.info("reloaded", [("poll_interval", "\(settings.pollInterval)"), ("batch_size", String(settings.engine.batchSize))])
+                    if reloaded != nil {
+                        logger.info("reloaded", [("poll_interval", "\(settings.pollInterval)"), ("batch_size", String(settings.engine.batchSize))])
+                    } else {
+                        // The failure itself was logged by `reload`; the calendars are read again all the same.
+                        logger.info("reloaded calendars only; settings kept", [("poll_interval", "\(settings.pollInterval)"),
+                                                                               ("batch_size", String(settings.engine.batchSize))])
+                    }
                     send { try notifier.ready(status: "coordinating") }
                 }
                 let wait = try sleepTime(connection!, supplierNextCheck: report.supplierNextCheck, claimedNothing: report.incidents == 0)

@@ -79,7 +79,7 @@ struct RunCommand: ParsableCommand {
                 return reloaded
             } catch {
                 logger.error("cannot reload settings; keeping the current ones", [("error", "\(error)")])
-                return current
+                return nil
             }
         }
         let json = options.json
