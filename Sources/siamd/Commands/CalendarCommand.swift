@@ -186,7 +186,7 @@ struct CalendarSource: ParsableArguments {
     /// The instant an option names: `now` and `now±D` on the database clock with a stored
     /// calendar, on this machine's clock with an inline one (which needs no database).
     func instant(_ when: When, _ options: GlobalOptions) throws -> Instant {
-        guard when.isRelative else { return when.resolved(now: .epoch) }
+        if case .instant(let instant) = when { return instant }
         let now = calendar != nil ? try options.openStore().now() : Instant(seconds: Int64(Date().timeIntervalSince1970))
         return when.resolved(now: now)
     }

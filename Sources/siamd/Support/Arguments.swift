@@ -31,11 +31,6 @@ func parseDuration(_ text: String) throws -> BusinessDuration {
     try BusinessDuration(parsing: text)
 }
 
-/// Parses an ISO-8601 instant with an offset for `@Option(transform:)`.
-func parseInstant(_ text: String) throws -> Instant {
-    try Instant(parsing: text)
-}
-
 /// Parses a paused range `START/END` for `@Option(transform:)`.
 func parsePause(_ text: String) throws -> Range<Instant> {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)

@@ -52,9 +52,6 @@ enum When: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether it needs a clock to be resolved.
-    var isRelative: Bool { if case .relative = self { true } else { false } }
-
     /// As written on the command line (`--help` shows defaults this way).
     var description: String {
         switch self {
